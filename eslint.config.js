@@ -1,0 +1,44 @@
+// ESLint for every workspace: typescript-eslint with type information, plus the import lines that
+// keep the architecture one-way (see shared design: renderer -> core -> policy-module).
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '**/test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The policy is the single source of truth: the other parts read it, it reads none of them.
+    files: ['policy-module/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/client/**', '**/retention-service/**', '**/deploy/**', '@bleep/client', '@bleep/retention-service', '@bleep/deploy'] },
+      ],
+    },
+  },
+  {
+    files: ['retention-service/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/client/**', '**/deploy/**', '@bleep/client', '@bleep/deploy'] },
+      ],
+    },
+  },
+);

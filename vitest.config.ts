@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// One vitest project per workspace (and one for the integration tests that need the running stack);
+// each config file names its project, so `--project deploy:integration` runs just that part.
+export default defineConfig({
+  test: {
+    projects: ['*/vitest.config.ts', 'deploy/vitest.integration.config.ts'],
+  },
+});
