@@ -1,0 +1,91 @@
+// `npm run stack -- up|status|stop|reset`: the local runner's command line. Only wiring and printing here.
+import { parseArgs } from 'node:util';
+import { defaultTrustNames } from './localTrusts.ts';
+import { stackReset, stackStatus, stackStop, stackUp, type UpResult, type TrustStatus } from './localStack.ts';
+import { consoleReporter } from './progress.ts';
+
+const usage = `usage: npm run stack -- <command> [trust ...]
+  up [trust ...]      build what is missing and start the trusts (default: ${defaultTrustNames.join(' ')})
+  status [--json]     what is running; --json prints {"trusts":[...]} for scripts
+  stop [trust ...]    stop the trusts (default: all that run)
+  reset               stop everything and wipe all local state (accounts, rooms, keys, databases)`;
+
+function printUp(result: UpResult): void {
+  const out: string[] = ['', 'Bleep local stack is up.', ''];
+  for (const trust of result.trusts) {
+    out.push(`${trust.name}  ${trust.serverName}`);
+    out.push(`  clients connect to   ${trust.clientUrl}`);
+    out.push(`  federation (TLS)     ${trust.federationUrl}`);
+    out.push(`  Synapse internal     ${trust.synapseUrl}  (admin API)`);
+    const seeded = result.seeded[trust.name] ?? [];
+    if (seeded.length > 0) {
+      out.push('  staff accounts created now (passwords are shown this once and stored nowhere):');
+      for (const account of seeded) {
+        out.push(`    ${account.userId.padEnd(36)} ${account.password}   ${account.displayName}, ${account.role}, ${account.department}`);
+      }
+    }
+    out.push('');
+  }
+  out.push('`npm run stack -- status` shows what runs; `stop` ends it; `reset` wipes it (and makes new passwords).');
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function printStatus(statuses: readonly TrustStatus[], json: boolean): void {
+  const running = statuses.flatMap((status) => (status.state === 'running' ? [status.trust] : []));
+  const crashed = statuses.flatMap((status) =>
+    status.state === 'crashed' ? [{ name: status.name, pid: status.pid, log: status.logPath }] : [],
+  );
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ trusts: running, crashed }, null, 2)}\n`);
+    return;
+  }
+  for (const status of statuses) {
+    if (status.state === 'running') {
+      process.stdout.write(`${status.name}: running (pid ${status.pid}) ${status.trust.serverName} at ${status.trust.clientUrl}\n`);
+    } else if (status.state === 'crashed') {
+      process.stdout.write(`${status.name}: CRASHED (pid ${status.pid} is gone). Log ${status.logPath}:\n${status.logTail}\n`);
+    } else {
+      process.stdout.write(`${status.name}: stopped\n`);
+    }
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    allowPositionals: true,
+  });
+  const [command, ...names] = positionals;
+  const reporter = consoleReporter();
+  switch (values.help ? 'help' : command) {
+    case 'up':
+      printUp(await stackUp(names.length > 0 ? names : defaultTrustNames, reporter));
+      return 0;
+    case 'status': {
+      const statuses = await stackStatus();
+      printStatus(statuses, values.json);
+      // A crashed trust is a failure for scripts that check the exit code.
+      return statuses.some((status) => status.state === 'crashed') ? 1 : 0;
+    }
+    case 'stop':
+      await stackStop(names, reporter);
+      return 0;
+    case 'reset':
+      await stackReset(reporter);
+      return 0;
+    default:
+      process.stderr.write(`${usage}\n`);
+      return command === undefined || values.help ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bleep stack: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,90 @@
+// The local runner's homeserver.yaml for one trust: the production template rendered with the trust's policy,
+// local paths and ports, and deploy/synapse/local-test-overrides.yaml (the only test-only settings).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { parseYamlMap, renderHomeserverConfig } from '../../synapse/renderConfig.ts';
+import type { LocalTrust } from './localTrusts.ts';
+import type { PostgresTarget } from './postgres.ts';
+import type { TrustFiles } from './trustFiles.ts';
+
+const templateUrl = new URL('../../synapse/homeserver.yaml', import.meta.url);
+const overridesUrl = new URL('../../synapse/local-test-overrides.yaml', import.meta.url);
+
+export type LocalConfigInput = Readonly<{
+  trust: LocalTrust;
+  files: TrustFiles;
+  /** CA certificate path inside the chroot. */
+  chrootCaPath: string;
+  database: Readonly<{ target: PostgresTarget; name: string; password: string }>;
+}>;
+
+function listener(port: number, names: string[], tls = false): Record<string, unknown> {
+  return { port, type: 'http', tls, bind_addresses: ['127.0.0.1'], x_forwarded: false, resources: [{ names, compress: false }] };
+}
+
+export async function renderLocalSynapseConfig(input: LocalConfigInput): Promise<Record<string, unknown>> {
+  const { trust, files, database } = input;
+  const inChroot = (name: string): string => join(files.chrootDir, name);
+  const deployment = {
+    public_baseurl: `http://127.0.0.1:${trust.ports.client}/`,
+    pid_file: inChroot('homeserver.pid'),
+    signing_key_path: inChroot('keys/signing.key'),
+    registration_shared_secret_path: inChroot('keys/registration_shared_secret'),
+    macaroon_secret_key_path: inChroot('keys/macaroon_secret_key'),
+    form_secret_path: inChroot('keys/form_secret'),
+    log_config: inChroot('log.yaml'),
+    media_store_path: inChroot('media'),
+    tls_certificate_path: inChroot('tls/tls.crt'),
+    tls_private_key_path: inChroot('tls/tls.key'),
+    federation_custom_ca_list: [input.chrootCaPath],
+    listeners: [
+      // Clients' port. The policy gateway will take it over and Synapse's own listener will become internal.
+      listener(trust.ports.client, ['client']),
+      // Synapse's internal client listener, with the admin API, for operators and the retention service.
+      listener(trust.ports.synapseInternal, ['client']),
+      // Federation, over TLS with the local CA's certificate: the port in the trust's server name.
+      listener(trust.ports.federation, ['federation'], true),
+      { port: trust.ports.metrics, type: 'metrics', bind_addresses: ['127.0.0.1'] },
+    ],
+    database: {
+      name: 'psycopg2',
+      args: {
+        user: database.name,
+        password: database.password,
+        dbname: database.name,
+        host: database.target.host,
+        port: database.target.port,
+        cp_min: 1,
+        cp_max: 5,
+      },
+    },
+  };
+  return renderHomeserverConfig({
+    templateText: await readFile(templateUrl, 'utf8'),
+    policy: trust.policy,
+    deployment,
+    overrides: [parseYamlMap(await readFile(overridesUrl, 'utf8'), 'local-test-overrides.yaml')],
+  });
+}
+
+/** Python logging config: Synapse's log in the trust's folder. Synapse logs no message content. */
+export function synapseLogConfig(chrootLogPath: string): string {
+  return stringify({
+    version: 1,
+    formatters: { precise: { format: '%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s' } },
+    handlers: {
+      file: {
+        class: 'logging.handlers.RotatingFileHandler',
+        formatter: 'precise',
+        filename: chrootLogPath,
+        maxBytes: 20_000_000,
+        backupCount: 2,
+        encoding: 'utf8',
+      },
+    },
+    loggers: { synapse: { level: 'INFO' }, 'synapse.storage.SQL': { level: 'WARNING' } },
+    root: { level: 'INFO', handlers: ['file'] },
+    disable_existing_loggers: false,
+  });
+}

@@ -1,0 +1,68 @@
+// Seed staff accounts for a local trust: people a demonstrator can log in as. Passwords are random, printed
+// once by the runner and stored nowhere; `reset` makes new ones.
+import { randomBytes } from 'node:crypto';
+import { registerUser, RegistrationError } from './registerUser.ts';
+
+export type StaffMember = Readonly<{ username: string; displayName: string; role: string; department: string }>;
+
+/** A small ward and clinic roster per trust; localparts are the trust's usual first.last form. */
+export const seedStaffByTrust: Readonly<Record<string, readonly StaffMember[]>> = {
+  'trust-a': [
+    { username: 'amelia.hart', displayName: 'Dr Amelia Hart', role: 'Consultant Cardiologist', department: 'Cardiology' },
+    { username: 'tom.okafor', displayName: 'Dr Tom Okafor', role: 'Registrar (ST4)', department: 'Acute Medicine' },
+    { username: 'grace.lindqvist', displayName: 'Grace Lindqvist', role: 'Ward Sister', department: 'Ward 12 (Cardiology)' },
+    { username: 'sam.patel', displayName: 'Sam Patel', role: 'Clinical Pharmacist', department: 'Pharmacy' },
+  ],
+  'trust-b': [
+    { username: 'rachel.mensah', displayName: 'Dr Rachel Mensah', role: 'Consultant Cardiothoracic Surgeon', department: 'Cardiothoracic Surgery' },
+    { username: 'owen.price', displayName: 'Dr Owen Price', role: 'Foundation Doctor (FY2)', department: 'Emergency Department' },
+    { username: 'leila.haddad', displayName: 'Leila Haddad', role: 'Advanced Nurse Practitioner', department: 'Critical Care' },
+  ],
+  outsider: [],
+};
+
+export type SeededAccount = StaffMember & Readonly<{ userId: string; password: string }>;
+
+function readablePassword(): string {
+  // Four groups of base32-ish characters: easy to type from the terminal, 100+ bits.
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const bytes = randomBytes(20);
+  const chars = [...bytes].map((byte) => alphabet[byte % alphabet.length] ?? 'x');
+  return [0, 5, 10, 15].map((start) => chars.slice(start, start + 5).join('')).join('-');
+}
+
+/** Registers the trust's staff that do not exist yet; returns only the accounts created now. */
+export async function seedStaff(trustName: string, synapseUrl: string, sharedSecret: string): Promise<SeededAccount[]> {
+  const created: SeededAccount[] = [];
+  for (const member of seedStaffByTrust[trustName] ?? []) {
+    const password = readablePassword();
+    try {
+      const user = await registerUser({
+        synapseUrl,
+        sharedSecret,
+        username: member.username,
+        password,
+        displayName: member.displayName,
+      });
+      // Role and department go to the staff member's own account data, where the Bleep client shows them.
+      await fetch(
+        new URL(`/_matrix/client/v3/user/${encodeURIComponent(user.userId)}/account_data/uk.nhs.bleep.staff`, synapseUrl),
+        {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ role: member.role, department: member.department }),
+        },
+      );
+      // The seeding session is not a device anyone uses: sign it out.
+      await fetch(new URL('/_matrix/client/v3/logout', synapseUrl), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.accessToken}` },
+      });
+      created.push({ ...member, userId: user.userId, password });
+    } catch (error) {
+      if (error instanceof RegistrationError && error.errcode === 'M_USER_IN_USE') continue;
+      throw error;
+    }
+  }
+  return created;
+}

@@ -1,0 +1,54 @@
+// Where the local stack keeps things and which ports each trust uses. Pure: no I/O, so it is unit-tested.
+import { join } from 'node:path';
+
+export type StackLayout = Readonly<{
+  /** Cached Debian sid root with Synapse installed; survives `reset`. */
+  sidRoot: string;
+  /** The runner's state inside the sid root (so Synapse, chrooted, sees its own files at `chrootStateDir`). */
+  stateDir: string;
+  /** `stateDir` as Synapse sees it from inside the chroot. */
+  chrootStateDir: string;
+  stackFile: string;
+  caDir: string;
+  logDir: string;
+}>;
+
+export function stackLayout(cacheDir: string): StackLayout {
+  const sidRoot = join(cacheDir, 'sid-root');
+  const chrootStateDir = '/srv/bleep';
+  const stateDir = join(sidRoot, chrootStateDir);
+  return {
+    sidRoot,
+    stateDir,
+    chrootStateDir,
+    stackFile: join(stateDir, 'stack.json'),
+    caDir: join(stateDir, 'ca'),
+    logDir: join(cacheDir, 'logs'),
+  };
+}
+
+/** Ports of one trust. Public ports are the ones in its server name and clients' URL; internal ones stay on loopback. */
+export type TrustPorts = Readonly<{
+  /** Where clients connect (the gateway's client port once it runs in front of Synapse). */
+  client: number;
+  /** Federation over TLS: the port in the trust's server name. */
+  federation: number;
+  /** Synapse's own client listener, with the admin API: for operators and the retention service only. */
+  synapseInternal: number;
+  metrics: number;
+}>;
+
+/** Fixed per-index ports, so a trust's server name (which includes its federation port) never changes. */
+export function trustPorts(index: number): TrustPorts {
+  return {
+    client: 8008 + index,
+    federation: 8448 + index,
+    synapseInternal: 18008 + index,
+    metrics: 19000 + index,
+  };
+}
+
+/** Database and role name for a trust: PostgreSQL identifiers, so only [a-z0-9_]. */
+export function databaseNameFor(trustName: string): string {
+  return `bleep_${trustName.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+}

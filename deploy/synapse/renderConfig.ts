@@ -1,0 +1,63 @@
+// Renders a trust's homeserver.yaml: the template, then the settings its policy owns, then the deployment's own
+// values (paths, listeners, database, secrets' paths), then any overrides (the local runner's test-only file).
+import { synapseSettingsFor, type TrustPolicy } from '@bleep/policy-module';
+import { parse, stringify } from 'yaml';
+
+type YamlMap = Record<string, unknown>;
+
+export class ConfigRenderError extends Error {
+  override readonly name = 'ConfigRenderError';
+}
+
+export type RenderInput = Readonly<{
+  templateText: string;
+  policy: TrustPolicy;
+  /** Values only the deployment knows: public_baseurl, database args, listeners, paths. */
+  deployment: YamlMap;
+  /** Applied last, in order. */
+  overrides?: readonly YamlMap[];
+}>;
+
+function isMap(value: unknown): value is YamlMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Maps merge key by key; anything else (lists included) is replaced whole, so an override never appends. */
+export function mergeConfig(base: YamlMap, override: YamlMap): YamlMap {
+  const merged: YamlMap = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = merged[key];
+    merged[key] = isMap(current) && isMap(value) ? mergeConfig(current, value) : value;
+  }
+  return merged;
+}
+
+export function parseYamlMap(text: string, source: string): YamlMap {
+  const value: unknown = parse(text);
+  if (!isMap(value)) throw new ConfigRenderError(`${source} is not a YAML mapping`);
+  return value;
+}
+
+/** Paths of values still holding a "<rendered: ...>" placeholder. */
+function unrenderedPaths(value: unknown, path: string): string[] {
+  if (typeof value === 'string') return value.startsWith('<rendered') ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => unrenderedPaths(item, `${path}[${index}]`));
+  if (isMap(value)) return Object.entries(value).flatMap(([key, item]) => unrenderedPaths(item, path ? `${path}.${key}` : key));
+  return [];
+}
+
+export function renderHomeserverConfig(input: RenderInput): YamlMap {
+  let config = parseYamlMap(input.templateText, 'homeserver template');
+  config = mergeConfig(config, synapseSettingsFor(input.policy));
+  config = mergeConfig(config, input.deployment);
+  for (const override of input.overrides ?? []) config = mergeConfig(config, override);
+  const missing = unrenderedPaths(config, '');
+  if (missing.length > 0) {
+    throw new ConfigRenderError(`homeserver config still has placeholders at: ${missing.join(', ')}`);
+  }
+  return config;
+}
+
+export function homeserverYaml(config: YamlMap): string {
+  return `# Rendered by Bleep from deploy/synapse/homeserver.yaml and the trust policy. Do not edit: edit those.\n${stringify(config)}`;
+}

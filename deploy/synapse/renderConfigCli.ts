@@ -1,0 +1,47 @@
+// Production entry point (docker-compose's synapse-config step): renders homeserver.yaml for one trust from the
+// mounted template and policy. Secrets arrive as environment variables and are written only to the output file.
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadPolicy } from '@bleep/policy-module';
+import { homeserverYaml, renderHomeserverConfig } from './renderConfig.ts';
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      policy: { type: 'string' },
+      template: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (!values.policy || !values.template || !values.out) {
+    throw new Error('usage: renderConfigCli.ts --policy trust.json --template homeserver.yaml --out homeserver.yaml');
+  }
+  const policy = await loadPolicy(values.policy);
+  const config = renderHomeserverConfig({
+    templateText: await readFile(values.template, 'utf8'),
+    policy,
+    deployment: {
+      public_baseurl: requiredEnv('PUBLIC_BASEURL'),
+      database: {
+        args: {
+          password: requiredEnv('SYNAPSE_DB_PASSWORD'),
+          host: process.env.SYNAPSE_DB_HOST ?? 'postgres',
+        },
+      },
+    },
+  });
+  // 0600: the file holds the database password.
+  await writeFile(values.out, homeserverYaml(config), { mode: 0o600 });
+  process.stdout.write(`rendered ${values.out} for ${policy.trust.serverName}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

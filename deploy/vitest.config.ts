@@ -1,0 +1,9 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    name: 'deploy:unit',
+    include: ['local/**/*.test.ts', 'synapse/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['test/integration/**', '**/node_modules/**'],
+  },
+});
