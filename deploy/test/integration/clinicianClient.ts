@@ -1,0 +1,72 @@
+// A clinician's Matrix client for the integration tests: matrix-js-sdk with rust crypto (in memory, as a fresh
+// device), logged in as a new account made through the trust's shared-secret registration.
+import { randomBytes } from 'node:crypto';
+import { ClientEvent, createClient, SyncState, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
+import { logger as sdkGlobalLogger, type Logger } from 'matrix-js-sdk/lib/logger.js';
+import { registerUser } from '../../local/src/registerUser.ts';
+import type { RunningTrust } from '../../local/src/localStack.ts';
+
+// The SDK logs every sync and key query; the tests' output should show its warnings and errors only.
+const quietLogger: Logger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (...msg: unknown[]) => {
+    console.warn(...msg);
+  },
+  error: (...msg: unknown[]) => {
+    console.error(...msg);
+  },
+  getChild: () => quietLogger,
+};
+// Parts of the SDK still log through its global logger.
+sdkGlobalLogger.setLevel('warn');
+
+export type Clinician = Readonly<{ client: MatrixClient; userId: string; stop: () => void }>;
+
+export async function signInNewClinician(trust: RunningTrust, role: string): Promise<Clinician> {
+  const username = `${role}-${randomBytes(4).toString('hex')}`;
+  const user = await registerUser({
+    synapseUrl: trust.synapseUrl,
+    sharedSecret: trust.registrationSharedSecret,
+    username,
+    password: randomBytes(16).toString('hex'),
+  });
+  const client = createClient({
+    baseUrl: trust.clientUrl,
+    userId: user.userId,
+    accessToken: user.accessToken,
+    deviceId: user.deviceId,
+    logger: quietLogger,
+  });
+  await client.initRustCrypto({ useIndexedDB: false });
+  const synced = new Promise<void>((resolve) => {
+    client.on(ClientEvent.Sync, (state) => {
+      if (state === SyncState.Prepared || state === SyncState.Syncing) resolve();
+    });
+  });
+  await client.startClient({ initialSyncLimit: 10 });
+  await synced;
+  return { client, userId: user.userId, stop: () => client.stopClient() };
+}
+
+/** Polls until `check` returns a value; the SDK's state arrives by sync, so tests wait for it, bounded. */
+export async function eventually<T>(what: string, check: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The decrypted text message with this body in the room, once it has arrived and been decrypted. */
+export function findDecryptedText(client: MatrixClient, roomId: string, body: string): MatrixEvent | undefined {
+  const events = client.getRoom(roomId)?.getLiveTimeline().getEvents() ?? [];
+  return events.find((event) => event.getType() === 'm.room.message' && event.getContent().body === body);
+}
+
+export function membershipOf(client: MatrixClient, roomId: string, userId: string): string | undefined {
+  return client.getRoom(roomId)?.getMember(userId)?.membership;
+}

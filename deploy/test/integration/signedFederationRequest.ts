@@ -1,0 +1,83 @@
+// Sends a server-server request signed with a trust's own Synapse signing key (X-Matrix authorisation, Matrix
+// spec: server-server API "Request Authentication"), so a test can speak to a homeserver exactly as a server would.
+import { createPrivateKey, sign } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { localLayout } from '../../local/src/localStack.ts';
+import { trustFiles } from '../../local/src/trustFiles.ts';
+
+export type SigningKey = Readonly<{ keyId: string; seed: Buffer }>;
+
+/** Canonical JSON (spec appendix): sorted keys, no insignificant whitespace. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export async function signingKeyOf(trustName: string): Promise<SigningKey> {
+  const text = await readFile(join(trustFiles(localLayout(), trustName).keysDir, 'signing.key'), 'utf8');
+  const [algorithm, version, seed] = text.trim().split(' ');
+  if (algorithm !== 'ed25519' || !version || !seed) throw new Error(`unexpected signing key format for ${trustName}`);
+  return { keyId: `ed25519:${version}`, seed: Buffer.from(seed, 'base64') };
+}
+
+function xMatrixHeader(key: SigningKey, origin: string, destination: string, method: string, uri: string, content: unknown): string {
+  // PKCS#8 wrapper for a raw Ed25519 seed (RFC 8410).
+  const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), key.seed]);
+  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  const signed = canonicalJson({ method, uri, origin, destination, content });
+  const signature = sign(null, Buffer.from(signed), privateKey).toString('base64').replace(/=+$/, '');
+  return `X-Matrix origin="${origin}",destination="${destination}",key="${key.keyId}",sig="${signature}"`;
+}
+
+export type FederationResponse = Readonly<{ status: number; body: Record<string, unknown> }>;
+
+export async function signedFederationRequest(input: Readonly<{
+  originName: string;
+  originServer: string;
+  destinationServer: string;
+  /** The destination's port on loopback. */
+  port: number;
+  method: string;
+  uri: string;
+  content: unknown;
+}>): Promise<FederationResponse> {
+  const key = await signingKeyOf(input.originName);
+  const ca = await readFile(join(localLayout().caDir, 'ca.crt'));
+  const body = JSON.stringify(input.content);
+  const authorization = xMatrixHeader(key, input.originServer, input.destinationServer, input.method, input.uri, input.content);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: input.port,
+        method: input.method,
+        path: input.uri,
+        ca,
+        servername: input.destinationServer.split(':')[0],
+        headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: Record<string, unknown> = {};
+          try {
+            parsed = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            parsed = { raw: text };
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -1,0 +1,26 @@
+// Drives the local stack through its real command line, as an operator would.
+import { execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { RunningTrust } from '../../local/src/localStack.ts';
+
+const execFileAsync = promisify(execFile);
+const cli = fileURLToPath(new URL('../../local/src/cli.ts', import.meta.url));
+
+export async function runningTrusts(): Promise<RunningTrust[]> {
+  // status exits 1 when a trust crashed; its JSON still lists the running ones, and `up` restarts the rest.
+  const { stdout } = await execFileAsync(process.execPath, [cli, 'status', '--json']).catch(
+    (error: unknown) => error as { stdout: string },
+  );
+  return (JSON.parse(stdout) as { trusts: RunningTrust[] }).trusts;
+}
+
+/** Runs the stack CLI with its progress shown, so a slow first build is visible in the test output. */
+export async function stackCommand(args: readonly string[]): Promise<void> {
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) throw new Error(`stack ${args.join(' ')} failed with exit code ${String(code)}`);
+}
