@@ -28,7 +28,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['**/client/**', '**/retention-service/**', '**/deploy/**', '@bleep/client', '@bleep/retention-service', '@bleep/deploy'] },
+        {
+          patterns: [
+            '**/client/**',
+            '**/retention-service/**',
+            '**/deploy/**',
+            '@bleep/client',
+            '@bleep/retention-service',
+            '@bleep/deploy',
+          ],
+        },
       ],
     },
   },

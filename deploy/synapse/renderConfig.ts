@@ -42,7 +42,10 @@ export function parseYamlMap(text: string, source: string): YamlMap {
 function unrenderedPaths(value: unknown, path: string): string[] {
   if (typeof value === 'string') return value.startsWith('<rendered') ? [path] : [];
   if (Array.isArray(value)) return value.flatMap((item, index) => unrenderedPaths(item, `${path}[${index}]`));
-  if (isMap(value)) return Object.entries(value).flatMap(([key, item]) => unrenderedPaths(item, path ? `${path}.${key}` : key));
+  if (isMap(value))
+    return Object.entries(value).flatMap(([key, item]) =>
+      unrenderedPaths(item, path ? `${path}.${key}` : key),
+    );
   return [];
 }
 

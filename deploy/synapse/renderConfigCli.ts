@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     },
   });
   if (!values.policy || !values.template || !values.out) {
-    throw new Error('usage: renderConfigCli.ts --policy trust.json --template homeserver.yaml --out homeserver.yaml');
+    throw new Error(
+      'usage: renderConfigCli.ts --policy trust.json --template homeserver.yaml --out homeserver.yaml',
+    );
   }
   const policy = await loadPolicy(values.policy);
   const config = renderHomeserverConfig({

@@ -1,7 +1,14 @@
 // `npm run stack -- up|status|stop|reset`: the local runner's command line. Only wiring and printing here.
 import { parseArgs } from 'node:util';
 import { defaultTrustNames } from './localTrusts.ts';
-import { stackReset, stackStatus, stackStop, stackUp, type UpResult, type TrustStatus } from './localStack.ts';
+import {
+  stackReset,
+  stackStatus,
+  stackStop,
+  stackUp,
+  type UpResult,
+  type TrustStatus,
+} from './localStack.ts';
 import { consoleReporter } from './progress.ts';
 
 const usage = `usage: npm run stack -- <command> [trust ...]
@@ -21,12 +28,16 @@ function printUp(result: UpResult): void {
     if (seeded.length > 0) {
       out.push('  staff accounts created now (passwords are shown this once and stored nowhere):');
       for (const account of seeded) {
-        out.push(`    ${account.userId.padEnd(36)} ${account.password}   ${account.displayName}, ${account.role}, ${account.department}`);
+        out.push(
+          `    ${account.userId.padEnd(36)} ${account.password}   ${account.displayName}, ${account.role}, ${account.department}`,
+        );
       }
     }
     out.push('');
   }
-  out.push('`npm run stack -- status` shows what runs; `stop` ends it; `reset` wipes it (and makes new passwords).');
+  out.push(
+    '`npm run stack -- status` shows what runs; `stop` ends it; `reset` wipes it (and makes new passwords).',
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -41,9 +52,13 @@ function printStatus(statuses: readonly TrustStatus[], json: boolean): void {
   }
   for (const status of statuses) {
     if (status.state === 'running') {
-      process.stdout.write(`${status.name}: running (pid ${status.pid}) ${status.trust.serverName} at ${status.trust.clientUrl}\n`);
+      process.stdout.write(
+        `${status.name}: running (pid ${status.pid}) ${status.trust.serverName} at ${status.trust.clientUrl}\n`,
+      );
     } else if (status.state === 'crashed') {
-      process.stdout.write(`${status.name}: CRASHED (pid ${status.pid} is gone). Log ${status.logPath}:\n${status.logTail}\n`);
+      process.stdout.write(
+        `${status.name}: CRASHED (pid ${status.pid} is gone). Log ${status.logPath}:\n${status.logTail}\n`,
+      );
     } else {
       process.stdout.write(`${status.name}: stopped\n`);
     }
@@ -53,7 +68,10 @@ function printStatus(statuses: readonly TrustStatus[], json: boolean): void {
 async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
     allowPositionals: true,
   });
   const [command, ...names] = positionals;

@@ -17,14 +17,19 @@ async function onPath(command: string): Promise<boolean> {
 }
 
 /** `needs` maps a command to the Debian package that provides it. */
-export async function ensureHostPackages(needs: Readonly<Record<string, string>>, logPath: string): Promise<string[]> {
+export async function ensureHostPackages(
+  needs: Readonly<Record<string, string>>,
+  logPath: string,
+): Promise<string[]> {
   const missing: string[] = [];
   for (const [command, pkg] of Object.entries(needs)) {
     if (!(await onPath(command))) missing.push(pkg);
   }
   if (missing.length === 0) return [];
   if (process.getuid?.() !== 0) {
-    throw new StepError(`missing Debian packages (${missing.join(', ')}); run as root so they can be installed`);
+    throw new StepError(
+      `missing Debian packages (${missing.join(', ')}); run as root so they can be installed`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await runLogged('apt-get', ['update'], logPath, { env });

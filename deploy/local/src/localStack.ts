@@ -8,13 +8,26 @@ import { ensureLocalCa, ensureTlsCertificate } from './certificates.ts';
 import { homeserverYaml } from '../../synapse/renderConfig.ts';
 import { localTrustNames, loadLocalTrust, type LocalTrust } from './localTrusts.ts';
 import { renderLocalSynapseConfig, synapseLogConfig } from './localSynapseConfig.ts';
-import { databaseUrl, dropTrustDatabase, ensurePostgresRunning, ensureTrustDatabase, localPostgres } from './postgres.ts';
+import {
+  databaseUrl,
+  dropTrustDatabase,
+  ensurePostgresRunning,
+  ensureTrustDatabase,
+  localPostgres,
+} from './postgres.ts';
 import { StepError, type Reporter } from './progress.ts';
 import { seedStaff, type SeededAccount } from './seedStaff.ts';
 import { ensureSidRoot } from './sidRoot.ts';
 import { stackLayout, databaseNameFor, type StackLayout } from './stackLayout.ts';
 import { readStackState, writeStackState } from './stackState.ts';
-import { isOurSynapse, logTail, startSynapse, stopSynapse, synapseUserIn, waitForHealth } from './synapseProcess.ts';
+import {
+  isOurSynapse,
+  logTail,
+  startSynapse,
+  stopSynapse,
+  synapseUserIn,
+  waitForHealth,
+} from './synapseProcess.ts';
 import { trustFiles, type TrustFiles } from './trustFiles.ts';
 import { ensureTrustSecrets, readSecret, secretFilesIn } from './trustSecrets.ts';
 
@@ -44,7 +57,9 @@ export function localLayout(): StackLayout {
 
 function requireRoot(): void {
   if (process.getuid?.() !== 0) {
-    throw new StepError('the local stack runs Synapse under chroot and installs Debian packages: run it as root');
+    throw new StepError(
+      'the local stack runs Synapse under chroot and installs Debian packages: run it as root',
+    );
   }
 }
 
@@ -74,7 +89,12 @@ export async function stackStatus(layout: StackLayout = localLayout()): Promise<
     const trust = await loadLocalTrust(name);
     const files = trustFiles(layout, name);
     if (await isOurSynapse(record.pid, join(files.chrootDir, 'homeserver.yaml'))) {
-      statuses.push({ name, state: 'running', pid: record.pid, trust: await runningTrustInfo(layout, trust) });
+      statuses.push({
+        name,
+        state: 'running',
+        pid: record.pid,
+        trust: await runningTrustInfo(layout, trust),
+      });
     } else {
       // Recorded as started but gone: Synapse crashed or was killed behind the runner's back. Say so.
       // Start-up failures only reach the console log; later crashes are in Synapse's own log.
@@ -122,9 +142,16 @@ async function prepareTrust(layout: StackLayout, trust: LocalTrust, logPath: str
   return files;
 }
 
-export type UpResult = Readonly<{ trusts: RunningTrust[]; seeded: Readonly<Record<string, SeededAccount[]>> }>;
+export type UpResult = Readonly<{
+  trusts: RunningTrust[];
+  seeded: Readonly<Record<string, SeededAccount[]>>;
+}>;
 
-export async function stackUp(names: readonly string[], reporter: Reporter, layout: StackLayout = localLayout()): Promise<UpResult> {
+export async function stackUp(
+  names: readonly string[],
+  reporter: Reporter,
+  layout: StackLayout = localLayout(),
+): Promise<UpResult> {
   requireRoot();
   const trusts = await Promise.all(names.map((name) => loadLocalTrust(name)));
   const logPath = join(layout.logDir, 'runner.log');
@@ -144,15 +171,24 @@ export async function stackUp(names: readonly string[], reporter: Reporter, layo
       continue;
     }
     if (status?.state === 'crashed') {
-      reporter.info(`${trust.name} had stopped unexpectedly (pid ${status.pid}); last log lines:\n${status.logTail}`);
+      reporter.info(
+        `${trust.name} had stopped unexpectedly (pid ${status.pid}); last log lines:\n${status.logTail}`,
+      );
     }
-    const files = await reporter.step(`${trust.name}: config, certificates, database`, () => prepareTrust(layout, trust, logPath));
+    const files = await reporter.step(`${trust.name}: config, certificates, database`, () =>
+      prepareTrust(layout, trust, logPath),
+    );
     toStart.push({ trust, files });
   }
 
   for (const { trust, files } of toStart) {
     await mkdir(layout.logDir, { recursive: true });
-    const pid = await startSynapse(layout.sidRoot, join(files.chrootDir, 'homeserver.yaml'), user, files.consoleLog);
+    const pid = await startSynapse(
+      layout.sidRoot,
+      join(files.chrootDir, 'homeserver.yaml'),
+      user,
+      files.consoleLog,
+    );
     state.trusts[trust.name] = { pid, startedAt: new Date().toISOString() };
     // Recorded before waiting, so `stop` can end it even if the wait below fails.
     await writeStackState(layout.stackFile, state);
@@ -185,7 +221,11 @@ export async function stackUp(names: readonly string[], reporter: Reporter, layo
 }
 
 /** Stops the named trusts (all when none are named); by recorded pid only. */
-export async function stackStop(names: readonly string[], reporter: Reporter, layout: StackLayout = localLayout()): Promise<void> {
+export async function stackStop(
+  names: readonly string[],
+  reporter: Reporter,
+  layout: StackLayout = localLayout(),
+): Promise<void> {
   const state = await readStackState(layout.stackFile);
   const targets = names.length > 0 ? names : Object.keys(state.trusts);
   for (const name of targets) {
@@ -195,10 +235,14 @@ export async function stackStop(names: readonly string[], reporter: Reporter, la
       continue;
     }
     const chrootConfig = join(trustFiles(layout, name).chrootDir, 'homeserver.yaml');
-    await reporter.step(`${name}: stop Synapse (pid ${record.pid})`, () => stopSynapse(record.pid, chrootConfig));
+    await reporter.step(`${name}: stop Synapse (pid ${record.pid})`, () =>
+      stopSynapse(record.pid, chrootConfig),
+    );
     // Re-read: another trust's record may have changed while this one stopped.
     const latest = await readStackState(layout.stackFile);
-    const { [name]: _stopped, ...rest } = latest.trusts;
+    const rest = Object.fromEntries(
+      Object.entries(latest.trusts).filter(([trustName]) => trustName !== name),
+    );
     await writeStackState(layout.stackFile, { ...latest, trusts: rest });
   }
 }

@@ -20,7 +20,14 @@ export type LocalConfigInput = Readonly<{
 }>;
 
 function listener(port: number, names: string[], tls = false): Record<string, unknown> {
-  return { port, type: 'http', tls, bind_addresses: ['127.0.0.1'], x_forwarded: false, resources: [{ names, compress: false }] };
+  return {
+    port,
+    type: 'http',
+    tls,
+    bind_addresses: ['127.0.0.1'],
+    x_forwarded: false,
+    resources: [{ names, compress: false }],
+  };
 }
 
 export async function renderLocalSynapseConfig(input: LocalConfigInput): Promise<Record<string, unknown>> {
@@ -72,7 +79,9 @@ export async function renderLocalSynapseConfig(input: LocalConfigInput): Promise
 export function synapseLogConfig(chrootLogPath: string): string {
   return stringify({
     version: 1,
-    formatters: { precise: { format: '%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s' } },
+    formatters: {
+      precise: { format: '%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s' },
+    },
     handlers: {
       file: {
         class: 'logging.handlers.RotatingFileHandler',

@@ -22,7 +22,10 @@ async function isReady(target: PostgresTarget): Promise<boolean> {
 }
 
 export async function ensurePostgresRunning(target: PostgresTarget, logPath: string): Promise<void> {
-  await ensureHostPackages({ pg_isready: 'postgresql-client', pg_ctlcluster: 'postgresql', psql: 'postgresql-client' }, logPath);
+  await ensureHostPackages(
+    { pg_isready: 'postgresql-client', pg_ctlcluster: 'postgresql', psql: 'postgresql-client' },
+    logPath,
+  );
   if (await isReady(target)) return;
   const versions = await readdir('/etc/postgresql').catch(() => [] as string[]);
   const version = versions.sort().at(-1);
@@ -46,9 +49,14 @@ function identifier(value: string): string {
 }
 
 async function adminSql(sql: string, logPath: string): Promise<void> {
-  await runLogged('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'postgres'], logPath, {
-    input: sql,
-  });
+  await runLogged(
+    'runuser',
+    ['-u', 'postgres', '--', 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'postgres'],
+    logPath,
+    {
+      input: sql,
+    },
+  );
 }
 
 /** Creates (or updates the password of) the trust's role and creates its database: UTF8, C collation, as Synapse requires. */

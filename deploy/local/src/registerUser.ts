@@ -24,7 +24,13 @@ export type RegisterInput = Readonly<{
   admin?: boolean;
 }>;
 
-export function registrationMac(secret: string, nonce: string, username: string, password: string, admin: boolean): string {
+export function registrationMac(
+  secret: string,
+  nonce: string,
+  username: string,
+  password: string,
+  admin: boolean,
+): string {
   return createHmac('sha1', secret)
     .update([nonce, username, password, admin ? 'admin' : 'notadmin'].join('\0'))
     .digest('hex');
@@ -39,7 +45,9 @@ export async function registerUser(input: RegisterInput): Promise<RegisteredUser
   const nonceResponse = await fetch(endpoint);
   const { nonce } = await json(nonceResponse);
   if (!nonceResponse.ok || typeof nonce !== 'string') {
-    throw new RegistrationError(`no registration nonce from ${endpoint.origin} (HTTP ${nonceResponse.status})`);
+    throw new RegistrationError(
+      `no registration nonce from ${endpoint.origin} (HTTP ${nonceResponse.status})`,
+    );
   }
   const admin = input.admin ?? false;
   const response = await fetch(endpoint, {
@@ -57,7 +65,10 @@ export async function registerUser(input: RegisterInput): Promise<RegisteredUser
   const body = await json(response);
   if (!response.ok) {
     const errcode = typeof body.errcode === 'string' ? body.errcode : undefined;
-    throw new RegistrationError(`registering ${input.username} failed: ${String(body.error ?? response.status)}`, errcode);
+    throw new RegistrationError(
+      `registering ${input.username} failed: ${typeof body.error === 'string' ? body.error : `HTTP ${response.status}`}`,
+      errcode,
+    );
   }
   const { user_id: userId, access_token: accessToken, device_id: deviceId } = body;
   if (typeof userId !== 'string' || typeof accessToken !== 'string' || typeof deviceId !== 'string') {

@@ -3,20 +3,55 @@
 import { randomBytes } from 'node:crypto';
 import { registerUser, RegistrationError } from './registerUser.ts';
 
-export type StaffMember = Readonly<{ username: string; displayName: string; role: string; department: string }>;
+export type StaffMember = Readonly<{
+  username: string;
+  displayName: string;
+  role: string;
+  department: string;
+}>;
 
 /** A small ward and clinic roster per trust; localparts are the trust's usual first.last form. */
 export const seedStaffByTrust: Readonly<Record<string, readonly StaffMember[]>> = {
   'trust-a': [
-    { username: 'amelia.hart', displayName: 'Dr Amelia Hart', role: 'Consultant Cardiologist', department: 'Cardiology' },
-    { username: 'tom.okafor', displayName: 'Dr Tom Okafor', role: 'Registrar (ST4)', department: 'Acute Medicine' },
-    { username: 'grace.lindqvist', displayName: 'Grace Lindqvist', role: 'Ward Sister', department: 'Ward 12 (Cardiology)' },
+    {
+      username: 'amelia.hart',
+      displayName: 'Dr Amelia Hart',
+      role: 'Consultant Cardiologist',
+      department: 'Cardiology',
+    },
+    {
+      username: 'tom.okafor',
+      displayName: 'Dr Tom Okafor',
+      role: 'Registrar (ST4)',
+      department: 'Acute Medicine',
+    },
+    {
+      username: 'grace.lindqvist',
+      displayName: 'Grace Lindqvist',
+      role: 'Ward Sister',
+      department: 'Ward 12 (Cardiology)',
+    },
     { username: 'sam.patel', displayName: 'Sam Patel', role: 'Clinical Pharmacist', department: 'Pharmacy' },
   ],
   'trust-b': [
-    { username: 'rachel.mensah', displayName: 'Dr Rachel Mensah', role: 'Consultant Cardiothoracic Surgeon', department: 'Cardiothoracic Surgery' },
-    { username: 'owen.price', displayName: 'Dr Owen Price', role: 'Foundation Doctor (FY2)', department: 'Emergency Department' },
-    { username: 'leila.haddad', displayName: 'Leila Haddad', role: 'Advanced Nurse Practitioner', department: 'Critical Care' },
+    {
+      username: 'rachel.mensah',
+      displayName: 'Dr Rachel Mensah',
+      role: 'Consultant Cardiothoracic Surgeon',
+      department: 'Cardiothoracic Surgery',
+    },
+    {
+      username: 'owen.price',
+      displayName: 'Dr Owen Price',
+      role: 'Foundation Doctor (FY2)',
+      department: 'Emergency Department',
+    },
+    {
+      username: 'leila.haddad',
+      displayName: 'Leila Haddad',
+      role: 'Advanced Nurse Practitioner',
+      department: 'Critical Care',
+    },
   ],
   outsider: [],
 };
@@ -32,7 +67,11 @@ function readablePassword(): string {
 }
 
 /** Registers the trust's staff that do not exist yet; returns only the accounts created now. */
-export async function seedStaff(trustName: string, synapseUrl: string, sharedSecret: string): Promise<SeededAccount[]> {
+export async function seedStaff(
+  trustName: string,
+  synapseUrl: string,
+  sharedSecret: string,
+): Promise<SeededAccount[]> {
   const created: SeededAccount[] = [];
   for (const member of seedStaffByTrust[trustName] ?? []) {
     const password = readablePassword();
@@ -46,7 +85,10 @@ export async function seedStaff(trustName: string, synapseUrl: string, sharedSec
       });
       // Role and department go to the staff member's own account data, where the Bleep client shows them.
       await fetch(
-        new URL(`/_matrix/client/v3/user/${encodeURIComponent(user.userId)}/account_data/uk.nhs.bleep.staff`, synapseUrl),
+        new URL(
+          `/_matrix/client/v3/user/${encodeURIComponent(user.userId)}/account_data/uk.nhs.bleep.staff`,
+          synapseUrl,
+        ),
         {
           method: 'PUT',
           headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' },

@@ -29,7 +29,8 @@ async function hostSourcesTexts(): Promise<string[]> {
   const texts: string[] = [];
   const files = ['/etc/apt/sources.list'];
   try {
-    for (const name of await readdir('/etc/apt/sources.list.d')) files.push(join('/etc/apt/sources.list.d', name));
+    for (const name of await readdir('/etc/apt/sources.list.d'))
+      files.push(join('/etc/apt/sources.list.d', name));
   } catch {
     // no sources.list.d: the main file is enough
   }
@@ -55,8 +56,12 @@ export async function ensureSidRoot(sidRoot: string, logDir: string, reporter: R
   if (await isSidRootReady(sidRoot)) return;
   const logPath = join(logDir, 'sid-root.log');
   await mkdir(logDir, { recursive: true });
-  reporter.info(`Building the Synapse root (Debian sid) in ${sidRoot}; about a minute, once. Log: ${logPath}`);
-  await reporter.step('host packages (debootstrap)', () => ensureHostPackages({ debootstrap: 'debootstrap' }, logPath));
+  reporter.info(
+    `Building the Synapse root (Debian sid) in ${sidRoot}; about a minute, once. Log: ${logPath}`,
+  );
+  await reporter.step('host packages (debootstrap)', () =>
+    ensureHostPackages({ debootstrap: 'debootstrap' }, logPath),
+  );
   const mirror = debianMirrorFrom(await hostSourcesTexts()) ?? 'http://deb.debian.org/debian';
   // Build beside the final place and rename at the end, so a failed build never looks like a ready root.
   const partial = `${sidRoot}.partial`;
@@ -71,7 +76,9 @@ export async function ensureSidRoot(sidRoot: string, logDir: string, reporter: R
     runLogged('chroot', [partial, 'apt-get', ...aptOptions, 'update'], logPath, { env }),
   );
   await reporter.step(`apt-get install ${sidPackages.join(' ')} (sid)`, () =>
-    runLogged('chroot', [partial, 'apt-get', ...aptOptions, 'install', '-y', ...sidPackages], logPath, { env }),
+    runLogged('chroot', [partial, 'apt-get', ...aptOptions, 'install', '-y', ...sidPackages], logPath, {
+      env,
+    }),
   );
   await runLogged('chroot', [partial, 'apt-get', 'clean'], logPath);
   await writeFile(join(partial, markerName), `${rootVersion}\n`);

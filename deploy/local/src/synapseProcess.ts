@@ -25,7 +25,15 @@ export async function startSynapse(
   try {
     const child = spawn(
       '/usr/sbin/chroot',
-      [`--userspec=${user.uid}:${user.gid}`, sidRoot, '/usr/bin/python3', '-m', 'synapse.app.homeserver', '-c', chrootConfigPath],
+      [
+        `--userspec=${user.uid}:${user.gid}`,
+        sidRoot,
+        '/usr/bin/python3',
+        '-m',
+        'synapse.app.homeserver',
+        '-c',
+        chrootConfigPath,
+      ],
       // Its own process group, so it outlives this command and a Ctrl-C here does not reach it.
       { detached: true, stdio: ['ignore', log.fd, log.fd], env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' } },
     );

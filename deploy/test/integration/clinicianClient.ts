@@ -2,7 +2,7 @@
 // device), logged in as a new account made through the trust's shared-secret registration.
 import { randomBytes } from 'node:crypto';
 import { ClientEvent, createClient, SyncState, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
-import { logger as sdkGlobalLogger, type Logger } from 'matrix-js-sdk/lib/logger.js';
+import type { Logger } from 'matrix-js-sdk/lib/logger.js';
 import { registerUser } from '../../local/src/registerUser.ts';
 import type { RunningTrust } from '../../local/src/localStack.ts';
 
@@ -19,8 +19,6 @@ const quietLogger: Logger = {
   },
   getChild: () => quietLogger,
 };
-// Parts of the SDK still log through its global logger.
-sdkGlobalLogger.setLevel('warn');
 
 export type Clinician = Readonly<{ client: MatrixClient; userId: string; stop: () => void }>;
 
@@ -47,11 +45,21 @@ export async function signInNewClinician(trust: RunningTrust, role: string): Pro
   });
   await client.startClient({ initialSyncLimit: 10 });
   await synced;
-  return { client, userId: user.userId, stop: () => client.stopClient() };
+  return {
+    client,
+    userId: user.userId,
+    stop: () => {
+      client.stopClient();
+    },
+  };
 }
 
 /** Polls until `check` returns a value; the SDK's state arrives by sync, so tests wait for it, bounded. */
-export async function eventually<T>(what: string, check: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
@@ -62,7 +70,11 @@ export async function eventually<T>(what: string, check: () => T | undefined, ti
 }
 
 /** The decrypted text message with this body in the room, once it has arrived and been decrypted. */
-export function findDecryptedText(client: MatrixClient, roomId: string, body: string): MatrixEvent | undefined {
+export function findDecryptedText(
+  client: MatrixClient,
+  roomId: string,
+  body: string,
+): MatrixEvent | undefined {
   const events = client.getRoom(roomId)?.getLiveTimeline().getEvents() ?? [];
   return events.find((event) => event.getType() === 'm.room.message' && event.getContent().body === body);
 }

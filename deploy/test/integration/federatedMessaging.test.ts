@@ -1,6 +1,12 @@
 // Needs the real local stack: trust-a and trust-b (chroot Synapse, PostgreSQL), federating over TLS on loopback.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, findDecryptedText, membershipOf, signInNewClinician, type Clinician } from './clinicianClient.ts';
+import {
+  eventually,
+  findDecryptedText,
+  membershipOf,
+  signInNewClinician,
+  type Clinician,
+} from './clinicianClient.ts';
 import { trustNamed } from './stackInfo.ts';
 
 describe('an encrypted referral room between two trusts', () => {
@@ -22,7 +28,9 @@ describe('an encrypted referral room between two trusts', () => {
     const { room_id: roomId } = await consultant.client.createRoom({
       name: 'Referral: cardiothoracic opinion',
       invite: [surgeon.userId],
-      initial_state: [{ type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }],
+      initial_state: [
+        { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } },
+      ],
     });
 
     await eventually('the invite to reach trust B', () =>

@@ -1,7 +1,13 @@
 // Needs the real local stack: trust-a and trust-b. Stops and restarts trust-b's Synapse through the stack CLI,
 // so it runs alone (the integration project runs files one at a time).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, findDecryptedText, membershipOf, signInNewClinician, type Clinician } from './clinicianClient.ts';
+import {
+  eventually,
+  findDecryptedText,
+  membershipOf,
+  signInNewClinician,
+  type Clinician,
+} from './clinicianClient.ts';
 import { stackCommand } from './stackCli.ts';
 import { trustNamed } from './stackInfo.ts';
 
@@ -17,7 +23,9 @@ describe('a partner trust that is down', () => {
     ({ room_id: roomId } = await sender.client.createRoom({
       name: 'Overnight referral',
       invite: [recipient.userId],
-      initial_state: [{ type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }],
+      initial_state: [
+        { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } },
+      ],
     }));
     await eventually('the invite at trust B', () =>
       membershipOf(recipient.client, roomId, recipient.userId) === 'invite' ? true : undefined,

@@ -13,7 +13,9 @@ export type SigningKey = Readonly<{ keyId: string; seed: Buffer }>;
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -22,11 +24,19 @@ export function canonicalJson(value: unknown): string {
 export async function signingKeyOf(trustName: string): Promise<SigningKey> {
   const text = await readFile(join(trustFiles(localLayout(), trustName).keysDir, 'signing.key'), 'utf8');
   const [algorithm, version, seed] = text.trim().split(' ');
-  if (algorithm !== 'ed25519' || !version || !seed) throw new Error(`unexpected signing key format for ${trustName}`);
+  if (algorithm !== 'ed25519' || !version || !seed)
+    throw new Error(`unexpected signing key format for ${trustName}`);
   return { keyId: `ed25519:${version}`, seed: Buffer.from(seed, 'base64') };
 }
 
-function xMatrixHeader(key: SigningKey, origin: string, destination: string, method: string, uri: string, content: unknown): string {
+function xMatrixHeader(
+  key: SigningKey,
+  origin: string,
+  destination: string,
+  method: string,
+  uri: string,
+  content: unknown,
+): string {
   // PKCS#8 wrapper for a raw Ed25519 seed (RFC 8410).
   const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), key.seed]);
   const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
@@ -37,20 +47,29 @@ function xMatrixHeader(key: SigningKey, origin: string, destination: string, met
 
 export type FederationResponse = Readonly<{ status: number; body: Record<string, unknown> }>;
 
-export async function signedFederationRequest(input: Readonly<{
-  originName: string;
-  originServer: string;
-  destinationServer: string;
-  /** The destination's port on loopback. */
-  port: number;
-  method: string;
-  uri: string;
-  content: unknown;
-}>): Promise<FederationResponse> {
+export async function signedFederationRequest(
+  input: Readonly<{
+    originName: string;
+    originServer: string;
+    destinationServer: string;
+    /** The destination's port on loopback. */
+    port: number;
+    method: string;
+    uri: string;
+    content: unknown;
+  }>,
+): Promise<FederationResponse> {
   const key = await signingKeyOf(input.originName);
   const ca = await readFile(join(localLayout().caDir, 'ca.crt'));
   const body = JSON.stringify(input.content);
-  const authorization = xMatrixHeader(key, input.originServer, input.destinationServer, input.method, input.uri, input.content);
+  const authorization = xMatrixHeader(
+    key,
+    input.originServer,
+    input.destinationServer,
+    input.method,
+    input.uri,
+    input.content,
+  );
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -60,7 +79,11 @@ export async function signedFederationRequest(input: Readonly<{
         path: input.uri,
         ca,
         servername: input.destinationServer.split(':')[0],
-        headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          authorization,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -19,7 +19,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (missing.length > 0) await stackCommand(['up', ...missing]);
   const trusts = await runningTrusts();
   for (const name of needed) {
-    if (!trusts.some((trust) => trust.name === name)) throw new Error(`${name} is not running after "stack up"`);
+    if (!trusts.some((trust) => trust.name === name))
+      throw new Error(`${name} is not running after "stack up"`);
   }
   project.provide('stack', trusts);
   return async () => {

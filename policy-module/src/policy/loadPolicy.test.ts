@@ -33,7 +33,7 @@ describe('trust policy loader', () => {
     const policy = parsePolicy(minimal, 'inline');
     expect(Object.isFrozen(policy.federation.partners)).toBe(true);
     expect(() => {
-      (policy.federation.partners as string[]).push('evil.example');
+      policy.federation.partners.push('evil.example');
     }).toThrow();
   });
 

@@ -32,7 +32,9 @@ export async function loadPolicy(path: string): Promise<TrustPolicy> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new PolicyError(path, [`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+    throw new PolicyError(path, [
+      `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    ]);
   }
   let value: unknown;
   try {

@@ -22,7 +22,9 @@ describe('Synapse settings derived from the policy', () => {
   });
 
   it('encrypts every new room when the policy requires E2EE', () => {
-    expect(synapseSettingsFor(parsePolicy(base, 'inline')).encryption_enabled_by_default_for_room_type).toBe('all');
+    expect(synapseSettingsFor(parsePolicy(base, 'inline')).encryption_enabled_by_default_for_room_type).toBe(
+      'all',
+    );
   });
 
   it('sets the media limit in Synapse units', () => {

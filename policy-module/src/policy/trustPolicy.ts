@@ -27,7 +27,12 @@ export const trustPolicySchema = z
     retention: z
       .object({
         /** Message content is purged from the homeserver this long after it was sent. */
-        serverHours: z.number().int().positive().max(24 * 30).default(72),
+        serverHours: z
+          .number()
+          .int()
+          .positive()
+          .max(24 * 30)
+          .default(72),
         /** Clients delete their local copy this long after a message was sent. */
         clientDays: z.number().int().positive().max(366).default(90),
       })
@@ -49,7 +54,13 @@ export const trustPolicySchema = z
       .strict()
       .default({ required: true, plaintextEventTypes: ['m.reaction', 'm.room.redaction'] }),
     media: z
-      .object({ maxUploadBytes: z.number().int().positive().default(50 * 1024 * 1024) })
+      .object({
+        maxUploadBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(50 * 1024 * 1024),
+      })
       .strict()
       .default({ maxUploadBytes: 50 * 1024 * 1024 }),
     notifications: z
