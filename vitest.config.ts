@@ -5,5 +5,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['*/vitest.config.ts', 'deploy/vitest.integration.config.ts'],
+    reporters: ['default', './scripts/testSummaryReporter.ts'],
   },
 });

@@ -15,12 +15,21 @@ export async function runningTrusts(): Promise<RunningTrust[]> {
   return (JSON.parse(stdout) as { trusts: RunningTrust[] }).trusts;
 }
 
-/** Runs the stack CLI with its progress shown, so a slow first build is visible in the test output. */
+/**
+ * Runs the stack CLI. `up` shows its progress, so a slow first build is visible in the test output; other
+ * commands show their output only when they fail, so the run still ends with the test summary.
+ */
 export async function stackCommand(args: readonly string[]): Promise<void> {
+  const showProgress = args[0] === 'up';
+  let output = '';
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      stdio: ['ignore', showProgress ? 'inherit' : 'pipe', showProgress ? 'inherit' : 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
     child.on('close', resolve);
   });
-  if (code !== 0) throw new Error(`stack ${args.join(' ')} failed with exit code ${String(code)}`);
+  if (code !== 0) throw new Error(`stack ${args.join(' ')} failed with exit code ${String(code)}\n${output}`);
 }
