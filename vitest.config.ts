@@ -6,5 +6,7 @@ export default defineConfig({
   test: {
     projects: ['*/vitest.config.ts', 'deploy/vitest.integration.config.ts'],
     reporters: ['default', './scripts/testSummaryReporter.ts'],
+    // matrix-js-sdk logs its sync and call chatter with console.log; keep warnings and errors only.
+    onConsoleLog: (_log, type) => type === 'stderr',
   },
 });

@@ -11,7 +11,5 @@ export default defineProject({
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 900_000,
-    // matrix-js-sdk logs its sync and call chatter with console.log; keep warnings and errors only.
-    onConsoleLog: (_log, type) => type === 'stderr',
   },
 });
