@@ -57,7 +57,7 @@ function printStatus(statuses: readonly TrustStatus[], json: boolean): void {
       );
     } else if (status.state === 'crashed') {
       process.stdout.write(
-        `${status.name}: CRASHED (pid ${status.pid} is gone). Log ${status.logPath}:\n${status.logTail}\n`,
+        `${status.name}: CRASHED (pid ${status.pid} is gone). End of its logs:\n${status.logTail}\n`,
       );
     } else {
       process.stdout.write(`${status.name}: stopped\n`);

@@ -97,10 +97,19 @@ export async function stackStatus(layout: StackLayout = localLayout()): Promise<
       });
     } else {
       // Recorded as started but gone: Synapse crashed or was killed behind the runner's back. Say so.
-      // Start-up failures only reach the console log; later crashes are in Synapse's own log.
-      const consoleTail = await logTail(files.consoleLog);
-      const logPath = consoleTail === '' ? files.synapseLog : files.consoleLog;
-      statuses.push({ name, state: 'crashed', pid: record.pid, logPath, logTail: await logTail(logPath) });
+      // Start-up failures only reach the console log (rewritten at each start); later ones are in Synapse's log.
+      const tails: string[] = [];
+      for (const path of [files.consoleLog, files.synapseLog]) {
+        const tail = await logTail(path);
+        if (tail !== '') tails.push(`==> ${path} <==\n${tail}`);
+      }
+      statuses.push({
+        name,
+        state: 'crashed',
+        pid: record.pid,
+        logPath: files.synapseLog,
+        logTail: tails.join('\n'),
+      });
     }
   }
   return statuses;

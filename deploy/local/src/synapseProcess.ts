@@ -21,7 +21,7 @@ export async function startSynapse(
   user: SynapseUser,
   consoleLog: string,
 ): Promise<number> {
-  const log = await open(consoleLog, 'a');
+  const log = await open(consoleLog, 'w');
   try {
     const child = spawn(
       '/usr/sbin/chroot',
