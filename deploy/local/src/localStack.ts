@@ -24,6 +24,7 @@ import {
   isOurSynapse,
   logTail,
   startSynapse,
+  type StartedSynapse,
   stopSynapse,
   synapseUserIn,
   waitForHealth,
@@ -190,32 +191,37 @@ export async function stackUp(
     toStart.push({ trust, files });
   }
 
+  const started: { trust: LocalTrust; files: TrustFiles; synapse: StartedSynapse }[] = [];
   for (const { trust, files } of toStart) {
     await mkdir(layout.logDir, { recursive: true });
-    const pid = await startSynapse(
+    const synapse = await startSynapse(
       layout.sidRoot,
       join(files.chrootDir, 'homeserver.yaml'),
       user,
       files.consoleLog,
     );
-    state.trusts[trust.name] = { pid, startedAt: new Date().toISOString() };
+    state.trusts[trust.name] = { pid: synapse.pid, startedAt: new Date().toISOString() };
     // Recorded before waiting, so `stop` can end it even if the wait below fails.
     await writeStackState(layout.stackFile, state);
+    started.push({ trust, files, synapse });
   }
-  await Promise.all(
-    toStart.map(({ trust, files }) => {
-      const pid = state.trusts[trust.name]?.pid ?? -1;
-      const chrootConfig = join(files.chrootDir, 'homeserver.yaml');
-      return reporter.step(`${trust.name}: Synapse healthy`, () =>
-        waitForHealth(
-          `http://127.0.0.1:${trust.ports.synapseInternal}/health`,
-          () => isOurSynapse(pid, chrootConfig),
-          180_000,
-          files.consoleLog,
+  try {
+    await Promise.all(
+      started.map(({ trust, files, synapse }) =>
+        reporter.step(`${trust.name}: Synapse healthy`, () =>
+          waitForHealth(
+            `http://127.0.0.1:${trust.ports.synapseInternal}/health`,
+            synapse.exited,
+            180_000,
+            files.consoleLog,
+          ),
         ),
-      );
-    }),
-  );
+      ),
+    );
+  } finally {
+    // From here on the Synapses run on their own; this command may exit.
+    for (const { synapse } of started) synapse.detach();
+  }
 
   const running: RunningTrust[] = [];
   const seeded: Record<string, SeededAccount[]> = {};

@@ -15,12 +15,21 @@ export async function synapseUserIn(sidRoot: string): Promise<SynapseUser> {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+export type StartedSynapse = Readonly<{
+  pid: number;
+  /** Settles when the process exits while this command still watches it (exit code, or signal name). */
+  exited: Promise<string>;
+  /** Stops watching, so this command can exit and leave Synapse running. */
+  detach: () => void;
+}>;
+
 export async function startSynapse(
   sidRoot: string,
   chrootConfigPath: string,
   user: SynapseUser,
   consoleLog: string,
-): Promise<number> {
+): Promise<StartedSynapse> {
+  // Rewritten at each start, so its end is about this run.
   const log = await open(consoleLog, 'w');
   try {
     const child = spawn(
@@ -43,8 +52,20 @@ export async function startSynapse(
         resolve(child.pid ?? -1);
       });
     });
-    child.unref();
-    return pid;
+    // The parent's own exit event is the reliable signal during start-up; /proc can be read mid-exec.
+    const exited = new Promise<string>((resolve) => {
+      child.once('exit', (code, signal) => {
+        resolve(signal ?? `exit code ${String(code)}`);
+      });
+    });
+    return {
+      pid,
+      exited,
+      detach: () => {
+        child.removeAllListeners('exit');
+        child.unref();
+      },
+    };
   } finally {
     await log.close();
   }
@@ -77,13 +98,18 @@ export async function stopSynapse(pid: number, chrootConfigPath: string, timeout
 
 export async function waitForHealth(
   healthUrl: string,
-  isAlive: () => Promise<boolean>,
+  exited: Promise<string>,
   timeoutMs: number,
   logPath: string,
 ): Promise<void> {
+  let exitReason: string | undefined;
+  void exited.then((reason) => {
+    exitReason = reason;
+  });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!(await isAlive())) throw new StepError('Synapse exited during start-up', logPath);
+    if (exitReason !== undefined)
+      throw new StepError(`Synapse exited during start-up (${exitReason})`, logPath);
     try {
       const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return;

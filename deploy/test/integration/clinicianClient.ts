@@ -22,19 +22,33 @@ const quietLogger: Logger = {
 
 export type Clinician = Readonly<{ client: MatrixClient; userId: string; stop: () => void }>;
 
+/** Trust IT creates the account; the clinician then signs in with a password, as a person at a desktop would. */
 export async function signInNewClinician(trust: RunningTrust, role: string): Promise<Clinician> {
   const username = `${role}-${randomBytes(4).toString('hex')}`;
-  const user = await registerUser({
+  const password = randomBytes(16).toString('hex');
+  const registered = await registerUser({
     synapseUrl: trust.synapseUrl,
     sharedSecret: trust.registrationSharedSecret,
     username,
-    password: randomBytes(16).toString('hex'),
+    password,
+  });
+  // The registration's own session is IT's, not the clinician's device.
+  await createClient({
+    baseUrl: trust.clientUrl,
+    accessToken: registered.accessToken,
+    logger: quietLogger,
+  }).logout(true);
+  const login = await createClient({ baseUrl: trust.clientUrl, logger: quietLogger }).loginRequest({
+    type: 'm.login.password',
+    identifier: { type: 'm.id.user', user: username },
+    password,
+    initial_device_display_name: `Bleep test desktop (${role})`,
   });
   const client = createClient({
     baseUrl: trust.clientUrl,
-    userId: user.userId,
-    accessToken: user.accessToken,
-    deviceId: user.deviceId,
+    userId: login.user_id,
+    accessToken: login.access_token,
+    deviceId: login.device_id,
     logger: quietLogger,
   });
   await client.initRustCrypto({ useIndexedDB: false });
@@ -47,7 +61,7 @@ export async function signInNewClinician(trust: RunningTrust, role: string): Pro
   await synced;
   return {
     client,
-    userId: user.userId,
+    userId: login.user_id,
     stop: () => {
       client.stopClient();
     },
