@@ -1,0 +1,186 @@
+// The client-facing gateway: every client-server API request passes the trust's policy rules on its way to
+// Synapse. Refusals are Matrix errors and audit entries; everything else is forwarded unchanged and streamed.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { TrustPolicy } from '../policy/trustPolicy.ts';
+import type { AuditSink } from './auditSink.ts';
+import { classifyRequest, type ClassifiedRequest } from './classifyRequest.ts';
+import { clientPolicyView } from './clientPolicyView.ts';
+import { MatrixError, sendMatrixError } from './matrixError.ts';
+import { readJsonBody } from './readJsonBody.ts';
+import { applyClientRules } from './rules/ruleBook.ts';
+import { checkDeviceLogin, type DeviceEnrolment } from './rules/deviceEnrolment.ts';
+import { upstreamUnavailable, type SynapseProxy } from './synapseProxy.ts';
+import type { WhoAmI } from './whoAmI.ts';
+
+export type ClientGatewayDeps = Readonly<{
+  policy: TrustPolicy;
+  allowedPartners: () => readonly string[];
+  findNhsNumbers: (text: string) => string[];
+  proxy: SynapseProxy;
+  audit: AuditSink;
+  whoAmI: WhoAmI;
+  enrolment: DeviceEnrolment;
+  maxJsonBodyBytes: number;
+  log: Logger;
+}>;
+
+/** Request kinds whose JSON body a rule reads; only these are buffered. */
+const inspectedKinds = new Set<ClassifiedRequest['kind']>([
+  'createRoom',
+  'stateEvent',
+  'invite',
+  'displayName',
+  'directoryVisibility',
+  'login',
+]);
+
+function roomOf(classified: ClassifiedRequest): string | null {
+  return 'roomId' in classified ? classified.roomId : null;
+}
+
+export function createClientGateway(deps: ClientGatewayDeps): Express {
+  const { log } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+
+  app.get('/_bleep/health', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  // Read-only: the client learns its limits (retention, idle lock, notifications) from the server it trusts.
+  app.get('/_bleep/policy', (_request, response) => {
+    response.json(clientPolicyView(deps.policy, deps.allowedPartners()));
+  });
+
+  async function refuse(
+    request: IncomingMessage,
+    response: ServerResponse,
+    classified: ClassifiedRequest,
+    error: MatrixError,
+  ): Promise<void> {
+    const who = await deps.whoAmI(request.headers.authorization);
+    await deps.audit.record({
+      actor: who?.userId ?? null,
+      device: who?.deviceId ?? null,
+      action: `refuse:${classified.kind}`,
+      room: roomOf(classified),
+      result: `${error.status} ${error.errcode}${error.rule ? ` (${error.rule})` : ''}`,
+    });
+    log.info({ kind: classified.kind, status: error.status, rule: error.rule }, 'refused by policy');
+    sendMatrixError(response, error);
+  }
+
+  async function login(
+    request: IncomingMessage,
+    response: ServerResponse,
+    raw: Buffer,
+    body: unknown,
+  ): Promise<void> {
+    const deviceId =
+      typeof body === 'object' && body !== null && 'device_id' in body ? body.device_id : undefined;
+    const credential = request.headers['x-bleep-device-credential'];
+    const refusal = await checkDeviceLogin(
+      deps.enrolment,
+      deps.policy.devices.enrolmentRequired,
+      deviceId,
+      typeof credential === 'string' ? credential : undefined,
+    );
+    if (refusal) {
+      await deps.audit.record({
+        actor: null,
+        device: typeof deviceId === 'string' ? deviceId : null,
+        action: 'login',
+        room: null,
+        result: `refused: ${refusal.errcode} (${refusal.rule ?? ''})`,
+      });
+      sendMatrixError(response, refusal);
+      return;
+    }
+    const answer = await deps.proxy.exchange(request, raw);
+    let userId: string | null = null;
+    if (answer.statusCode === 200) {
+      const parsed = JSON.parse(answer.body.toString('utf8')) as { user_id?: unknown };
+      userId = typeof parsed.user_id === 'string' ? parsed.user_id : null;
+      if (userId && typeof deviceId === 'string') await deps.enrolment.recordLogin(deviceId, userId);
+    }
+    await deps.audit.record({
+      actor: userId,
+      device: typeof deviceId === 'string' ? deviceId : null,
+      action: 'login',
+      room: null,
+      result: answer.statusCode === 200 ? 'ok' : `homeserver refused (${answer.statusCode})`,
+    });
+    response.writeHead(answer.statusCode, answer.headers);
+    response.end(answer.body);
+  }
+
+  app.use((request, response) => {
+    void (async () => {
+      const classified = classifyRequest(request.method, request.originalUrl);
+      if (classified.kind === 'malformed') {
+        sendMatrixError(response, new MatrixError(400, 'M_UNRECOGNIZED', classified.reason));
+        return;
+      }
+      if (classified.kind === 'synapseAdmin') {
+        // The admin API is for trust IT on the internal network only.
+        await refuse(
+          request,
+          response,
+          classified,
+          new MatrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request'),
+        );
+        return;
+      }
+      if (!inspectedKinds.has(classified.kind)) {
+        const { verdict } = applyClientRules(
+          { method: request.method, classified, body: undefined, headers: request.headers },
+          deps,
+        );
+        if (verdict.outcome === 'refuse') await refuse(request, response, classified, verdict.error);
+        else await deps.proxy.forward(request, response);
+        return;
+      }
+      const body = await readJsonBody(request, deps.maxJsonBodyBytes);
+      if (classified.kind === 'login') {
+        await login(request, response, body.raw, body.value);
+        return;
+      }
+      const result = applyClientRules(
+        { method: request.method, classified, body: body.value, headers: request.headers },
+        deps,
+      );
+      if (result.verdict.outcome === 'refuse') {
+        await refuse(request, response, classified, result.verdict.error);
+        return;
+      }
+      const forwarded =
+        result.verdict.outcome === 'rewrite' ? Buffer.from(JSON.stringify(result.body)) : body.raw;
+      await deps.proxy.forward(request, response, forwarded);
+    })().catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      if (error instanceof MatrixError) {
+        sendMatrixError(response, error);
+        return;
+      }
+      if (
+        (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ||
+        (error as Error).name === 'SocketError'
+      ) {
+        sendMatrixError(response, upstreamUnavailable());
+        return;
+      }
+      log.error({ err: { message: (error as Error).message, name: (error as Error).name } }, 'gateway error');
+      sendMatrixError(
+        response,
+        new MatrixError(500, 'M_UNKNOWN', 'The Bleep gateway failed to handle this request'),
+      );
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,40 @@
+// The gateway's configuration, read once from the environment at start. A bad value stops the start with a
+// message naming the variable.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const gatewayConfigSchema = z.object({
+  BLEEP_POLICY_PATH: z.string().min(1),
+  SYNAPSE_URL: z.url(),
+  SYNAPSE_FEDERATION_URL: z.url(),
+  BLEEP_DATABASE_URL: z.string().min(1),
+  TRUST_DIRECTORY_PATH: z.string().min(1),
+  TRUST_DIRECTORY_PUBLIC_KEY_PATH: z.string().min(1),
+  GATEWAY_BIND_ADDRESS: z.string().default('127.0.0.1'),
+  GATEWAY_CLIENT_PORT: port.default(8008),
+  GATEWAY_FEDERATION_PORT: port.default(8448),
+  TLS_CERT_PATH: z.string().min(1),
+  TLS_KEY_PATH: z.string().min(1),
+  MAX_JSON_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type GatewayConfig = Readonly<z.infer<typeof gatewayConfigSchema>>;
+
+export class GatewayConfigError extends Error {
+  override readonly name = 'GatewayConfigError';
+}
+
+export function parseGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+  const result = gatewayConfigSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new GatewayConfigError(`invalid gateway configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return Object.freeze(result.data);
+}

@@ -1,0 +1,44 @@
+// Errors the gateway returns, in the Matrix shape clients already understand: an HTTP status, an errcode, a
+// sentence a clinician or IT can act on, and (for policy refusals) which Bleep rule refused.
+import type { ServerResponse } from 'node:http';
+
+export type MatrixErrorBody = Readonly<{ errcode: string; error: string; 'uk.nhs.bleep.rule'?: string }>;
+
+export class MatrixError extends Error {
+  override readonly name = 'MatrixError';
+  readonly status: number;
+  readonly errcode: string;
+  readonly rule: string | undefined;
+
+  constructor(status: number, errcode: string, message: string, rule?: string) {
+    super(message);
+    this.status = status;
+    this.errcode = errcode;
+    this.rule = rule;
+  }
+
+  toJSON(): MatrixErrorBody {
+    return this.rule
+      ? { errcode: this.errcode, error: this.message, 'uk.nhs.bleep.rule': this.rule }
+      : { errcode: this.errcode, error: this.message };
+  }
+}
+
+/** A refusal by one of the trust's policy rules: always 403 M_FORBIDDEN unless the rule says otherwise. */
+export function policyRefusal(
+  rule: string,
+  message: string,
+  status = 403,
+  errcode = 'M_FORBIDDEN',
+): MatrixError {
+  return new MatrixError(status, errcode, message, rule);
+}
+
+export function sendMatrixError(response: ServerResponse, error: MatrixError): void {
+  const body = JSON.stringify(error.toJSON());
+  response.writeHead(error.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
+  response.end(body);
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../policy/loadPolicy.ts';
+import { e2eeOnly } from './e2eeOnly.ts';
+import { ruleContext, ruleRequest, testPolicy } from './ruleTestContext.ts';
+
+const check = (method: string, path: string, body?: unknown) =>
+  e2eeOnly.check(ruleRequest(method, path, body), ruleContext());
+
+describe('rule: end-to-end encryption only', () => {
+  it('makes every new room private and encrypted, whatever the client asked for', () => {
+    const verdict = check('POST', '/_matrix/client/v3/createRoom', {
+      name: 'Ward 12',
+      preset: 'public_chat',
+      visibility: 'public',
+      initial_state: [
+        { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'can_join' } },
+        { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.olm.v1.curve25519-aes-sha2' } },
+        { type: 'm.room.topic', state_key: '', content: { topic: 'handover' } },
+      ],
+    });
+    expect(verdict).toEqual({
+      outcome: 'rewrite',
+      body: {
+        name: 'Ward 12',
+        preset: 'private_chat',
+        visibility: 'private',
+        initial_state: [
+          { type: 'm.room.topic', state_key: '', content: { topic: 'handover' } },
+          { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } },
+        ],
+      },
+    });
+  });
+
+  it('refuses plaintext messages and allows encrypted events and the policy plaintext types', () => {
+    expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room.message/t1', {})).toMatchObject({
+      outcome: 'refuse',
+      error: { errcode: 'M_FORBIDDEN', rule: 'e2ee-only' },
+    });
+    expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room.encrypted/t2', {})).toEqual({
+      outcome: 'allow',
+    });
+    expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.reaction/t3', {})).toEqual({
+      outcome: 'allow',
+    });
+  });
+
+  it('refuses opening a room to the public, to guests or to the world, and turning encryption off', () => {
+    const state = (type: string, content: unknown) =>
+      check('PUT', `/_matrix/client/v3/rooms/!r:x/state/${type}`, content);
+    expect(state('m.room.join_rules', { join_rule: 'public' })).toMatchObject({ outcome: 'refuse' });
+    expect(state('m.room.guest_access', { guest_access: 'can_join' })).toMatchObject({ outcome: 'refuse' });
+    expect(state('m.room.history_visibility', { history_visibility: 'world_readable' })).toMatchObject({
+      outcome: 'refuse',
+    });
+    expect(state('m.room.encryption', {})).toMatchObject({ outcome: 'refuse' });
+    expect(state('m.room.join_rules', { join_rule: 'invite' })).toEqual({ outcome: 'allow' });
+  });
+
+  it('refuses publishing to the room directory and guest registration', () => {
+    expect(
+      check('PUT', '/_matrix/client/v3/directory/list/room/!r:x', { visibility: 'public' }),
+    ).toMatchObject({ outcome: 'refuse' });
+    expect(check('POST', '/_matrix/client/v3/register?kind=guest')).toMatchObject({ outcome: 'refuse' });
+  });
+
+  it('leaves rooms alone when a policy does not require E2EE', () => {
+    const relaxed = parsePolicy(
+      { ...testPolicy, encryption: { required: false, plaintextEventTypes: [] } },
+      'relaxed',
+    );
+    const verdict = e2eeOnly.check(
+      ruleRequest('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room.message/t1', {}),
+      ruleContext({ policy: relaxed }),
+    );
+    expect(verdict).toEqual({ outcome: 'allow' });
+  });
+});

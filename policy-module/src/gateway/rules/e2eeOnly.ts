@@ -1,0 +1,81 @@
+// Rule: everything clinical is end-to-end encrypted. New rooms are made private and encrypted whatever the client
+// asked for; plaintext message events are refused (only the policy's content-free types may be plaintext); a room
+// cannot be opened to the public, to guests, or to the directory.
+import { policyRefusal } from '../matrixError.ts';
+import { allow, isRecord, type PolicyRule, type RuleVerdict } from './rule.ts';
+
+const megolm = 'm.megolm.v1.aes-sha2';
+
+function refuse(message: string): RuleVerdict {
+  return { outcome: 'refuse', error: policyRefusal('e2ee-only', message) };
+}
+
+/** State that would open or unencrypt a room; undefined when the state is acceptable. */
+function openingStateProblem(eventType: string, content: unknown): string | undefined {
+  const value = isRecord(content) ? content : {};
+  switch (eventType) {
+    case 'm.room.join_rules':
+      return value.join_rule === 'public' ? 'rooms cannot be public' : undefined;
+    case 'm.room.guest_access':
+      return value.guest_access === 'can_join' ? 'guests cannot join rooms' : undefined;
+    case 'm.room.history_visibility':
+      return value.history_visibility === 'world_readable'
+        ? 'room history cannot be world-readable'
+        : undefined;
+    case 'm.room.encryption':
+      return value.algorithm === megolm ? undefined : `rooms must use ${megolm} encryption`;
+    default:
+      return undefined;
+  }
+}
+
+/** A createRoom body forced to a private, encrypted room; the rest of what the client asked for is kept. */
+function privateEncryptedRoom(body: Record<string, unknown>): Record<string, unknown> {
+  const initialState = Array.isArray(body.initial_state) ? body.initial_state.filter(isRecord) : [];
+  const kept = initialState.filter(
+    (event) =>
+      typeof event.type === 'string' &&
+      openingStateProblem(event.type, event.content) === undefined &&
+      event.type !== 'm.room.encryption',
+  );
+  return {
+    ...body,
+    preset: body.preset === 'trusted_private_chat' ? 'trusted_private_chat' : 'private_chat',
+    visibility: 'private',
+    initial_state: [...kept, { type: 'm.room.encryption', state_key: '', content: { algorithm: megolm } }],
+  };
+}
+
+export const e2eeOnly: PolicyRule = {
+  name: 'e2ee-only',
+  check(request, { policy }) {
+    if (!policy.encryption.required) return allow;
+    const { classified, body } = request;
+    switch (classified.kind) {
+      case 'createRoom':
+        return { outcome: 'rewrite', body: privateEncryptedRoom(isRecord(body) ? body : {}) };
+      case 'sendEvent':
+        if (
+          classified.eventType === 'm.room.encrypted' ||
+          policy.encryption.plaintextEventTypes.includes(classified.eventType)
+        ) {
+          return allow;
+        }
+        return refuse(
+          `Unencrypted ${classified.eventType} events are not allowed by this trust: messages must be end-to-end encrypted`,
+        );
+      case 'stateEvent': {
+        const problem = openingStateProblem(classified.eventType, body);
+        return problem ? refuse(`This trust's policy says ${problem}`) : allow;
+      }
+      case 'directoryVisibility':
+        return isRecord(body) && body.visibility === 'public'
+          ? refuse('Rooms cannot be published in the room directory')
+          : allow;
+      case 'register':
+        return classified.guest ? refuse('Guest accounts are not allowed by this trust') : allow;
+      default:
+        return allow;
+    }
+  },
+};

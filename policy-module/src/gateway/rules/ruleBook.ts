@@ -1,0 +1,28 @@
+// Every policy rule the gateway applies to client requests, in order. Reading this folder lists the trust's
+// enforced rules; each has a test beside it and an integration test through the real gateway.
+import { e2eeOnly } from './e2eeOnly.ts';
+import { inviteScope } from './inviteScope.ts';
+import { noKeyCopies } from './noKeyCopies.ts';
+import { noPatientIdentifiers } from './noPatientIdentifiers.ts';
+import type { PolicyRule, RuleContext, RuleRequest, RuleVerdict } from './rule.ts';
+
+export const clientRules: readonly PolicyRule[] = [noKeyCopies, inviteScope, noPatientIdentifiers, e2eeOnly];
+
+/** Runs the rules in order; the first refusal wins, and rewrites feed the next rule. */
+export function applyClientRules(
+  request: RuleRequest,
+  context: RuleContext,
+  rules: readonly PolicyRule[] = clientRules,
+): Readonly<{ verdict: RuleVerdict; rule?: string; body: unknown }> {
+  let body = request.body;
+  let rewritten = false;
+  for (const rule of rules) {
+    const verdict = rule.check({ ...request, body }, context);
+    if (verdict.outcome === 'refuse') return { verdict, rule: rule.name, body };
+    if (verdict.outcome === 'rewrite') {
+      body = verdict.body;
+      rewritten = true;
+    }
+  }
+  return { verdict: rewritten ? { outcome: 'rewrite', body } : { outcome: 'allow' }, body };
+}

@@ -1,0 +1,124 @@
+// Forwards a request to Synapse and streams the answer back, over a keep-alive connection pool. Bodies stream in
+// both directions (media is never buffered) unless a rule has already read and possibly rewritten the body.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { Pool } from 'undici';
+import type { Logger } from 'pino';
+import { MatrixError, sendMatrixError } from './matrixError.ts';
+
+// RFC 9110 section 7.6.1: connection-specific headers are not forwarded.
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+type HeaderMap = Record<string, string | string[] | undefined>;
+
+function endToEndHeaders(headers: HeaderMap): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !hopByHop.has(name.toLowerCase())) kept[name] = value;
+  }
+  return kept;
+}
+
+export type BufferedAnswer = Readonly<{
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}>;
+
+export type SynapseProxy = Readonly<{
+  forward: (request: IncomingMessage, response: ServerResponse, body?: Buffer) => Promise<void>;
+  /** For the few small answers the gateway must read (login): the whole answer, buffered. */
+  exchange: (request: IncomingMessage, body: Buffer) => Promise<BufferedAnswer>;
+  close: () => Promise<void>;
+}>;
+
+export function createSynapseProxy(upstreamUrl: string, log: Logger): SynapseProxy {
+  const pool = new Pool(upstreamUrl, {
+    connections: 128,
+    keepAliveTimeout: 60_000,
+    // /sync long-polls for as long as the client asks (typically 30 s); never cut it short here.
+    headersTimeout: 300_000,
+    bodyTimeout: 0,
+  });
+
+  function upstreamHeaders(
+    request: IncomingMessage,
+    body: Buffer | undefined,
+  ): Record<string, string | string[]> {
+    const headers = endToEndHeaders(request.headers);
+    const remote = request.socket.remoteAddress;
+    if (remote) {
+      const previous = request.headers['x-forwarded-for'];
+      headers['x-forwarded-for'] = previous ? `${String(previous)}, ${remote}` : remote;
+    }
+    if (body) headers['content-length'] = String(body.length);
+    return headers;
+  }
+
+  async function exchange(request: IncomingMessage, body: Buffer): Promise<BufferedAnswer> {
+    const upstream = await pool.request({
+      path: request.url ?? '/',
+      method: (request.method ?? 'POST'),
+      headers: upstreamHeaders(request, body),
+      body,
+    });
+    return {
+      statusCode: upstream.statusCode,
+      headers: endToEndHeaders(upstream.headers),
+      body: Buffer.from(await upstream.body.arrayBuffer()),
+    };
+  }
+
+  async function forward(request: IncomingMessage, response: ServerResponse, body?: Buffer): Promise<void> {
+    const headers = upstreamHeaders(request, body);
+    const hasBody =
+      body !== undefined ||
+      request.headers['content-length'] !== undefined ||
+      request.headers['transfer-encoding'] !== undefined;
+    // A client that goes away (a closed laptop lid mid-/sync) cancels the upstream request too.
+    const abort = new AbortController();
+    response.on('close', () => {
+      if (!response.writableFinished) abort.abort();
+    });
+    try {
+      const upstream = await pool.request({
+        path: request.url ?? '/',
+        method: (request.method ?? 'GET'),
+        headers,
+        body: body ?? (hasBody ? request : null),
+        signal: abort.signal,
+      });
+      response.writeHead(upstream.statusCode, endToEndHeaders(upstream.headers));
+      await pipeline(upstream.body, response);
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      log.warn(
+        { err: { message: (error as Error).message, code: (error as NodeJS.ErrnoException).code } },
+        'upstream request failed',
+      );
+      if (!response.headersSent) sendMatrixError(response, upstreamUnavailable());
+      else response.destroy();
+    }
+  }
+
+  return { forward, exchange, close: () => pool.close() };
+}
+
+export function upstreamUnavailable(): MatrixError {
+  return new MatrixError(
+    502,
+    'M_UNKNOWN',
+    'The homeserver did not answer; try again shortly (a message retried with the same transaction ID is not duplicated).',
+  );
+}
