@@ -19,13 +19,13 @@ export type LocalConfigInput = Readonly<{
   database: Readonly<{ target: PostgresTarget; name: string; password: string }>;
 }>;
 
-function listener(port: number, names: string[], tls = false): Record<string, unknown> {
+function listener(port: number, names: string[]): Record<string, unknown> {
   return {
     port,
     type: 'http',
-    tls,
+    tls: false,
     bind_addresses: ['127.0.0.1'],
-    x_forwarded: false,
+    x_forwarded: true,
     resources: [{ names, compress: false }],
   };
 }
@@ -42,16 +42,15 @@ export async function renderLocalSynapseConfig(input: LocalConfigInput): Promise
     form_secret_path: inChroot('keys/form_secret'),
     log_config: inChroot('log.yaml'),
     media_store_path: inChroot('media'),
-    tls_certificate_path: inChroot('tls/tls.crt'),
-    tls_private_key_path: inChroot('tls/tls.key'),
+    // Outbound federation checks partners' certificates (their gateways') against the local CA.
     federation_custom_ca_list: [input.chrootCaPath],
+    // Synapse listens on loopback only; the policy gateway in front owns the public client and federation ports,
+    // terminates TLS and adds X-Forwarded-For.
     listeners: [
-      // Clients' port. The policy gateway will take it over and Synapse's own listener will become internal.
-      listener(trust.ports.client, ['client']),
-      // Synapse's internal client listener, with the admin API, for operators and the retention service.
+      // Client API and admin API, for the gateway, operators and the retention service.
       listener(trust.ports.synapseInternal, ['client']),
-      // Federation, over TLS with the local CA's certificate: the port in the trust's server name.
-      listener(trust.ports.federation, ['federation'], true),
+      // Federation API, plain HTTP, reached only through the gateway's TLS port in the trust's server name.
+      listener(trust.ports.synapseFederationInternal, ['federation']),
       { port: trust.ports.metrics, type: 'metrics', bind_addresses: ['127.0.0.1'] },
     ],
     database: {

@@ -27,14 +27,19 @@ export function stackLayout(cacheDir: string): StackLayout {
   };
 }
 
-/** Ports of one trust. Public ports are the ones in its server name and clients' URL; internal ones stay on loopback. */
+/**
+ * Ports of one trust. The policy gateway owns the public ones (clients' URL, and the federation port in the
+ * trust's server name); Synapse listens only on internal ones behind it.
+ */
 export type TrustPorts = Readonly<{
-  /** Where clients connect (the gateway's client port once it runs in front of Synapse). */
+  /** Where clients connect: the gateway's client port. */
   client: number;
-  /** Federation over TLS: the port in the trust's server name. */
+  /** Federation over TLS, terminated by the gateway: the port in the trust's server name. */
   federation: number;
-  /** Synapse's own client listener, with the admin API: for operators and the retention service only. */
+  /** Synapse's own client listener, with the admin API: for the gateway, operators and the retention service. */
   synapseInternal: number;
+  /** Synapse's federation listener, plain HTTP on loopback, reached only through the gateway. */
+  synapseFederationInternal: number;
   metrics: number;
 }>;
 
@@ -44,6 +49,7 @@ export function trustPorts(index: number): TrustPorts {
     client: 8008 + index,
     federation: 8448 + index,
     synapseInternal: 18008 + index,
+    synapseFederationInternal: 18448 + index,
     metrics: 19000 + index,
   };
 }

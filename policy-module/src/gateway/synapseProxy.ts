@@ -69,7 +69,7 @@ export function createSynapseProxy(upstreamUrl: string, log: Logger): SynapsePro
   async function exchange(request: IncomingMessage, body: Buffer): Promise<BufferedAnswer> {
     const upstream = await pool.request({
       path: request.url ?? '/',
-      method: (request.method ?? 'POST'),
+      method: request.method ?? 'POST',
       headers: upstreamHeaders(request, body),
       body,
     });
@@ -94,7 +94,7 @@ export function createSynapseProxy(upstreamUrl: string, log: Logger): SynapsePro
     try {
       const upstream = await pool.request({
         path: request.url ?? '/',
-        method: (request.method ?? 'GET'),
+        method: request.method ?? 'GET',
         headers,
         body: body ?? (hasBody ? request : null),
         signal: abort.signal,
