@@ -1,6 +1,8 @@
 // Production entry point (docker-compose's synapse-config step): renders homeserver.yaml for one trust from the
 // mounted template and policy. Secrets arrive as environment variables and are written only to the output file.
 import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
 import { parseArgs } from 'node:util';
 import { loadPolicy } from '@bleep/policy-module';
 import { homeserverYaml, renderHomeserverConfig } from './renderConfig.ts';
@@ -9,6 +11,19 @@ function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is required`);
   return value;
+}
+
+function consoleLogConfig(): string {
+  return stringify({
+    version: 1,
+    formatters: {
+      precise: { format: '%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s' },
+    },
+    handlers: { console: { class: 'logging.StreamHandler', formatter: 'precise' } },
+    loggers: { synapse: { level: 'INFO' }, 'synapse.storage.SQL': { level: 'WARNING' } },
+    root: { level: 'INFO', handlers: ['console'] },
+    disable_existing_loggers: false,
+  });
 }
 
 async function main(): Promise<void> {
@@ -40,6 +55,9 @@ async function main(): Promise<void> {
   });
   // 0600: the file holds the database password.
   await writeFile(values.out, homeserverYaml(config), { mode: 0o600 });
+  // Synapse would otherwise write its own log config, logging to a file in its working directory; in a container
+  // the log belongs on stdout, where the platform collects it. Synapse logs no message content.
+  await writeFile(join(dirname(values.out), 'log.config'), consoleLogConfig());
   process.stdout.write(`rendered ${values.out} for ${policy.trust.serverName}\n`);
 }
 
