@@ -1,0 +1,74 @@
+// bleep-policy revoke-device: stops a device's credential working and signs everyone out of it on Synapse.
+import { revokeDevice } from '../enrolment/revokeDevice.ts';
+import { signOutDevice, type UserSignOut } from '../enrolment/signOutDevice.ts';
+import {
+  CliConfigError,
+  exitCodes,
+  parseCommandOptions,
+  requiredEnv,
+  requiredOption,
+  type CliCommand,
+} from './cliCommand.ts';
+import { formatUtcTime } from './formatUtcTime.ts';
+import { openEnrolmentStore } from './openEnrolmentStore.ts';
+
+function describeSignOut(signOut: UserSignOut): string {
+  switch (signOut.outcome) {
+    case 'signed-out':
+      return `  ${signOut.userId}: signed out`;
+    case 'already-gone':
+      return `  ${signOut.userId}: already signed out`;
+    case 'failed':
+      return `  ${signOut.userId}: NOT signed out (${signOut.reason})`;
+  }
+}
+
+export const revokeDeviceCommand: CliCommand = {
+  summary: 'Revoke a device and sign everyone out of it on Synapse at once',
+  usage: '--device-id ID   (needs SYNAPSE_ADMIN_URL and SYNAPSE_ADMIN_TOKEN)',
+  async run(args, context) {
+    const options = parseCommandOptions(args, { 'device-id': { type: 'string' } });
+    const deviceId = requiredOption(options['device-id'], 'device-id');
+    // Both checked before anything is recorded, so a revocation is never left without its sign-out attempt.
+    const synapseAdminUrl = requiredEnv(
+      context.env,
+      'SYNAPSE_ADMIN_URL',
+      "Synapse's internal listener with the admin API, e.g. http://synapse:8009",
+    );
+    if (!URL.canParse(synapseAdminUrl)) throw new CliConfigError('SYNAPSE_ADMIN_URL is not a URL');
+    const adminToken = requiredEnv(
+      context.env,
+      'SYNAPSE_ADMIN_TOKEN',
+      "an access token of a Synapse admin user, to sign the device's users out",
+    );
+    const store = await openEnrolmentStore(context);
+    const revocation = await revokeDevice(
+      {
+        store,
+        signOut: (id, userIds) =>
+          signOutDevice({ synapseAdminUrl, adminToken, fetch: context.fetch }, id, userIds),
+      },
+      deviceId,
+    );
+    if (!revocation.ok) {
+      context.printError(`${deviceId}: no such device is enrolled (${revocation.code})`);
+      return exitCodes.failed;
+    }
+    context.print(
+      `${deviceId} is revoked since ${formatUtcTime(revocation.revokedAt)}: its credential no longer signs anyone in.`,
+    );
+    if (revocation.signOuts.length === 0) {
+      context.print('Nobody has signed in on it, so there is nobody to sign out.');
+      return exitCodes.ok;
+    }
+    context.print('Sessions on Synapse:');
+    for (const signOut of revocation.signOuts) context.print(describeSignOut(signOut));
+    const failed = revocation.signOuts.filter((signOut) => signOut.outcome === 'failed').length;
+    if (failed === 0) return exitCodes.ok;
+    context.printError(
+      `${failed} ${failed === 1 ? 'user is' : 'users are'} still signed in on ${deviceId}: the revocation is recorded, ` +
+        'but their sessions work until signed out. Run this command again to retry.',
+    );
+    return exitCodes.failed;
+  },
+};

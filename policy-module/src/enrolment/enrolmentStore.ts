@@ -1,0 +1,243 @@
+// The record of which desktops trust IT enrolled: one-time codes, device credentials, revocations and who
+// signed in where. The one place that decides whether a device may log in.
+import type { Pool } from 'pg';
+import { enrolmentRefusal, type EnrolmentRefusal } from './enrolmentRefusal.ts';
+import {
+  hashEnrolmentCode,
+  hashesMatch,
+  newDeviceCredential,
+  newEnrolmentCode,
+  sha256,
+} from './enrolmentSecrets.ts';
+import { inTransaction } from './inTransaction.ts';
+
+export type Clock = () => Date;
+
+/** 72 hours: long enough for IT to hand a code to a ward over a weekend, short enough that a lost one dies. */
+export const defaultCodeLifetimeHours = 72;
+
+export type EnrolmentState = 'awaiting-code' | 'code-expired' | 'enrolled' | 'revoked';
+
+/** One enrolment as trust IT sees it: never a code or a credential. */
+export type DeviceEnrolmentSummary = Readonly<{
+  deviceId: string;
+  label: string | null;
+  state: EnrolmentState;
+  createdBy: string;
+  codeExpiresAt: Date | null;
+  enrolledAt: Date | null;
+  revokedAt: Date | null;
+  lastLoginAt: Date | null;
+}>;
+
+export type IssuedEnrolmentCode = Readonly<{ ok: true; deviceId: string; code: string; expiresAt: Date }>;
+export type RedeemedEnrolmentCode = Readonly<{ ok: true; credential: string }>;
+export type DeviceRevoked = Readonly<{ ok: true; revokedAt: Date; userIds: readonly string[] }>;
+
+export interface EnrolmentStore {
+  /**
+   * Issues a one-time code for a new device, a device whose code has not been redeemed yet, or a revoked device
+   * (which clears the revocation: this explicit call by IT is the only way back). A device that is enrolled and
+   * not revoked is refused, so a second code can never quietly sit beside a working credential.
+   */
+  createEnrolment(
+    deviceId: string,
+    options: Readonly<{ label?: string | undefined; createdBy: string }>,
+  ): Promise<
+    IssuedEnrolmentCode | EnrolmentRefusal<'INVALID_DEVICE_ID' | 'INVALID_LABEL' | 'DEVICE_ALREADY_ENROLLED'>
+  >;
+  /** Exchanges the one-time code for the device credential, once: of concurrent attempts, exactly one wins. */
+  redeemCode(
+    deviceId: string,
+    code: string,
+  ): Promise<
+    | RedeemedEnrolmentCode
+    | EnrolmentRefusal<'DEVICE_ID_MISSING' | 'BAD_ENROLMENT_CODE' | 'ENROLMENT_CODE_EXPIRED'>
+  >;
+  /** Whether a login naming this device and carrying this credential may go on to Synapse. */
+  checkLogin(
+    deviceId: string,
+    credential: string | undefined,
+  ): Promise<
+    | Readonly<{ ok: true }>
+    | EnrolmentRefusal<
+        'DEVICE_ID_MISSING' | 'DEVICE_NOT_ENROLLED' | 'DEVICE_REVOKED' | 'BAD_DEVICE_CREDENTIAL'
+      >
+  >;
+  /** Remembers that a user signed in on an enrolled device; logins naming an unknown device are not kept. */
+  recordLogin(deviceId: string, userId: string): Promise<void>;
+  /**
+   * Marks a device revoked (its credential stops working at once, an unused code dies) and returns everyone who
+   * ever signed in on it. Revoking again keeps the first revocation time and returns the users again, so IT can
+   * retry signing them out.
+   */
+  revoke(deviceId: string): Promise<DeviceRevoked | EnrolmentRefusal<'DEVICE_NOT_ENROLLED'>>;
+  list(): Promise<DeviceEnrolmentSummary[]>;
+  /** Users who have signed in on the device, in order. */
+  usersOf(deviceId: string): Promise<string[]>;
+}
+
+export type EnrolmentStoreDeps = Readonly<{
+  pool: Pool;
+  clock: Clock;
+  codeLifetimeHours?: number;
+}>;
+
+// Typeable by IT and safe in a URL path segment, a log line and a Synapse device ID.
+const deviceIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const maxLabelLength = 200;
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const controlCharacters = /[\u0000-\u001f\u007f]/;
+
+type EnrolmentRow = {
+  device_id: string;
+  label: string | null;
+  code_expires_at: Date | null;
+  enrolled_at: Date | null;
+  revoked_at: Date | null;
+  created_by: string;
+  last_login_at: Date | null;
+};
+
+function stateOf(row: EnrolmentRow, now: Date): EnrolmentState {
+  if (row.revoked_at) return 'revoked';
+  if (row.enrolled_at) return 'enrolled';
+  if (row.code_expires_at && row.code_expires_at > now) return 'awaiting-code';
+  return 'code-expired';
+}
+
+export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
+  const { pool, clock } = deps;
+  const codeLifetimeMs = (deps.codeLifetimeHours ?? defaultCodeLifetimeHours) * 3_600_000;
+
+  async function usersOf(deviceId: string): Promise<string[]> {
+    const found = await pool.query<{ user_id: string }>(
+      'SELECT user_id FROM bleep_device_login WHERE device_id = $1 ORDER BY user_id',
+      [deviceId],
+    );
+    return found.rows.map((row) => row.user_id);
+  }
+
+  return {
+    async createEnrolment(deviceId, { label, createdBy }) {
+      if (!deviceIdPattern.test(deviceId)) return enrolmentRefusal('INVALID_DEVICE_ID');
+      const trimmedLabel = label?.trim() ?? '';
+      if (trimmedLabel.length > maxLabelLength || controlCharacters.test(trimmedLabel)) {
+        return enrolmentRefusal('INVALID_LABEL');
+      }
+      const { code, hash } = newEnrolmentCode();
+      const expiresAt = new Date(clock().getTime() + codeLifetimeMs);
+      // One statement, so two IT staff enrolling the same device at once cannot both get a code that works.
+      // Login history is kept on re-enrolment: a sign-out that failed at revocation is retried by the next one.
+      const result = await pool.query(
+        `INSERT INTO bleep_device_enrolment (device_id, label, code_hash, code_expires_at, created_by)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (device_id) DO UPDATE SET
+           label = COALESCE(EXCLUDED.label, bleep_device_enrolment.label),
+           code_hash = EXCLUDED.code_hash,
+           code_expires_at = EXCLUDED.code_expires_at,
+           credential_hash = NULL,
+           enrolled_at = NULL,
+           revoked_at = NULL,
+           created_by = EXCLUDED.created_by
+         WHERE bleep_device_enrolment.enrolled_at IS NULL OR bleep_device_enrolment.revoked_at IS NOT NULL`,
+        [deviceId, trimmedLabel === '' ? null : trimmedLabel, hash, expiresAt, createdBy],
+      );
+      if (result.rowCount === 0) return enrolmentRefusal('DEVICE_ALREADY_ENROLLED');
+      return { ok: true, deviceId, code, expiresAt };
+    },
+
+    async redeemCode(deviceId, code) {
+      if (deviceId === '') return enrolmentRefusal('DEVICE_ID_MISSING');
+      const presented = hashEnrolmentCode(code);
+      if (presented === undefined) return enrolmentRefusal('BAD_ENROLMENT_CODE');
+      return inTransaction(pool, async (client) => {
+        // FOR UPDATE makes concurrent redeems of one device queue here; each later one sees the code gone.
+        const found = await client.query<{ code_hash: Buffer | null; code_expires_at: Date | null }>(
+          `SELECT code_hash, code_expires_at FROM bleep_device_enrolment
+           WHERE device_id = $1 AND revoked_at IS NULL FOR UPDATE`,
+          [deviceId],
+        );
+        const row = found.rows[0];
+        if (!row?.code_hash || !row.code_expires_at || !hashesMatch(presented, row.code_hash)) {
+          return enrolmentRefusal('BAD_ENROLMENT_CODE');
+        }
+        // Checked only after the code matched, so "expired" tells nobody but the code's holder anything.
+        const now = clock();
+        if (row.code_expires_at <= now) return enrolmentRefusal('ENROLMENT_CODE_EXPIRED');
+        const credential = newDeviceCredential();
+        await client.query(
+          `UPDATE bleep_device_enrolment
+           SET code_hash = NULL, code_expires_at = NULL, credential_hash = $2, enrolled_at = $3
+           WHERE device_id = $1`,
+          [deviceId, sha256(credential), now],
+        );
+        return { ok: true as const, credential };
+      });
+    },
+
+    async checkLogin(deviceId, credential) {
+      if (deviceId === '') return enrolmentRefusal('DEVICE_ID_MISSING');
+      const found = await pool.query<{ credential_hash: Buffer | null; revoked_at: Date | null }>(
+        'SELECT credential_hash, revoked_at FROM bleep_device_enrolment WHERE device_id = $1',
+        [deviceId],
+      );
+      const row = found.rows[0];
+      if (!row) return enrolmentRefusal('DEVICE_NOT_ENROLLED');
+      if (row.revoked_at) return enrolmentRefusal('DEVICE_REVOKED');
+      // A code issued but not yet redeemed is not an enrolment.
+      if (!row.credential_hash) return enrolmentRefusal('DEVICE_NOT_ENROLLED');
+      if (credential === undefined || !hashesMatch(sha256(credential), row.credential_hash)) {
+        return enrolmentRefusal('BAD_DEVICE_CREDENTIAL');
+      }
+      return { ok: true };
+    },
+
+    async recordLogin(deviceId, userId) {
+      // Only enrolled devices: with enrolment switched off by policy the gateway still reports every login, and
+      // this table must not fill with device IDs nobody enrolled.
+      await pool.query(
+        `INSERT INTO bleep_device_login (device_id, user_id, last_login_at)
+         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM bleep_device_enrolment WHERE device_id = $1)
+         ON CONFLICT (device_id, user_id) DO UPDATE SET last_login_at = EXCLUDED.last_login_at`,
+        [deviceId, userId, clock()],
+      );
+    },
+
+    async revoke(deviceId) {
+      const updated = await pool.query<{ revoked_at: Date }>(
+        `UPDATE bleep_device_enrolment
+         SET revoked_at = COALESCE(revoked_at, $2), code_hash = NULL, code_expires_at = NULL
+         WHERE device_id = $1
+         RETURNING revoked_at`,
+        [deviceId, clock()],
+      );
+      const row = updated.rows[0];
+      if (!row) return enrolmentRefusal('DEVICE_NOT_ENROLLED');
+      return { ok: true, revokedAt: row.revoked_at, userIds: await usersOf(deviceId) };
+    },
+
+    async list() {
+      const found = await pool.query<EnrolmentRow>(
+        `SELECT e.device_id, e.label, e.code_expires_at, e.enrolled_at, e.revoked_at, e.created_by,
+                (SELECT max(l.last_login_at) FROM bleep_device_login l WHERE l.device_id = e.device_id)
+                  AS last_login_at
+         FROM bleep_device_enrolment e
+         ORDER BY e.device_id`,
+      );
+      const now = clock();
+      return found.rows.map((row) => ({
+        deviceId: row.device_id,
+        label: row.label,
+        state: stateOf(row, now),
+        createdBy: row.created_by,
+        codeExpiresAt: row.code_expires_at,
+        enrolledAt: row.enrolled_at,
+        revokedAt: row.revoked_at,
+        lastLoginAt: row.last_login_at,
+      }));
+    },
+
+    usersOf,
+  };
+}
