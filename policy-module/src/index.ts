@@ -2,3 +2,8 @@
 export { serverNameSchema, trustPolicySchema, type TrustPolicy } from './policy/trustPolicy.ts';
 export { loadPolicy, parsePolicy, PolicyError } from './policy/loadPolicy.ts';
 export { synapseSettingsFor, type PolicySynapseSettings } from './policy/synapseSettings.ts';
+export { createEnrolmentStore, type EnrolmentStore } from './enrolment/enrolmentStore.ts';
+export { registerUser, RegistrationError, type RegisteredUser } from './synapseAdmin/registerUser.ts';
+export { signDirectory } from './trustDirectory/signDirectory.ts';
+export type { DirectoryDocument } from './trustDirectory/trustDirectory.ts';
+export { canonicalJson } from './trustDirectory/canonicalJson.ts';

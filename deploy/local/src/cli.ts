@@ -9,13 +9,16 @@ import {
   type UpResult,
   type TrustStatus,
 } from './localStack.ts';
+import { runPolicyCommand } from './policyCommand.ts';
 import { consoleReporter } from './progress.ts';
 
 const usage = `usage: npm run stack -- <command> [trust ...]
   up [trust ...]      build what is missing and start the trusts (default: ${defaultTrustNames.join(' ')})
   status [--json]     what is running; --json prints {"trusts":[...]} for scripts
   stop [trust ...]    stop the trusts (default: all that run)
-  reset               stop everything and wipe all local state (accounts, rooms, keys, databases)`;
+  reset               stop everything and wipe all local state (accounts, rooms, keys, databases)
+  policy <trust> ...  trust IT's bleep-policy command for a local trust, e.g.
+                      policy trust-a enrol-device --device-id WARD12-PC03 --label "Ward 12 nurses' station"`;
 
 function printUp(result: UpResult): void {
   const out: string[] = ['', 'Bleep local stack is up.', ''];
@@ -44,7 +47,7 @@ function printUp(result: UpResult): void {
 function printStatus(statuses: readonly TrustStatus[], json: boolean): void {
   const running = statuses.flatMap((status) => (status.state === 'running' ? [status.trust] : []));
   const crashed = statuses.flatMap((status) =>
-    status.state === 'crashed' ? [{ name: status.name, pid: status.pid, log: status.logPath }] : [],
+    status.state === 'crashed' ? [{ name: status.name, problem: status.problem }] : [],
   );
   if (json) {
     process.stdout.write(`${JSON.stringify({ trusts: running, crashed }, null, 2)}\n`);
@@ -56,9 +59,9 @@ function printStatus(statuses: readonly TrustStatus[], json: boolean): void {
         `${status.name}: running (pid ${status.pid}) ${status.trust.serverName} at ${status.trust.clientUrl}\n`,
       );
     } else if (status.state === 'crashed') {
-      process.stdout.write(
-        `${status.name}: CRASHED (pid ${status.pid} is gone). End of its logs:\n${status.logTail}\n`,
-      );
+      process.stdout.write(`${status.name}: CRASHED: ${status.problem}. End of its logs:
+${status.logTail}
+`);
     } else {
       process.stdout.write(`${status.name}: stopped\n`);
     }
@@ -66,6 +69,8 @@ function printStatus(statuses: readonly TrustStatus[], json: boolean): void {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  // bleep-policy's own options pass through untouched.
+  if (argv[0] === 'policy') return runPolicyCommand(argv[1], argv.slice(2));
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {

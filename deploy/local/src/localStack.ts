@@ -1,53 +1,45 @@
 // The local stack's operations: up, stop, reset and status of N trusts on this machine. Each trust is a chroot
-// Synapse on its own PostgreSQL database, federating over TLS on loopback with the partners its policy lists.
-import { execFile } from 'node:child_process';
-import { access, chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+// Synapse on its own PostgreSQL database, behind its policy gateway, which owns the trust's public ports:
+// clients', and federation over TLS on loopback with the partners its policy lists.
+import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { ensureLocalCa, ensureTlsCertificate } from './certificates.ts';
-import { homeserverYaml } from '../../synapse/renderConfig.ts';
+import { ensureAdminToken } from './adminAccount.ts';
+import { gatewayMarkers, startGateway } from './gatewayProcess.ts';
+import { ensureLocalTrustDirectory, type LocalDirectory } from './localDirectory.ts';
 import { localTrustNames, loadLocalTrust, type LocalTrust } from './localTrusts.ts';
-import { renderLocalSynapseConfig, synapseLogConfig } from './localSynapseConfig.ts';
-import {
-  databaseUrl,
-  dropTrustDatabase,
-  ensurePostgresRunning,
-  ensureTrustDatabase,
-  localPostgres,
-} from './postgres.ts';
+import { isOurProcess, logTail, stopOurProcess, waitForHealth, type StartedProcess } from './ownedProcess.ts';
+import { databaseUrl, dropTrustDatabase, ensurePostgresRunning, localPostgres } from './postgres.ts';
 import { StepError, type Reporter } from './progress.ts';
 import { seedStaff, type SeededAccount } from './seedStaff.ts';
 import { ensureSidRoot } from './sidRoot.ts';
-import { stackLayout, databaseNameFor, type StackLayout } from './stackLayout.ts';
-import { readStackState, writeStackState } from './stackState.ts';
-import {
-  isOurSynapse,
-  logTail,
-  startSynapse,
-  type StartedSynapse,
-  stopSynapse,
-  synapseUserIn,
-  waitForHealth,
-} from './synapseProcess.ts';
+import { databaseNameFor, stackLayout, type StackLayout } from './stackLayout.ts';
+import { readStackState, writeStackState, type StackState } from './stackState.ts';
+import { startSynapse, synapseMarkers, synapseUserIn } from './synapseProcess.ts';
 import { trustFiles, type TrustFiles } from './trustFiles.ts';
-import { ensureTrustSecrets, readSecret, secretFilesIn } from './trustSecrets.ts';
-
-const execFileAsync = promisify(execFile);
+import { policyDatabaseNameFor, policyDatabaseUrl, prepareTrust } from './trustPreparation.ts';
+import { readSecret, secretFilesIn } from './trustSecrets.ts';
+import { writeRootHosts } from './rootHosts.ts';
 
 /** What `status --json` prints for each running trust (the contract operators' scripts and tests rely on). */
 export type RunningTrust = Readonly<{
   name: string;
   serverName: string;
+  /** The gateway: where clients connect. */
   clientUrl: string;
+  /** Synapse's own internal client listener, with the admin API. */
   synapseUrl: string;
+  /** The gateway's federation TLS port: the address in the server name. */
   federationUrl: string;
   registrationSharedSecret: string;
+  /** Synapse's database. */
   databaseUrl: string;
+  /** Bleep's own database for this trust: device enrolments and the audit trail. */
+  policyDatabaseUrl: string;
 }>;
 
 export type TrustStatus =
-  | Readonly<{ name: string; state: 'running'; pid: number; trust: RunningTrust }>
-  | Readonly<{ name: string; state: 'crashed'; pid: number; logPath: string; logTail: string }>
+  | Readonly<{ name: string; state: 'running'; pid: number; gatewayPid: number; trust: RunningTrust }>
+  | Readonly<{ name: string; state: 'crashed'; problem: string; logTail: string }>
   | Readonly<{ name: string; state: 'stopped' }>;
 
 export const defaultCacheDir = process.env.BLEEP_CACHE_DIR ?? '/var/cache/bleep';
@@ -65,7 +57,8 @@ function requireRoot(): void {
 }
 
 async function runningTrustInfo(layout: StackLayout, trust: LocalTrust): Promise<RunningTrust> {
-  const secrets = secretFilesIn(trustFiles(layout, trust.name).keysDir);
+  const files = trustFiles(layout, trust.name);
+  const secrets = secretFilesIn(files.keysDir);
   const dbName = databaseNameFor(trust.name);
   return {
     name: trust.name,
@@ -75,7 +68,17 @@ async function runningTrustInfo(layout: StackLayout, trust: LocalTrust): Promise
     federationUrl: `https://${trust.policy.trust.serverName}`,
     registrationSharedSecret: await readSecret(secrets.registrationSharedSecret),
     databaseUrl: databaseUrl(localPostgres, dbName, await readSecret(secrets.databasePassword)),
+    policyDatabaseUrl: await policyDatabaseUrl(files, trust.name),
   };
+}
+
+async function endOfLogs(paths: readonly string[]): Promise<string> {
+  const tails: string[] = [];
+  for (const path of paths) {
+    const tail = await logTail(path);
+    if (tail !== '') tails.push(`==> ${path} <==\n${tail}`);
+  }
+  return tails.join('\n');
 }
 
 export async function stackStatus(layout: StackLayout = localLayout()): Promise<TrustStatus[]> {
@@ -87,69 +90,84 @@ export async function stackStatus(layout: StackLayout = localLayout()): Promise<
       statuses.push({ name, state: 'stopped' });
       continue;
     }
-    const trust = await loadLocalTrust(name);
     const files = trustFiles(layout, name);
-    if (await isOurSynapse(record.pid, join(files.chrootDir, 'homeserver.yaml'))) {
+    const synapseUp = await isOurProcess(
+      record.pid,
+      synapseMarkers(join(files.chrootDir, 'homeserver.yaml')),
+    );
+    const gatewayUp = await isOurProcess(record.gatewayPid, gatewayMarkers(name));
+    if (synapseUp && gatewayUp) {
+      const trust = await loadLocalTrust(name);
       statuses.push({
         name,
         state: 'running',
         pid: record.pid,
+        gatewayPid: record.gatewayPid,
         trust: await runningTrustInfo(layout, trust),
       });
-    } else {
-      // Recorded as started but gone: Synapse crashed or was killed behind the runner's back. Say so.
-      // Start-up failures only reach the console log (rewritten at each start); later ones are in Synapse's log.
-      const tails: string[] = [];
-      for (const path of [files.consoleLog, files.synapseLog]) {
-        const tail = await logTail(path);
-        if (tail !== '') tails.push(`==> ${path} <==\n${tail}`);
-      }
-      statuses.push({
-        name,
-        state: 'crashed',
-        pid: record.pid,
-        logPath: files.synapseLog,
-        logTail: tails.join('\n'),
-      });
+      continue;
     }
+    // Recorded as started but gone: crashed or killed behind the runner's back. Say so, with the logs' end.
+    const gone = [
+      synapseUp ? [] : [`Synapse (pid ${record.pid})`],
+      gatewayUp ? [] : [`gateway (pid ${record.gatewayPid})`],
+    ].flat();
+    statuses.push({
+      name,
+      state: 'crashed',
+      problem: `${gone.join(' and ')} stopped unexpectedly`,
+      logTail: await endOfLogs([
+        ...(synapseUp ? [] : [files.consoleLog, files.synapseLog]),
+        ...(gatewayUp ? [] : [files.gatewayLog]),
+      ]),
+    });
   }
   return statuses;
 }
 
-/** Every trust resolves the others' server names to loopback, inside the Synapse root. */
-async function writeRootHosts(layout: StackLayout): Promise<void> {
-  const names = localTrustNames.map((name) => `${name}.localhost`).join(' ');
-  await writeFile(join(layout.sidRoot, 'etc/hosts'), `127.0.0.1 localhost ${names}\n::1 localhost\n`);
+function gatewayEnv(
+  trust: LocalTrust,
+  files: TrustFiles,
+  directory: LocalDirectory,
+  policyDbUrl: string,
+): Record<string, string> {
+  return {
+    BLEEP_POLICY_PATH: trust.policyPath,
+    SYNAPSE_URL: `http://127.0.0.1:${trust.ports.synapseInternal}`,
+    SYNAPSE_FEDERATION_URL: `http://127.0.0.1:${trust.ports.synapseFederationInternal}`,
+    BLEEP_DATABASE_URL: policyDbUrl,
+    TRUST_DIRECTORY_PATH: directory.directoryPath,
+    TRUST_DIRECTORY_PUBLIC_KEY_PATH: directory.publicKeyPath,
+    GATEWAY_BIND_ADDRESS: '127.0.0.1',
+    GATEWAY_CLIENT_PORT: String(trust.ports.client),
+    GATEWAY_FEDERATION_PORT: String(trust.ports.federation),
+    TLS_CERT_PATH: join(files.tlsDir, 'tls.crt'),
+    TLS_KEY_PATH: join(files.tlsDir, 'tls.key'),
+  };
 }
 
-async function prepareTrust(layout: StackLayout, trust: LocalTrust, logPath: string): Promise<TrustFiles> {
-  const files = trustFiles(layout, trust.name);
-  // Recursive mkdir gives every new parent the same mode: make the traversable parents first.
-  await mkdir(files.dir, { recursive: true, mode: 0o755 });
-  await mkdir(files.keysDir, { recursive: true, mode: 0o700 });
-  await mkdir(join(files.dir, 'media'), { recursive: true });
-  const secrets = await ensureTrustSecrets(files.keysDir);
-  const ca = await ensureLocalCa(layout.caDir, logPath);
-  await ensureTlsCertificate(files.tlsDir, trust.hostname, ca, logPath);
-  const dbName = databaseNameFor(trust.name);
-  const password = await readSecret(secrets.databasePassword);
-  await ensureTrustDatabase(dbName, password, logPath);
-  const config = await renderLocalSynapseConfig({
-    trust,
-    files,
-    chrootCaPath: join(layout.chrootStateDir, 'ca', 'ca.crt'),
-    database: { target: localPostgres, name: dbName, password },
-  });
-  // Re-rendered at every start, so a policy change takes effect on the next `up`.
-  await writeFile(files.configPath, homeserverYaml(config), { mode: 0o600 });
-  await writeFile(join(files.dir, 'log.yaml'), synapseLogConfig(join(files.chrootDir, 'homeserver.log')));
-  // Synapse runs unprivileged: it owns its own folder, and may read (not write) the CA certificate.
-  const user = await synapseUserIn(layout.sidRoot);
-  await execFileAsync('chown', ['-R', `${user.uid}:${user.gid}`, files.dir]);
-  await chmod(layout.caDir, 0o755);
-  await chmod(ca.keyPath, 0o600);
-  await chmod(ca.certPath, 0o644);
-  return files;
+type Starting = {
+  trust: LocalTrust;
+  files: TrustFiles;
+  process: StartedProcess;
+  what: string;
+  healthUrl: string;
+  log: string;
+};
+
+async function waitUntilHealthy(starting: readonly Starting[], reporter: Reporter): Promise<void> {
+  try {
+    await Promise.all(
+      starting.map((entry) =>
+        reporter.step(`${entry.trust.name}: ${entry.what} healthy`, () =>
+          waitForHealth(entry.what, entry.healthUrl, entry.process.exited, 180_000, entry.log),
+        ),
+      ),
+    );
+  } finally {
+    // From here on the processes run on their own; this command may exit.
+    for (const entry of starting) entry.process.detach();
+  }
 }
 
 export type UpResult = Readonly<{
@@ -168,71 +186,101 @@ export async function stackUp(
   await ensureSidRoot(layout.sidRoot, layout.logDir, reporter);
   await reporter.step('PostgreSQL', () => ensurePostgresRunning(localPostgres, logPath));
   await mkdir(layout.stateDir, { recursive: true });
-  await writeRootHosts(layout);
+  await mkdir(layout.logDir, { recursive: true });
+  await writeRootHosts(layout.sidRoot, localTrustNames);
+  const directory = await reporter.step('trust directory (signed by the local directory authority)', () =>
+    ensureLocalTrustDirectory(layout.directoryDir, localTrustNames),
+  );
   const user = await synapseUserIn(layout.sidRoot);
 
-  const state = await readStackState(layout.stackFile);
+  const state: StackState = await readStackState(layout.stackFile);
   const statuses = await stackStatus(layout);
   const toStart: { trust: LocalTrust; files: TrustFiles }[] = [];
   for (const trust of trusts) {
     const status = statuses.find((entry) => entry.name === trust.name);
     if (status?.state === 'running') {
-      reporter.info(`${trust.name} is already running (pid ${status.pid})`);
+      reporter.info(
+        `${trust.name} is already running (Synapse pid ${status.pid}, gateway pid ${status.gatewayPid})`,
+      );
       continue;
     }
     if (status?.state === 'crashed') {
-      reporter.info(
-        `${trust.name} had stopped unexpectedly (pid ${status.pid}); last log lines:\n${status.logTail}`,
-      );
+      reporter.info(`${trust.name}: ${status.problem}; end of its logs:\n${status.logTail}`);
+      // Whatever half is still running is stopped, so the trust starts whole.
+      await stopTrustProcesses(layout, trust.name, state);
     }
-    const files = await reporter.step(`${trust.name}: config, certificates, database`, () =>
+    const files = await reporter.step(`${trust.name}: config, certificates, databases`, () =>
       prepareTrust(layout, trust, logPath),
     );
     toStart.push({ trust, files });
   }
 
-  const started: { trust: LocalTrust; files: TrustFiles; synapse: StartedSynapse }[] = [];
+  const synapses: Starting[] = [];
   for (const { trust, files } of toStart) {
-    await mkdir(layout.logDir, { recursive: true });
-    const synapse = await startSynapse(
+    const process = await startSynapse(
       layout.sidRoot,
       join(files.chrootDir, 'homeserver.yaml'),
       user,
       files.consoleLog,
     );
-    state.trusts[trust.name] = { pid: synapse.pid, startedAt: new Date().toISOString() };
     // Recorded before waiting, so `stop` can end it even if the wait below fails.
+    state.trusts[trust.name] = { pid: process.pid, gatewayPid: 0, startedAt: new Date().toISOString() };
     await writeStackState(layout.stackFile, state);
-    started.push({ trust, files, synapse });
+    synapses.push({
+      trust,
+      files,
+      process,
+      what: 'Synapse',
+      healthUrl: `http://127.0.0.1:${trust.ports.synapseInternal}/health`,
+      log: files.consoleLog,
+    });
   }
-  try {
-    await Promise.all(
-      started.map(({ trust, files, synapse }) =>
-        reporter.step(`${trust.name}: Synapse healthy`, () =>
-          waitForHealth(
-            `http://127.0.0.1:${trust.ports.synapseInternal}/health`,
-            synapse.exited,
-            180_000,
-            files.consoleLog,
-          ),
-        ),
-      ),
-    );
-  } finally {
-    // From here on the Synapses run on their own; this command may exit.
-    for (const { synapse } of started) synapse.detach();
+  await waitUntilHealthy(synapses, reporter);
+
+  const gateways: Starting[] = [];
+  for (const { trust, files } of toStart) {
+    const env = gatewayEnv(trust, files, directory, await policyDatabaseUrl(files, trust.name));
+    const process = await startGateway(trust.name, env, files.gatewayLog);
+    const record = state.trusts[trust.name];
+    if (record) record.gatewayPid = process.pid;
+    await writeStackState(layout.stackFile, state);
+    gateways.push({
+      trust,
+      files,
+      process,
+      what: 'policy gateway',
+      healthUrl: `http://127.0.0.1:${trust.ports.client}/_bleep/health`,
+      log: files.gatewayLog,
+    });
   }
+  await waitUntilHealthy(gateways, reporter);
 
   const running: RunningTrust[] = [];
   const seeded: Record<string, SeededAccount[]> = {};
   for (const trust of trusts) {
     const info = await runningTrustInfo(layout, trust);
     running.push(info);
-    seeded[trust.name] = await reporter.step(`${trust.name}: seed staff accounts`, () =>
-      seedStaff(trust.name, info.synapseUrl, info.registrationSharedSecret),
-    );
+    seeded[trust.name] = await reporter.step(`${trust.name}: service and seed staff accounts`, async () => {
+      await ensureAdminToken(
+        trustFiles(layout, trust.name).bleepSecretsDir,
+        info.synapseUrl,
+        info.registrationSharedSecret,
+      );
+      return seedStaff(trust.name, info.synapseUrl, info.registrationSharedSecret);
+    });
   }
   return { trusts: running, seeded };
+}
+
+async function stopTrustProcesses(layout: StackLayout, name: string, state: StackState): Promise<void> {
+  const record = state.trusts[name];
+  if (!record) return;
+  // The gateway first, so clients get its clear "homeserver unavailable" error rather than a refused connection.
+  if (record.gatewayPid > 0) await stopOurProcess(record.gatewayPid, gatewayMarkers(name));
+  await stopOurProcess(
+    record.pid,
+    synapseMarkers(join(trustFiles(layout, name).chrootDir, 'homeserver.yaml')),
+  );
 }
 
 /** Stops the named trusts (all when none are named); by recorded pid only. */
@@ -244,15 +292,11 @@ export async function stackStop(
   const state = await readStackState(layout.stackFile);
   const targets = names.length > 0 ? names : Object.keys(state.trusts);
   for (const name of targets) {
-    const record = state.trusts[name];
-    if (!record) {
+    if (!state.trusts[name]) {
       reporter.info(`${name} is not running`);
       continue;
     }
-    const chrootConfig = join(trustFiles(layout, name).chrootDir, 'homeserver.yaml');
-    await reporter.step(`${name}: stop Synapse (pid ${record.pid})`, () =>
-      stopSynapse(record.pid, chrootConfig),
-    );
+    await reporter.step(`${name}: stop gateway and Synapse`, () => stopTrustProcesses(layout, name, state));
     // Re-read: another trust's record may have changed while this one stopped.
     const latest = await readStackState(layout.stackFile);
     const rest = Object.fromEntries(
@@ -275,7 +319,10 @@ export async function stackReset(reporter: Reporter, layout: StackLayout = local
   }
   await reporter.step('PostgreSQL', () => ensurePostgresRunning(localPostgres, logPath));
   for (const name of localTrustNames) {
-    await reporter.step(`${name}: drop database`, () => dropTrustDatabase(databaseNameFor(name), logPath));
+    await reporter.step(`${name}: drop databases`, async () => {
+      await dropTrustDatabase(databaseNameFor(name), logPath);
+      await dropTrustDatabase(policyDatabaseNameFor(name), logPath);
+    });
   }
   await rm(layout.stateDir, { recursive: true, force: true });
   await rm(layout.logDir, { recursive: true, force: true });

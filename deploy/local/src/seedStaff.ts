@@ -1,7 +1,7 @@
 // Seed staff accounts for a local trust: people a demonstrator can log in as. Passwords are random, printed
 // once by the runner and stored nowhere; `reset` makes new ones.
 import { randomBytes } from 'node:crypto';
-import { registerUser, RegistrationError } from './registerUser.ts';
+import { registerUser, RegistrationError } from '@bleep/policy-module';
 
 export type StaffMember = Readonly<{
   username: string;

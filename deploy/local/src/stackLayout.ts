@@ -10,6 +10,8 @@ export type StackLayout = Readonly<{
   chrootStateDir: string;
   stackFile: string;
   caDir: string;
+  /** The local trust directory, signed by a local directory authority, and that authority's keys. */
+  directoryDir: string;
   logDir: string;
 }>;
 
@@ -23,6 +25,7 @@ export function stackLayout(cacheDir: string): StackLayout {
     chrootStateDir,
     stackFile: join(stateDir, 'stack.json'),
     caDir: join(stateDir, 'ca'),
+    directoryDir: join(stateDir, 'directory'),
     logDir: join(cacheDir, 'logs'),
   };
 }

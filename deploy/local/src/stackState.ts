@@ -6,7 +6,15 @@ import { z } from 'zod';
 
 const stackStateSchema = z.object({
   version: z.literal(1),
-  trusts: z.record(z.string(), z.object({ pid: z.number().int().positive(), startedAt: z.string() })),
+  trusts: z.record(
+    z.string(),
+    z.object({
+      pid: z.number().int().positive(),
+      /** 0 while the gateway has not been started yet. */
+      gatewayPid: z.number().int().nonnegative().default(0),
+      startedAt: z.string(),
+    }),
+  ),
 });
 
 export type StackState = z.infer<typeof stackStateSchema>;

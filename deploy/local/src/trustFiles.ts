@@ -14,6 +14,10 @@ export type TrustFiles = Readonly<{
   consoleLog: string;
   /** Synapse's own log, host path. */
   synapseLog: string;
+  /** The policy gateway's log (pino JSON). */
+  gatewayLog: string;
+  /** Bleep's own secrets for this trust (not Synapse's): root only, outside Synapse's reach. */
+  bleepSecretsDir: string;
 }>;
 
 export function trustFiles(layout: StackLayout, trustName: string): TrustFiles {
@@ -26,5 +30,7 @@ export function trustFiles(layout: StackLayout, trustName: string): TrustFiles {
     tlsDir: join(dir, 'tls'),
     consoleLog: join(layout.logDir, `${trustName}.console.log`),
     synapseLog: join(dir, 'homeserver.log'),
+    gatewayLog: join(layout.logDir, `${trustName}.gateway.log`),
+    bleepSecretsDir: join(layout.stateDir, 'bleep-secrets', trustName),
   };
 }

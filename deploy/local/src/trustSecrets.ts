@@ -35,7 +35,8 @@ export function secretFilesIn(keysDir: string): SecretFiles {
   };
 }
 
-async function writeOnce(path: string, make: () => string): Promise<void> {
+/** Writes a secret file unless it exists; an existing secret is never replaced. */
+export async function writeSecretOnce(path: string, make: () => string): Promise<void> {
   try {
     // 'wx' fails if the file exists: an existing secret is never replaced.
     await writeFile(path, make(), { flag: 'wx', mode: 0o600 });
@@ -46,11 +47,11 @@ async function writeOnce(path: string, make: () => string): Promise<void> {
 
 export async function ensureTrustSecrets(keysDir: string): Promise<SecretFiles> {
   const files = secretFilesIn(keysDir);
-  await writeOnce(files.signingKey, () => synapseSigningKey(`a_${randomBytes(3).toString('hex')}`));
-  await writeOnce(files.registrationSharedSecret, randomSecret);
-  await writeOnce(files.macaroonSecretKey, randomSecret);
-  await writeOnce(files.formSecret, randomSecret);
-  await writeOnce(files.databasePassword, randomSecret);
+  await writeSecretOnce(files.signingKey, () => synapseSigningKey(`a_${randomBytes(3).toString('hex')}`));
+  await writeSecretOnce(files.registrationSharedSecret, randomSecret);
+  await writeSecretOnce(files.macaroonSecretKey, randomSecret);
+  await writeSecretOnce(files.formSecret, randomSecret);
+  await writeSecretOnce(files.databasePassword, randomSecret);
   return files;
 }
 

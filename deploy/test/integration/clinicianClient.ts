@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { ClientEvent, createClient, SyncState, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import type { Logger } from 'matrix-js-sdk/lib/logger.js';
-import { registerUser } from '../../local/src/registerUser.ts';
+import { registerUser } from '@bleep/policy-module';
+import { enrolDesktop, passwordLogin, type PasswordLogin } from './enrolledDesktop.ts';
 import type { RunningTrust } from '../../local/src/localStack.ts';
 
 // The SDK logs every sync and key query; the tests' output should show its warnings and errors only.
@@ -38,12 +39,11 @@ export async function signInNewClinician(trust: RunningTrust, role: string): Pro
     accessToken: registered.accessToken,
     logger: quietLogger,
   }).logout(true);
-  const login = await createClient({ baseUrl: trust.clientUrl, logger: quietLogger }).loginRequest({
-    type: 'm.login.password',
-    identifier: { type: 'm.id.user', user: username },
-    password,
-    initial_device_display_name: `Bleep test desktop (${role})`,
-  });
+  // From a desktop trust IT enrolled: the gateway refuses any other.
+  const desktop = await enrolDesktop(trust, role.slice(0, 20));
+  const response = await passwordLogin(trust, username, password, desktop);
+  if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  const login = (await response.json()) as PasswordLogin;
   const client = createClient({
     baseUrl: trust.clientUrl,
     userId: login.user_id,

@@ -4,22 +4,11 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
+import { canonicalJson } from '@bleep/policy-module';
 import { localLayout } from '../../local/src/localStack.ts';
 import { trustFiles } from '../../local/src/trustFiles.ts';
 
 export type SigningKey = Readonly<{ keyId: string; seed: Buffer }>;
-
-/** Canonical JSON (spec appendix): sorted keys, no insignificant whitespace. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 export async function signingKeyOf(trustName: string): Promise<SigningKey> {
   const text = await readFile(join(trustFiles(localLayout(), trustName).keysDir, 'signing.key'), 'utf8');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateEnrolmentSchema } from '../enrolment/enrolmentSchema.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
 import { startSynapseAdminStandIn, type SynapseAdminStandIn } from '../enrolment/synapseAdminStandIn.ts';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../enrolment/throwawayDatabase.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
 import { exitCodes } from './cliCommand.ts';
 import { cliTestContext } from './cliTestContext.ts';
 import { runCli } from './runCli.ts';

@@ -1,7 +1,7 @@
 // The device enrolment tables in the trust's Bleep database. Idempotent, so the gateway and the bleep-policy
 // command can both apply it on start and whichever runs first creates the tables.
 import type { Pool } from 'pg';
-import { inTransaction } from './inTransaction.ts';
+import { inTransaction } from '../database/inTransaction.ts';
 
 export const enrolmentSchemaSql = `
 CREATE TABLE IF NOT EXISTS bleep_device_enrolment (

@@ -9,7 +9,7 @@ import {
   newEnrolmentCode,
   sha256,
 } from './enrolmentSecrets.ts';
-import { inTransaction } from './inTransaction.ts';
+import { inTransaction } from '../database/inTransaction.ts';
 
 export type Clock = () => Date;
 

@@ -6,7 +6,7 @@ import { createEnrolmentStore } from './enrolmentStore.ts';
 import { revokeDevice } from './revokeDevice.ts';
 import { signOutDevice } from './signOutDevice.ts';
 import { startSynapseAdminStandIn, type SynapseAdminStandIn } from './synapseAdminStandIn.ts';
-import { createThrowawayDatabase, type ThrowawayDatabase } from './throwawayDatabase.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
 
 describe('revoking a device', () => {
   let database: ThrowawayDatabase;

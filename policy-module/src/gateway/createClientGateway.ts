@@ -7,7 +7,7 @@ import type { TrustPolicy } from '../policy/trustPolicy.ts';
 import type { AuditSink } from './auditSink.ts';
 import { classifyRequest, type ClassifiedRequest } from './classifyRequest.ts';
 import { clientPolicyView } from './clientPolicyView.ts';
-import { MatrixError, sendMatrixError } from './matrixError.ts';
+import { MatrixError, policyRefusal, sendMatrixError } from './matrixError.ts';
 import { readJsonBody } from './readJsonBody.ts';
 import { applyClientRules } from './rules/ruleBook.ts';
 import { checkDeviceLogin, type DeviceEnrolment } from './rules/deviceEnrolment.ts';
@@ -52,6 +52,31 @@ export function createClientGateway(deps: ClientGatewayDeps): Express {
   // Read-only: the client learns its limits (retention, idle lock, notifications) from the server it trusts.
   app.get('/_bleep/policy', (_request, response) => {
     response.json(clientPolicyView(deps.policy, deps.allowedPartners()));
+  });
+
+  // A new desktop exchanges its one-time enrolment code (from trust IT) for its device credential, once.
+  app.post('/_bleep/enrol', (request, response) => {
+    void (async () => {
+      const { value } = await readJsonBody(request, 4096);
+      const fields = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+      const deviceId = typeof fields.device_id === 'string' ? fields.device_id : '';
+      const code = typeof fields.code === 'string' ? fields.code : '';
+      const result = await deps.enrolment.redeemCode(deviceId, code);
+      await deps.audit.record({
+        actor: null,
+        device: deviceId || null,
+        action: 'enrol',
+        room: null,
+        result: result.ok ? 'ok' : `refused: ${result.code}`,
+      });
+      if (!result.ok) {
+        sendMatrixError(response, policyRefusal('device-enrolment', result.message));
+        return;
+      }
+      response.json({ device_id: deviceId, credential: result.credential });
+    })().catch((error: unknown) => {
+      handleFailure(response, error);
+    });
   });
 
   async function refuse(
@@ -159,28 +184,29 @@ export function createClientGateway(deps: ClientGatewayDeps): Express {
         result.verdict.outcome === 'rewrite' ? Buffer.from(JSON.stringify(result.body)) : body.raw;
       await deps.proxy.forward(request, response, forwarded);
     })().catch((error: unknown) => {
-      if (response.headersSent) {
-        response.destroy();
-        return;
-      }
-      if (error instanceof MatrixError) {
-        sendMatrixError(response, error);
-        return;
-      }
-      if (
-        (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ||
-        (error as Error).name === 'SocketError'
-      ) {
-        sendMatrixError(response, upstreamUnavailable());
-        return;
-      }
-      log.error({ err: { message: (error as Error).message, name: (error as Error).name } }, 'gateway error');
-      sendMatrixError(
-        response,
-        new MatrixError(500, 'M_UNKNOWN', 'The Bleep gateway failed to handle this request'),
-      );
+      handleFailure(response, error);
     });
   });
+
+  function handleFailure(response: ServerResponse, error: unknown): void {
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    if (error instanceof MatrixError) {
+      sendMatrixError(response, error);
+      return;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (error as Error).name === 'SocketError') {
+      sendMatrixError(response, upstreamUnavailable());
+      return;
+    }
+    log.error({ err: { message: (error as Error).message, name: (error as Error).name } }, 'gateway error');
+    sendMatrixError(
+      response,
+      new MatrixError(500, 'M_UNKNOWN', 'The Bleep gateway failed to handle this request'),
+    );
+  }
 
   return app;
 }

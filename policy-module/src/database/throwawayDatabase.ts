@@ -11,7 +11,7 @@ export type ThrowawayDatabase = Readonly<{
   drop: () => Promise<void>;
 }>;
 
-export async function createThrowawayDatabase(prefix = 'bleep_enrol_test'): Promise<ThrowawayDatabase> {
+export async function createThrowawayDatabase(prefix = 'bleep_test'): Promise<ThrowawayDatabase> {
   const serverUrl = process.env.BLEEP_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });

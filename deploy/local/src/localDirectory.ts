@@ -1,0 +1,47 @@
+// The local stack's trust directory: a local directory authority (its key made once, kept root-only) signs the
+// list of local trusts, valid for 30 days from each `up`. Each gateway verifies it with the authority's public key,
+// as a real trust verifies the national directory.
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { signDirectory } from '@bleep/policy-module';
+import { loadLocalTrust } from './localTrusts.ts';
+import { writeSecretOnce } from './trustSecrets.ts';
+
+export type LocalDirectory = Readonly<{ directoryPath: string; publicKeyPath: string }>;
+
+const validityMs = 30 * 86_400_000;
+
+export async function ensureLocalTrustDirectory(
+  dir: string,
+  trustNames: readonly string[],
+  now = new Date(),
+): Promise<LocalDirectory> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const privateKeyPath = join(dir, 'authority.key');
+  const publicKeyPath = join(dir, 'authority.pub');
+  const directoryPath = join(dir, 'trust-directory.json');
+  await writeSecretOnce(privateKeyPath, () =>
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  );
+  const privateKey = createPrivateKey(await readFile(privateKeyPath));
+  // Only the private half is secret; gateways read the public half.
+  await writeFile(publicKeyPath, createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }));
+  const trusts = await Promise.all(trustNames.map((name) => loadLocalTrust(name)));
+  const signed = signDirectory(
+    {
+      version: 1,
+      issuedAt: new Date(now.getTime() - 60_000).toISOString(),
+      expiresAt: new Date(now.getTime() + validityMs).toISOString(),
+      trusts: trusts.map((trust) => ({
+        odsCode: trust.policy.trust.odsCode,
+        name: trust.policy.trust.name,
+        serverName: trust.policy.trust.serverName,
+      })),
+    },
+    privateKey,
+    'bleep-local-authority',
+  );
+  await writeFile(directoryPath, `${JSON.stringify(signed, null, 2)}\n`);
+  return { directoryPath, publicKeyPath };
+}

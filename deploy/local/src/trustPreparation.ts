@@ -1,0 +1,70 @@
+// Everything one trust needs on disk and in PostgreSQL before its processes start: secrets, TLS certificate,
+// Synapse's database and Bleep's own, and the rendered Synapse configuration.
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { homeserverYaml } from '../../synapse/renderConfig.ts';
+import { ensureLocalCa, ensureTlsCertificate } from './certificates.ts';
+import type { LocalTrust } from './localTrusts.ts';
+import { renderLocalSynapseConfig, synapseLogConfig } from './localSynapseConfig.ts';
+import { databaseUrl, ensureTrustDatabase, localPostgres } from './postgres.ts';
+import { databaseNameFor, type StackLayout } from './stackLayout.ts';
+import { synapseUserIn } from './synapseProcess.ts';
+import { trustFiles, type TrustFiles } from './trustFiles.ts';
+import { ensureTrustSecrets, randomSecret, readSecret, writeSecretOnce } from './trustSecrets.ts';
+
+const execFileAsync = promisify(execFile);
+
+/** Bleep's own database for a trust (enrolments, audit trail), apart from Synapse's. */
+export function policyDatabaseNameFor(trustName: string): string {
+  return `${databaseNameFor(trustName)}_policy`;
+}
+
+export async function policyDatabaseUrl(files: TrustFiles, trustName: string): Promise<string> {
+  const password = await readSecret(join(files.bleepSecretsDir, 'policy_database_password'));
+  return databaseUrl(localPostgres, policyDatabaseNameFor(trustName), password);
+}
+
+export async function prepareTrust(
+  layout: StackLayout,
+  trust: LocalTrust,
+  logPath: string,
+): Promise<TrustFiles> {
+  const files = trustFiles(layout, trust.name);
+  // Recursive mkdir gives every new parent the same mode: make the traversable parents first.
+  await mkdir(files.dir, { recursive: true, mode: 0o755 });
+  await mkdir(files.keysDir, { recursive: true, mode: 0o700 });
+  await mkdir(join(files.dir, 'media'), { recursive: true });
+  await mkdir(files.bleepSecretsDir, { recursive: true, mode: 0o700 });
+  const secrets = await ensureTrustSecrets(files.keysDir);
+  const ca = await ensureLocalCa(layout.caDir, logPath);
+  await ensureTlsCertificate(files.tlsDir, trust.hostname, ca, logPath);
+
+  const dbName = databaseNameFor(trust.name);
+  const password = await readSecret(secrets.databasePassword);
+  await ensureTrustDatabase(dbName, password, logPath);
+  const policyPasswordPath = join(files.bleepSecretsDir, 'policy_database_password');
+  await writeSecretOnce(policyPasswordPath, randomSecret);
+  await ensureTrustDatabase(policyDatabaseNameFor(trust.name), await readSecret(policyPasswordPath), logPath);
+
+  const config = await renderLocalSynapseConfig({
+    trust,
+    files,
+    chrootCaPath: join(layout.chrootStateDir, 'ca', 'ca.crt'),
+    database: { target: localPostgres, name: dbName, password },
+  });
+  // Re-rendered at every start, so a policy change takes effect on the next `up`.
+  await writeFile(files.configPath, homeserverYaml(config), { mode: 0o600 });
+  await writeFile(join(files.dir, 'log.yaml'), synapseLogConfig(join(files.chrootDir, 'homeserver.log')));
+  // Synapse runs unprivileged: it owns its own folder, and may read (not write) the CA certificate. The TLS key
+  // is the gateway's (which terminates federation TLS), so it stays root's.
+  const user = await synapseUserIn(layout.sidRoot);
+  await execFileAsync('chown', ['-R', `${user.uid}:${user.gid}`, files.dir]);
+  await execFileAsync('chown', ['-R', '0:0', files.tlsDir]);
+  await chmod(files.tlsDir, 0o700);
+  await chmod(layout.caDir, 0o755);
+  await chmod(ca.keyPath, 0o600);
+  await chmod(ca.certPath, 0o644);
+  return files;
+}

@@ -1,0 +1,250 @@
+// Needs the real local stack: trust-a, trust-b and the outsider, each Synapse behind its policy gateway. Every
+// policy rule is proved refused through the real gateway, with the allowed request beside it as a control.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { registerUser } from '@bleep/policy-module';
+import { signInNewClinician, type Clinician } from './clinicianClient.ts';
+import { enrolDesktop, issueEnrolmentCode, passwordLogin, redeemEnrolmentCode } from './enrolledDesktop.ts';
+import { stackCommand } from './stackCli.ts';
+import { trustNamed } from './stackInfo.ts';
+
+const stack = inject('stack');
+const trustA = trustNamed(stack, 'trust-a');
+const trustB = trustNamed(stack, 'trust-b');
+const outsider = trustNamed(stack, 'outsider');
+// A valid NHS number (Modulus 11), the kind used in NHS test data.
+const nhsNumber = '943 476 5919';
+
+type MatrixAnswer = { status: number; body: Record<string, unknown> };
+
+async function call(token: string, method: string, path: string, body?: unknown): Promise<MatrixAnswer> {
+  const response = await fetch(`${trustA.clientUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function newStaffAccount(): Promise<{ username: string; password: string }> {
+  const username = `staff-${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  await registerUser({
+    synapseUrl: trustA.synapseUrl,
+    sharedSecret: trustA.registrationSharedSecret,
+    username,
+    password,
+  });
+  return { username, password };
+}
+
+describe('policy gateway: only enrolled desktops log in', () => {
+  it('refuses a login that names no device, an unknown device, or a wrong credential; accepts an enrolled one', async () => {
+    const { username, password } = await newStaffAccount();
+    const noDevice = await passwordLogin(trustA, username, password, {});
+    expect(noDevice.status).toBe(403);
+    expect(await noDevice.json()).toMatchObject({
+      errcode: 'M_FORBIDDEN',
+      'uk.nhs.bleep.rule': 'device-enrolment',
+    });
+
+    const personalLaptop = await passwordLogin(trustA, username, password, {
+      deviceId: 'MY-LAPTOP',
+      credential: 'guess',
+    });
+    expect(personalLaptop.status).toBe(403);
+
+    const desktop = await enrolDesktop(trustA, 'ward12-pc');
+    const wrong = await passwordLogin(trustA, username, password, {
+      deviceId: desktop.deviceId,
+      credential: 'x'.repeat(43),
+    });
+    expect(wrong.status).toBe(403);
+
+    const enrolled = await passwordLogin(trustA, username, password, desktop);
+    expect(enrolled.status).toBe(200);
+    expect(await enrolled.json()).toMatchObject({ device_id: desktop.deviceId });
+  });
+
+  it('accepts an enrolment code once only', async () => {
+    const deviceId = `ONCE-${randomBytes(3).toString('hex')}`.toUpperCase();
+    const code = await issueEnrolmentCode(trustA, deviceId);
+    expect((await redeemEnrolmentCode(trustA, deviceId, code)).status).toBe(200);
+    const again = await redeemEnrolmentCode(trustA, deviceId, code);
+    expect(again.status).toBe(403);
+  });
+
+  it('signs a revoked desktop out at once', async () => {
+    const { username, password } = await newStaffAccount();
+    const desktop = await enrolDesktop(trustA, 'revoked-pc');
+    const login = (await (await passwordLogin(trustA, username, password, desktop)).json()) as {
+      access_token: string;
+    };
+    expect((await call(login.access_token, 'GET', '/_matrix/client/v3/account/whoami')).status).toBe(200);
+
+    await stackCommand(['policy', 'trust-a', 'revoke-device', '--device-id', desktop.deviceId]);
+
+    const after = await call(login.access_token, 'GET', '/_matrix/client/v3/account/whoami');
+    expect(after.status).toBe(401);
+    expect((await passwordLogin(trustA, username, password, desktop)).status).toBe(403);
+  });
+});
+
+describe('policy gateway: rules on a signed-in clinician', () => {
+  let clinician: Clinician;
+  let token: string;
+
+  beforeAll(async () => {
+    clinician = await signInNewClinician(trustA, 'gateway-doctor');
+    token = clinician.client.getAccessToken() ?? '';
+  });
+
+  afterAll(() => {
+    clinician.stop();
+  });
+
+  it('keeps keys off the server: no key backup, no secret storage, no secret requests', async () => {
+    const create = await call(token, 'POST', '/_matrix/client/v3/room_keys/version', {
+      algorithm: 'm.megolm_backup.v1.curve25519-aes-sha2',
+      auth_data: {},
+    });
+    expect(create).toMatchObject({
+      status: 403,
+      body: { errcode: 'M_FORBIDDEN', 'uk.nhs.bleep.rule': 'no-key-copies' },
+    });
+    // Another spelling Synapse would route the same way.
+    const encoded = await call(token, 'POST', '/_matrix/client/unstable/room%5Fkeys/version', {
+      algorithm: 'x',
+      auth_data: {},
+    });
+    expect(encoded.status).toBe(403);
+    expect(await call(token, 'GET', '/_matrix/client/v3/room_keys/version')).toMatchObject({
+      status: 404,
+      body: { errcode: 'M_NOT_FOUND' },
+    });
+    const userPath = `/_matrix/client/v3/user/${encodeURIComponent(clinician.userId)}`;
+    expect(
+      (await call(token, 'PUT', `${userPath}/account_data/m.secret_storage.default_key`, { key: 'k' }))
+        .status,
+    ).toBe(403);
+    expect((await call(token, 'PUT', `${userPath}/account_data/m.direct`, {})).status).toBe(200);
+    const secretRequest = await call(token, 'PUT', '/_matrix/client/v3/sendToDevice/m.secret.request/t1', {
+      messages: {},
+    });
+    expect(secretRequest.status).toBe(403);
+    // matrix-js-sdk itself finds no backup to turn on.
+    expect(await clinician.client.getCrypto()?.checkKeyBackupAndEnable()).toBeNull();
+  });
+
+  it('makes a room private and encrypted even when the client asks for a public one', async () => {
+    const created = await call(token, 'POST', '/_matrix/client/v3/createRoom', {
+      name: 'Cardiology huddle',
+      preset: 'public_chat',
+      visibility: 'public',
+    });
+    expect(created.status).toBe(200);
+    const roomPath = `/_matrix/client/v3/rooms/${encodeURIComponent(String(created.body.room_id))}`;
+    expect((await call(token, 'GET', `${roomPath}/state/m.room.join_rules/`)).body).toEqual({
+      join_rule: 'invite',
+    });
+    expect((await call(token, 'GET', `${roomPath}/state/m.room.encryption/`)).body).toMatchObject({
+      algorithm: 'm.megolm.v1.aes-sha2',
+    });
+
+    const plaintext = await call(token, 'PUT', `${roomPath}/send/m.room.message/p1`, {
+      msgtype: 'm.text',
+      body: 'unencrypted',
+    });
+    expect(plaintext).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'e2ee-only' } });
+    expect(
+      (await call(token, 'PUT', `${roomPath}/state/m.room.join_rules`, { join_rule: 'public' })).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(
+          token,
+          'PUT',
+          `/_matrix/client/v3/directory/list/room/${encodeURIComponent(String(created.body.room_id))}`,
+          { visibility: 'public' },
+        )
+      ).status,
+    ).toBe(403);
+    // A reaction is on the policy's plaintext list.
+    expect((await call(token, 'PUT', `${roomPath}/send/m.reaction/r1`, {})).status).toBe(200);
+  });
+
+  it('refuses guest accounts', async () => {
+    const response = await fetch(`${trustA.clientUrl}/_matrix/client/v3/register?kind=guest`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('refuses an invitation to someone outside the federation, naming why', async () => {
+    const created = await call(token, 'POST', '/_matrix/client/v3/createRoom', { name: 'Referrals' });
+    const roomPath = `/_matrix/client/v3/rooms/${encodeURIComponent(String(created.body.room_id))}`;
+    const stranger = await call(token, 'POST', `${roomPath}/invite`, {
+      user_id: `@someone:${outsider.serverName}`,
+    });
+    expect(stranger).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'invite-scope' } });
+    expect(String(stranger.body.error)).toContain('not at this trust or at a partner trust');
+    const partner = await registerUser({
+      synapseUrl: trustB.synapseUrl,
+      sharedSecret: trustB.registrationSharedSecret,
+      username: `partner-${randomBytes(3).toString('hex')}`,
+      password: randomBytes(12).toString('hex'),
+    });
+    expect((await call(token, 'POST', `${roomPath}/invite`, { user_id: partner.userId })).status).toBe(200);
+  });
+
+  it('refuses NHS numbers in room names, topics and display names', async () => {
+    const named = await call(token, 'POST', '/_matrix/client/v3/createRoom', { name: `Bed 4 ${nhsNumber}` });
+    expect(named).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'no-patient-identifiers' } });
+    expect(String(named.body.error)).not.toContain('943');
+    const created = await call(token, 'POST', '/_matrix/client/v3/createRoom', { name: 'Bed 4' });
+    const roomPath = `/_matrix/client/v3/rooms/${encodeURIComponent(String(created.body.room_id))}`;
+    expect(
+      (await call(token, 'PUT', `${roomPath}/state/m.room.topic`, { topic: `re 9434765919` })).status,
+    ).toBe(403);
+    expect(
+      (await call(token, 'PUT', `${roomPath}/state/m.room.topic`, { topic: 'Discharge planning' })).status,
+    ).toBe(200);
+    const profilePath = `/_matrix/client/v3/profile/${encodeURIComponent(clinician.userId)}/displayname`;
+    expect((await call(token, 'PUT', profilePath, { displayname: `Dr X ${nhsNumber}` })).status).toBe(403);
+  });
+
+  it('keeps the admin API off the public side', async () => {
+    expect((await call(token, 'GET', '/_synapse/admin/v2/users')).status).toBe(404);
+  });
+
+  it('streams media up and down unchanged', async () => {
+    const bytes = randomBytes(256 * 1024);
+    const upload = await fetch(`${trustA.clientUrl}/_matrix/media/v3/upload?filename=ecg.bin`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    expect(upload.status).toBe(200);
+    const { content_uri: uri } = (await upload.json()) as { content_uri: string };
+    const [server, mediaId] = uri.replace('mxc://', '').split('/');
+    const download = await fetch(
+      `${trustA.clientUrl}/_matrix/client/v1/media/download/${server ?? ''}/${mediaId ?? ''}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('answers malformed JSON with M_NOT_JSON', async () => {
+    const response = await fetch(`${trustA.clientUrl}/_matrix/client/v3/createRoom`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"name":',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errcode: 'M_NOT_JSON' });
+  });
+});

@@ -1,0 +1,195 @@
+// `npm run bench` (policy-module): what the policy gateway costs. In one run, on the same running Synapse
+// (trust-a of the local stack), it measures Synapse directly, Synapse behind a plain nginx reverse proxy (what a
+// trust would run without Bleep) and Synapse behind the gateway, on /sync (immediate and long-poll), /send and a
+// media download. Throughput comes from autocannon; latency from sequential requests timed in microseconds.
+// It prints numbers and ratios; it asserts nothing.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import { registerUser } from '../src/synapseAdmin/registerUser.ts';
+import { startNginxProxy } from './nginxProxy.ts';
+
+const execFileAsync = promisify(execFile);
+const stackCli = fileURLToPath(new URL('../../deploy/local/src/cli.ts', import.meta.url));
+const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const latencySamples = Number(process.env.BENCH_SAMPLES ?? 300);
+
+type Trust = { name: string; clientUrl: string; synapseUrl: string; registrationSharedSecret: string };
+type Scenario = {
+  name: string;
+  method: 'GET' | 'PUT';
+  /** A new path for each request (unique transaction IDs for /send). */
+  path: () => string;
+  body?: string;
+};
+type Measurement = { requestsPerSecond: number; medianMs: number; p99Ms: number };
+
+async function runningTrustA(): Promise<Trust> {
+  const { stdout } = await execFileAsync(process.execPath, [stackCli, 'status', '--json']).catch(
+    (error: unknown) => error as { stdout: string },
+  );
+  const trust = (JSON.parse(stdout) as { trusts: Trust[] }).trusts.find((entry) => entry.name === 'trust-a');
+  if (!trust) throw new Error('trust-a is not running: start the stack first with `npm start`');
+  return trust;
+}
+
+async function json(
+  url: string,
+  token: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+}
+
+/** Latency of one request at a time over one keep-alive connection, in milliseconds with microsecond precision. */
+async function sampleLatency(
+  baseUrl: string,
+  token: string,
+  scenario: Scenario,
+): Promise<{ medianMs: number; p99Ms: number }> {
+  const times: number[] = [];
+  for (let index = 0; index < latencySamples; index += 1) {
+    const started = process.hrtime.bigint();
+    const response = await fetch(`${baseUrl}${scenario.path()}`, {
+      method: scenario.method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(scenario.body === undefined ? {} : { body: scenario.body }),
+    });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${scenario.name} at ${baseUrl}: HTTP ${response.status}`);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: percentile(times, 0.5), p99Ms: percentile(times, 0.99) };
+}
+
+async function throughput(baseUrl: string, token: string, scenario: Scenario): Promise<number> {
+  const result = await autocannon({
+    url: baseUrl,
+    connections,
+    duration: durationSeconds,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        method: scenario.method,
+        ...(scenario.body === undefined ? {} : { body: scenario.body }),
+        setupRequest: (request) => ({ ...request, path: scenario.path() }),
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(
+      `${scenario.name} at ${baseUrl}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
+    );
+  }
+  return result.requests.average;
+}
+
+async function measure(baseUrl: string, token: string, scenario: Scenario): Promise<Measurement> {
+  const { medianMs, p99Ms } = await sampleLatency(baseUrl, token, scenario);
+  return { requestsPerSecond: await throughput(baseUrl, token, scenario), medianMs, p99Ms };
+}
+
+function row(label: string, value: Measurement): string {
+  return `  ${label.padEnd(9)} ${value.requestsPerSecond.toFixed(0).padStart(8)} req/s   median ${value.medianMs.toFixed(3).padStart(8)} ms   p99 ${value.p99Ms.toFixed(3).padStart(8)} ms`;
+}
+
+async function main(): Promise<void> {
+  const trust = await runningTrustA();
+  const bench = await registerUser({
+    synapseUrl: trust.synapseUrl,
+    sharedSecret: trust.registrationSharedSecret,
+    username: `bench-${randomBytes(4).toString('hex')}`,
+    password: randomBytes(16).toString('hex'),
+  });
+  const token = bench.accessToken;
+  const direct = trust.synapseUrl;
+  const room = await json(`${direct}/_matrix/client/v3/createRoom`, token, 'POST', { name: 'bench' });
+  const roomPath = `/_matrix/client/v3/rooms/${encodeURIComponent(String(room.room_id))}`;
+  const firstSync = await json(`${direct}/_matrix/client/v3/sync?timeout=0`, token);
+  const since = encodeURIComponent(String(firstSync.next_batch));
+  const upload = await fetch(`${direct}/_matrix/media/v3/upload?filename=bench.bin`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+    body: randomBytes(1024 * 1024),
+  });
+  const mxc = String(((await upload.json()) as { content_uri?: string }).content_uri).replace('mxc://', '');
+
+  let transaction = 0;
+  // Shaped like what an encrypted client sends: the gateway allows m.room.encrypted and refuses plaintext.
+  const encryptedBody = JSON.stringify({
+    algorithm: 'm.megolm.v1.aes-sha2',
+    ciphertext: randomBytes(600).toString('base64'),
+    device_id: 'BENCH',
+    sender_key: randomBytes(32).toString('base64'),
+    session_id: randomBytes(32).toString('base64'),
+  });
+  const scenarios: Scenario[] = [
+    {
+      name: '/sync immediate (timeout=0)',
+      method: 'GET',
+      path: () => `/_matrix/client/v3/sync?timeout=0&since=${since}`,
+    },
+    {
+      name: '/sync long-poll (timeout=200 ms, nothing new)',
+      method: 'GET',
+      path: () =>
+        `/_matrix/client/v3/sync?timeout=200&since=${encodeURIComponent(String(firstSync.next_batch))}&filter=${encodeURIComponent('{"room":{"rooms":[]}}')}`,
+    },
+    {
+      name: '/send (m.room.encrypted)',
+      method: 'PUT',
+      path: () => `${roomPath}/send/m.room.encrypted/bench-${process.pid}-${(transaction += 1)}`,
+      body: encryptedBody,
+    },
+    { name: 'media download (1 MiB)', method: 'GET', path: () => `/_matrix/client/v1/media/download/${mxc}` },
+  ];
+
+  const nginx = await startNginxProxy(Number(new URL(direct).port), 28_008);
+  try {
+    process.stdout.write(
+      `Bleep gateway benchmark: trust-a, ${connections} connections x ${durationSeconds} s for throughput, ${latencySamples} sequential requests for latency\n\n`,
+    );
+    for (const scenario of scenarios) {
+      const results = {
+        direct: await measure(direct, token, scenario),
+        nginx: await measure(nginx.url, token, scenario),
+        gateway: await measure(trust.clientUrl, token, scenario),
+      };
+      const addedMedianVsDirect = results.gateway.medianMs - results.direct.medianMs;
+      const addedMedianVsNginx = results.gateway.medianMs - results.nginx.medianMs;
+      process.stdout.write(
+        [
+          scenario.name,
+          row('direct', results.direct),
+          row('nginx', results.nginx),
+          row('gateway', results.gateway),
+          `  gateway/direct throughput ${(results.gateway.requestsPerSecond / results.direct.requestsPerSecond).toFixed(3)}, gateway/nginx throughput ${(results.gateway.requestsPerSecond / results.nginx.requestsPerSecond).toFixed(3)}`,
+          `  gateway added median latency: ${addedMedianVsDirect.toFixed(3)} ms vs direct, ${addedMedianVsNginx.toFixed(3)} ms vs nginx`,
+          '',
+        ].join('\n') + '\n',
+      );
+    }
+  } finally {
+    await nginx.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+// One audit row and its hash. The hash covers the previous row's hash and every field of this one in canonical
+// JSON, so changing, inserting or deleting any row breaks the chain from there on.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../trustDirectory/canonicalJson.ts';
+
+export const genesisHash = '0'.repeat(64);
+
+export type AuditRecord = Readonly<{
+  seq: number;
+  at: string;
+  actor: string | null;
+  device: string | null;
+  action: string;
+  room: string | null;
+  result: string;
+  detail: Readonly<Record<string, string | number | boolean | null>>;
+}>;
+
+export function auditHash(prevHash: string, record: AuditRecord): string {
+  return createHash('sha256')
+    .update(`${prevHash}\n${canonicalJson(record)}`)
+    .digest('hex');
+}

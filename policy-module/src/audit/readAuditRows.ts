@@ -1,0 +1,41 @@
+// Reads audit rows back as the records they were hashed from, in chain order.
+import type { Pool } from 'pg';
+import type { AuditRecord } from './auditRecord.ts';
+
+export type StoredAuditRow = AuditRecord & Readonly<{ prevHash: string; hash: string }>;
+
+export type AuditFilter = Readonly<{ from?: Date; to?: Date; actor?: string }>;
+
+type Row = {
+  seq: string;
+  at: Date;
+  actor: string | null;
+  device: string | null;
+  action: string;
+  room: string | null;
+  result: string;
+  detail: Record<string, string | number | boolean | null>;
+  prev_hash: string;
+  hash: string;
+};
+
+export async function readAuditRows(pool: Pool, filter: AuditFilter = {}): Promise<StoredAuditRow[]> {
+  const found = await pool.query<Row>(
+    `SELECT seq, at, actor, device, action, room, result, detail, prev_hash, hash FROM bleep_audit
+     WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2) AND ($3::text IS NULL OR actor = $3)
+     ORDER BY seq`,
+    [filter.from ?? null, filter.to ?? null, filter.actor ?? null],
+  );
+  return found.rows.map((row) => ({
+    seq: Number(row.seq),
+    at: row.at.toISOString(),
+    actor: row.actor,
+    device: row.device,
+    action: row.action,
+    room: row.room,
+    result: row.result,
+    detail: row.detail,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  }));
+}

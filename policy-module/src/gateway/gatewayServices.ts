@@ -1,0 +1,105 @@
+// The gateway's stateful services, built once at start: the audit trail and enrolment store (Bleep's database),
+// the trust directory (reloaded periodically; a bad new file leaves the last good one in force), and the NHS
+// number finder.
+import { createPublicKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { createAuditLog } from '../audit/auditLog.ts';
+import { migrateAuditSchema } from '../audit/auditSchema.ts';
+import { migrateEnrolmentSchema } from '../enrolment/enrolmentSchema.ts';
+import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
+import { findNhsNumbers } from '../nhsNumber/nhsNumber.ts';
+import type { TrustPolicy } from '../policy/trustPolicy.ts';
+import { createDirectoryStore } from '../trustDirectory/directoryStore.ts';
+import type { AuditSink } from './auditSink.ts';
+import type { GatewayConfig } from './gatewayConfig.ts';
+import type { DeviceEnrolment } from './rules/deviceEnrolment.ts';
+
+export type GatewayServices = Readonly<{
+  audit: AuditSink;
+  enrolment: DeviceEnrolment;
+  allowedPartners: () => readonly string[];
+  findNhsNumbers: (text: string) => string[];
+  close: () => Promise<void>;
+}>;
+
+const directoryReloadMs = 5 * 60_000;
+
+export async function createGatewayServices(
+  input: Readonly<{
+    config: GatewayConfig;
+    policy: TrustPolicy;
+    database: Pool;
+    log: Logger;
+    clock?: () => Date;
+  }>,
+): Promise<GatewayServices> {
+  const { config, policy, database, log } = input;
+  const clock = input.clock ?? (() => new Date());
+  await migrateAuditSchema(database);
+  await migrateEnrolmentSchema(database);
+  const audit = createAuditLog({ pool: database, clock });
+  const directory = createDirectoryStore({
+    authorityKey: createPublicKey(await readFile(config.TRUST_DIRECTORY_PUBLIC_KEY_PATH)),
+    clock,
+  });
+
+  async function loadDirectory(): Promise<void> {
+    const problem = directory.load(await readFile(config.TRUST_DIRECTORY_PATH, 'utf8'));
+    if (problem) {
+      log.warn(
+        { code: problem.code },
+        `trust directory refused, the last good one stays in force: ${problem.message}`,
+      );
+      await audit.record({
+        actor: null,
+        device: null,
+        action: 'directory:refused',
+        room: null,
+        result: problem.code,
+      });
+    }
+    const status = directory.status();
+    if (status.state === 'expiring' || status.state === 'expired') {
+      log.warn(
+        { status },
+        'the trust directory is near or past its expiry: ask the directory authority for a new one',
+      );
+      await audit.record({
+        actor: null,
+        device: null,
+        action: 'directory:expiry',
+        room: null,
+        result: status.state,
+      });
+    }
+  }
+
+  await loadDirectory();
+  if (directory.status().state === 'none') {
+    throw new Error(
+      `no valid trust directory at ${config.TRUST_DIRECTORY_PATH}: the gateway will not start without one`,
+    );
+  }
+  const reload = setInterval(() => {
+    loadDirectory().catch((error: unknown) => {
+      log.warn(
+        { err: { message: (error as Error).message } },
+        'trust directory reload failed; the last good one stays',
+      );
+    });
+  }, directoryReloadMs);
+  reload.unref();
+
+  return {
+    audit,
+    enrolment: createEnrolmentStore({ pool: database, clock }),
+    allowedPartners: () => directory.allowedPartners(policy.federation.partners),
+    findNhsNumbers,
+    close: () => {
+      clearInterval(reload);
+      return Promise.resolve();
+    },
+  };
+}

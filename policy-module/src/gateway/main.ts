@@ -1,0 +1,104 @@
+// The policy gateway's entry point: reads its configuration, wires the parts together, serves the client API on
+// plain HTTP (TLS is the trust's front-end load balancer's, or loopback here) and the federation API over TLS,
+// and shuts down cleanly on SIGTERM.
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import pg from 'pg';
+import { pino } from 'pino';
+import { loadPolicy } from '../policy/loadPolicy.ts';
+import { createClientGateway } from './createClientGateway.ts';
+import { createFederationGateway } from './createFederationGateway.ts';
+import { parseGatewayConfig } from './gatewayConfig.ts';
+import { createGatewayServices } from './gatewayServices.ts';
+import { createSynapseProxy } from './synapseProxy.ts';
+import { createWhoAmI } from './whoAmI.ts';
+
+async function listen(server: Server, port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+}
+
+async function main(): Promise<void> {
+  const config = parseGatewayConfig(process.env);
+  const log = pino({ level: config.LOG_LEVEL, base: { service: 'bleep-gateway' } });
+  const policy = await loadPolicy(config.BLEEP_POLICY_PATH);
+  const database = new pg.Pool({ connectionString: config.BLEEP_DATABASE_URL, max: 10 });
+  // A dropped idle connection must not crash the gateway; the pool replaces it.
+  database.on('error', (error) => {
+    log.warn({ err: { message: error.message } }, 'database connection error');
+  });
+  const services = await createGatewayServices({ config, policy, database, log });
+
+  const clientProxy = createSynapseProxy(config.SYNAPSE_URL, log.child({ upstream: 'client' }));
+  const federationProxy = createSynapseProxy(
+    config.SYNAPSE_FEDERATION_URL,
+    log.child({ upstream: 'federation' }),
+  );
+  const clientServer = createServer(
+    createClientGateway({
+      policy,
+      allowedPartners: services.allowedPartners,
+      findNhsNumbers: services.findNhsNumbers,
+      proxy: clientProxy,
+      audit: services.audit,
+      whoAmI: createWhoAmI(config.SYNAPSE_URL),
+      enrolment: services.enrolment,
+      maxJsonBodyBytes: config.MAX_JSON_BODY_BYTES,
+      log: log.child({ api: 'client' }),
+    }),
+  );
+  // Long-polling /sync holds a request open for up to the client's timeout; keep idle connections for reuse.
+  clientServer.keepAliveTimeout = 65_000;
+  clientServer.headersTimeout = 66_000;
+  const federationServer = createTlsServer(
+    { cert: await readFile(config.TLS_CERT_PATH), key: await readFile(config.TLS_KEY_PATH) },
+    createFederationGateway({
+      allowedPartners: services.allowedPartners,
+      proxy: federationProxy,
+      audit: services.audit,
+      log: log.child({ api: 'federation' }),
+    }),
+  );
+  await listen(clientServer, config.GATEWAY_CLIENT_PORT, config.GATEWAY_BIND_ADDRESS);
+  await listen(federationServer, config.GATEWAY_FEDERATION_PORT, config.GATEWAY_BIND_ADDRESS);
+  log.info(
+    {
+      trust: policy.trust.serverName,
+      clientPort: config.GATEWAY_CLIENT_PORT,
+      federationPort: config.GATEWAY_FEDERATION_PORT,
+      partners: services.allowedPartners(),
+    },
+    'gateway listening',
+  );
+
+  const shutdown = (signal: string): void => {
+    log.info({ signal }, 'shutting down');
+    clientServer.close();
+    federationServer.close();
+    clientServer.closeIdleConnections();
+    federationServer.closeIdleConnections();
+    void Promise.allSettled([
+      clientProxy.close(),
+      federationProxy.close(),
+      services.close(),
+      database.end(),
+    ]).then(() => {
+      process.exit(0);
+    });
+    // Long-polls would hold the close for their whole timeout; clients retry them against the next gateway.
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  // Configuration and start-up errors name what is wrong; they hold no secrets or patient data.
+  process.stderr.write(
+    `bleep gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
