@@ -104,6 +104,52 @@ async function measure(baseUrl: string, token: string, scenario: Scenario): Prom
   return { requestsPerSecond: await throughput(baseUrl, token, scenario), medianMs, p99Ms };
 }
 
+/**
+ * Long-poll wake-up: a /sync long-poll is waiting through the target when a message is sent (straight to
+ * Synapse); the time from the send's answer to the long-poll's answer is how late the proxy delivers news.
+ */
+async function longPollWakeUp(
+  baseUrl: string,
+  token: string,
+  senderToken: string,
+  directUrl: string,
+  roomPath: string,
+  roomFilter: string,
+): Promise<{ medianMs: number; p99Ms: number }> {
+  const times: number[] = [];
+  const samples = Math.max(20, Math.floor(latencySamples / 6));
+  // Like a real client, each long-poll continues from the last answer's position. (Repeating one request would be
+  // answered from Synapse's short-lived sync response cache, at once.)
+  const initial = await json(
+    `${baseUrl}/_matrix/client/v3/sync?set_presence=offline&timeout=0&filter=${roomFilter}`,
+    token,
+  );
+  let since = String(initial.next_batch);
+  for (let index = 0; index < samples; index += 1) {
+    const woken = fetch(
+      `${baseUrl}/_matrix/client/v3/sync?set_presence=offline&timeout=20000&since=${encodeURIComponent(since)}&filter=${roomFilter}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    ).then(async (response) => {
+      const body = (await response.json()) as { next_batch?: string };
+      return { at: process.hrtime.bigint(), nextBatch: String(body.next_batch) };
+    });
+    // Let the long-poll reach Synapse and start waiting before anything happens.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await json(
+      `${directUrl}${roomPath}/send/m.room.encrypted/wake-${process.pid}-${new URL(baseUrl).port}-${index}`,
+      senderToken,
+      'PUT',
+      { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'wake' },
+    );
+    const sent = process.hrtime.bigint();
+    const answer = await woken;
+    since = answer.nextBatch;
+    times.push(Number(answer.at - sent) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: percentile(times, 0.5), p99Ms: percentile(times, 0.99) };
+}
+
 function row(label: string, value: Measurement): string {
   return `  ${label.padEnd(9)} ${value.requestsPerSecond.toFixed(0).padStart(8)} req/s   median ${value.medianMs.toFixed(3).padStart(8)} ms   p99 ${value.p99Ms.toFixed(3).padStart(8)} ms`;
 }
@@ -140,15 +186,9 @@ async function main(): Promise<void> {
   });
   const scenarios: Scenario[] = [
     {
-      name: '/sync immediate (timeout=0)',
+      name: '/sync immediate (timeout=0; identical requests, so Synapse answers from its response cache)',
       method: 'GET',
       path: () => `/_matrix/client/v3/sync?timeout=0&since=${since}`,
-    },
-    {
-      name: '/sync long-poll (timeout=200 ms, nothing new)',
-      method: 'GET',
-      path: () =>
-        `/_matrix/client/v3/sync?timeout=200&since=${encodeURIComponent(String(firstSync.next_batch))}&filter=${encodeURIComponent('{"room":{"rooms":[]}}')}`,
     },
     {
       name: '/send (m.room.encrypted)',
@@ -184,6 +224,65 @@ async function main(): Promise<void> {
         ].join('\n') + '\n',
       );
     }
+    // The listener is its own account, in the room but never online: its own presence changes would otherwise wake
+    // its long-polls before the message does.
+    const listener = await registerUser({
+      synapseUrl: trust.synapseUrl,
+      sharedSecret: trust.registrationSharedSecret,
+      username: `bench-listener-${randomBytes(4).toString('hex')}`,
+      password: randomBytes(16).toString('hex'),
+    });
+    await json(`${direct}${roomPath}/invite`, token, 'POST', { user_id: listener.userId });
+    await json(`${direct}${roomPath}/join`, listener.accessToken, 'POST', {});
+    // A filter per target: otherwise the next target's first sync would be answered from Synapse's response cache
+    // with the previous target's position.
+    const roomFilter = (target: 'direct' | 'nginx' | 'gateway'): string =>
+      encodeURIComponent(
+        JSON.stringify({
+          room: {
+            rooms: [String(room.room_id)],
+            timeline: { limit: { direct: 1, nginx: 2, gateway: 3 }[target] },
+          },
+        }),
+      );
+    const wake = {
+      direct: await longPollWakeUp(
+        direct,
+        listener.accessToken,
+        token,
+        direct,
+        roomPath,
+        roomFilter('direct'),
+      ),
+      nginx: await longPollWakeUp(
+        nginx.url,
+        listener.accessToken,
+        token,
+        direct,
+        roomPath,
+        roomFilter('nginx'),
+      ),
+      gateway: await longPollWakeUp(
+        trust.clientUrl,
+        listener.accessToken,
+        token,
+        direct,
+        roomPath,
+        roomFilter('gateway'),
+      ),
+    };
+    const wakeRow = (label: string, value: { medianMs: number; p99Ms: number }): string =>
+      `  ${label.padEnd(9)} wake-up median ${value.medianMs.toFixed(3).padStart(8)} ms   p99 ${value.p99Ms.toFixed(3).padStart(8)} ms`;
+    process.stdout.write(
+      [
+        '/sync long-poll: a message arrives while the long-poll waits',
+        wakeRow('direct', wake.direct),
+        wakeRow('nginx', wake.nginx),
+        wakeRow('gateway', wake.gateway),
+        `  gateway added median wake-up: ${(wake.gateway.medianMs - wake.direct.medianMs).toFixed(3)} ms vs direct, ${(wake.gateway.medianMs - wake.nginx.medianMs).toFixed(3)} ms vs nginx`,
+        '',
+      ].join('\n') + '\n',
+    );
   } finally {
     await nginx.stop();
   }

@@ -5,13 +5,16 @@ import type { Pool } from 'pg';
 import type { AuditEntry, AuditSink } from '../gateway/auditSink.ts';
 import { inTransaction } from '../database/inTransaction.ts';
 import { auditHash, genesisHash, type AuditRecord } from './auditRecord.ts';
+import { storableAuditEntry } from './storableAuditEntry.ts';
 
 export type AuditLogDeps = Readonly<{ pool: Pool; clock: () => Date }>;
 
 export function createAuditLog(deps: AuditLogDeps): AuditSink {
   return {
     async record(entry: AuditEntry): Promise<void> {
+      const storable = storableAuditEntry(entry);
       await inTransaction(deps.pool, async (client) => {
+        // Held until COMMIT: the next append reads this row as its predecessor, and rows commit in seq order.
         await client.query("SELECT pg_advisory_xact_lock(hashtext('bleep_audit_append'))");
         const last = await client.query<{ seq: string; hash: string }>(
           'SELECT seq, hash FROM bleep_audit ORDER BY seq DESC LIMIT 1',
@@ -20,12 +23,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditSink {
         const record: AuditRecord = {
           seq: previous ? Number(previous.seq) + 1 : 1,
           at: deps.clock().toISOString(),
-          actor: entry.actor,
-          device: entry.device,
-          action: entry.action,
-          room: entry.room,
-          result: entry.result,
-          detail: entry.detail ?? {},
+          ...storable,
         };
         const prevHash = previous?.hash ?? genesisHash;
         await client.query(

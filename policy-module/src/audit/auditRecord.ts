@@ -1,5 +1,6 @@
 // One audit row and its hash. The hash covers the previous row's hash and every field of this one in canonical
-// JSON, so changing, inserting or deleting any row breaks the chain from there on.
+// JSON, so changing, inserting or deleting any row breaks the chain from there on. Text is hashed as stored (see
+// storableAuditEntry.ts), so a row read back hashes to what was written.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../trustDirectory/canonicalJson.ts';
 

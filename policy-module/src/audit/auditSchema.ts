@@ -1,6 +1,10 @@
 // The audit trail's table: append-only, enforced by the database itself (a trigger refuses UPDATE, DELETE and
-// TRUNCATE), and hash-chained, so that even a superuser who disables the trigger to change or delete a row is
-// caught by `bleep-policy audit verify`.
+// TRUNCATE), and hash-chained, so that even a superuser or the table's owner, who can disable the trigger to change
+// or delete a row, is caught by verifyAuditChain. Deploy so the gateway's role does not own the table, and keep the
+// last verified hash elsewhere: only that anchor catches the newest rows being cut off or the whole chain rewritten.
+//
+// seq is assigned by the appender under its lock rather than by a bigserial: a sequence is not transactional, so
+// an append rolled back would leave a gap that verification could not tell from a deleted row.
 import type { Pool } from 'pg';
 import { inTransaction } from '../database/inTransaction.ts';
 

@@ -1,9 +1,11 @@
-// Reads audit rows back as the records they were hashed from, in chain order.
+// Reads audit rows back as the records they were hashed from, in chain order: filtered for an export, or a page
+// at a time for verification, which must not hold a trust's whole trail in memory.
 import type { Pool } from 'pg';
 import type { AuditRecord } from './auditRecord.ts';
 
 export type StoredAuditRow = AuditRecord & Readonly<{ prevHash: string; hash: string }>;
 
+/** Rows at or after `from`, before `to`, by one actor; each bound optional. */
 export type AuditFilter = Readonly<{ from?: Date; to?: Date; actor?: string }>;
 
 type Row = {
@@ -19,14 +21,10 @@ type Row = {
   hash: string;
 };
 
-export async function readAuditRows(pool: Pool, filter: AuditFilter = {}): Promise<StoredAuditRow[]> {
-  const found = await pool.query<Row>(
-    `SELECT seq, at, actor, device, action, room, result, detail, prev_hash, hash FROM bleep_audit
-     WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2) AND ($3::text IS NULL OR actor = $3)
-     ORDER BY seq`,
-    [filter.from ?? null, filter.to ?? null, filter.actor ?? null],
-  );
-  return found.rows.map((row) => ({
+const columns = 'seq, at, actor, device, action, room, result, detail, prev_hash, hash';
+
+function toStoredRow(row: Row): StoredAuditRow {
+  return {
     seq: Number(row.seq),
     at: row.at.toISOString(),
     actor: row.actor,
@@ -37,5 +35,25 @@ export async function readAuditRows(pool: Pool, filter: AuditFilter = {}): Promi
     detail: row.detail,
     prevHash: row.prev_hash,
     hash: row.hash,
-  }));
+  };
+}
+
+export async function readAuditRows(pool: Pool, filter: AuditFilter = {}): Promise<StoredAuditRow[]> {
+  const found = await pool.query<Row>(
+    `SELECT ${columns} FROM bleep_audit
+     WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
+       AND ($3::text IS NULL OR actor = $3)
+     ORDER BY seq`,
+    [filter.from ?? null, filter.to ?? null, filter.actor ?? null],
+  );
+  return found.rows.map(toStoredRow);
+}
+
+/** Up to `limit` rows with seq greater than `afterSeq`, in seq order. */
+export async function readAuditPage(pool: Pool, afterSeq: number, limit: number): Promise<StoredAuditRow[]> {
+  const found = await pool.query<Row>(
+    `SELECT ${columns} FROM bleep_audit WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    [afterSeq, limit],
+  );
+  return found.rows.map(toStoredRow);
 }

@@ -11,21 +11,31 @@ export function nhsCheckDigit(nineDigits: string): number | undefined {
   return check === 11 ? 0 : check;
 }
 
-/** True for exactly ten digits (spaces or hyphens in the 3-3-4 form allowed) passing the Modulus 11 check. */
+// Between the 3-3-4 groups: one space or hyphen, including the look-alikes that text copied from a clinical system
+// or a word processor carries (no-break and thin spaces, tabs, hyphen and dash variants, minus). Missing one of
+// them would let a pasted number through the rule unnoticed.
+const separator = String.raw`[\p{Zs}\t\u2010-\u2015\u2212-]`;
+const spelling = String.raw`\d{3}${separator}?\d{3}${separator}?\d{4}`;
+const wholeSpelling = new RegExp(String.raw`^${spelling}$`, 'u');
+// The digit guards keep a ten-digit slice of a longer run (a phone number, an account number) out.
+const candidate = new RegExp(String.raw`(?<!\d)${spelling}(?!\d)`, 'gu');
+
+function digitsOf(spelled: string): string {
+  return spelled.replace(/\D/g, '');
+}
+
+/** True for ten digits, run together or in the 3-3-4 form, whose last digit is the Modulus 11 check digit. */
 export function isValidNhsNumber(text: string): boolean {
-  const digits = text.replace(/[\s-]/g, '');
-  if (!/^\d{10}$/.test(digits)) return false;
+  if (!wholeSpelling.test(text)) return false;
+  const digits = digitsOf(text);
   return nhsCheckDigit(digits.slice(0, 9)) === Number(digits[9]);
 }
 
-// Ten digits run together, or 3-3-4 with one space or hyphen between groups; not part of a longer digit run.
-const candidate = /(?<![\d])(?:\d{3}[ -]?\d{3}[ -]?\d{4})(?![\d])/g;
-
-/** Every valid NHS number in free text, as ten digits. */
+/** Every valid NHS number in free text, as ten digits, in the order they appear. */
 export function findNhsNumbers(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(candidate)) {
-    if (isValidNhsNumber(match[0])) found.push(match[0].replace(/[\s-]/g, ''));
+    if (isValidNhsNumber(match[0])) found.push(digitsOf(match[0]));
   }
   return found;
 }

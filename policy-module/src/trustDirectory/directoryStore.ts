@@ -1,6 +1,6 @@
 // Holds the trust directory in force: a new one replaces it only if it verifies, so an unsigned, tampered or
 // expired file never takes effect and the last good one stays. It answers which partners may federate now.
-import type { KeyObject } from 'node:crypto';
+import { authorityPublicKey, type AuthorityKeyInput } from './authorityKey.ts';
 import type { DirectoryDocument } from './trustDirectory.ts';
 import { DirectoryError } from './trustDirectory.ts';
 import { verifyDirectory } from './verifyDirectory.ts';
@@ -20,13 +20,16 @@ export interface DirectoryStore {
 }
 
 export type DirectoryStoreDeps = Readonly<{
-  authorityKey: KeyObject;
+  /** The directory authority's Ed25519 public key (PEM or KeyObject), from the gateway's configuration. */
+  authorityKey: AuthorityKeyInput;
   clock: () => Date;
   /** Warn this long before expiry, so the authority's new directory arrives in time. */
   warnWithinDays?: number;
 }>;
 
 export function createDirectoryStore(deps: DirectoryStoreDeps): DirectoryStore {
+  // Converted once, so a wrong key stops the gateway at start rather than at the first reload.
+  const authorityKey = authorityPublicKey(deps.authorityKey);
   const warnWithinMs = (deps.warnWithinDays ?? 7) * 86_400_000;
   let current: DirectoryDocument | undefined;
 
@@ -47,7 +50,7 @@ export function createDirectoryStore(deps: DirectoryStoreDeps): DirectoryStore {
   return {
     load(fileText) {
       try {
-        current = verifyDirectory(fileText, deps.authorityKey, deps.clock());
+        current = verifyDirectory(fileText, authorityKey, deps.clock);
         return undefined;
       } catch (error) {
         if (error instanceof DirectoryError) return error;

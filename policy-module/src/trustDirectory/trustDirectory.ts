@@ -28,7 +28,8 @@ export const signedDirectorySchema = z
   .object({
     directory: z.unknown(),
     keyId: z.string().min(1).optional(),
-    signature: z.string().min(1).optional(),
+    /** Absent or empty: the file is unsigned, refused with its own code so the operator sees what is missing. */
+    signature: z.string().optional(),
   })
   .strict();
 

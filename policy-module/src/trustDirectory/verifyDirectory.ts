@@ -1,5 +1,6 @@
 // Checks a trust directory file: well-formed, signed by the directory authority's key, and in force now.
-import { verify, type KeyObject } from 'node:crypto';
+import { verify } from 'node:crypto';
+import { authorityPublicKey, type AuthorityKeyInput } from './authorityKey.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import {
   DirectoryError,
@@ -8,7 +9,13 @@ import {
   type DirectoryDocument,
 } from './trustDirectory.ts';
 
-export function verifyDirectory(fileText: string, authorityKey: KeyObject, now: Date): DirectoryDocument {
+/** The directory in the file if it verifies now; otherwise throws a DirectoryError whose code says why. */
+export function verifyDirectory(
+  fileText: string,
+  authorityKey: AuthorityKeyInput,
+  now: () => Date,
+): DirectoryDocument {
+  const publicKey = authorityPublicKey(authorityKey);
   let parsed: unknown;
   try {
     parsed = JSON.parse(fileText);
@@ -23,14 +30,15 @@ export function verifyDirectory(fileText: string, authorityKey: KeyObject, now: 
     );
   if (!file.data.signature)
     throw new DirectoryError('DIRECTORY_UNSIGNED', 'the trust directory is not signed');
-  // The signature covers the document exactly as sent, before any schema defaults could change it.
-  const signed = verify(
-    null,
-    Buffer.from(canonicalJson(file.data.directory)),
-    authorityKey,
-    Buffer.from(file.data.signature, 'base64'),
-  );
-  if (!signed)
+  // The signature covers the document exactly as sent, before the schema could change or drop anything.
+  let signedText: string;
+  try {
+    signedText = canonicalJson(file.data.directory);
+  } catch {
+    // Canonical JSON has no form for a fraction (or for nesting deeper than the stack): no authority signed it.
+    throw new DirectoryError('DIRECTORY_MALFORMED', 'the trust directory cannot be put in canonical form');
+  }
+  if (!verify(null, Buffer.from(signedText), publicKey, Buffer.from(file.data.signature, 'base64')))
     throw new DirectoryError(
       'DIRECTORY_BAD_SIGNATURE',
       "the trust directory's signature does not match the directory authority's key",
@@ -43,13 +51,14 @@ export function verifyDirectory(fileText: string, authorityKey: KeyObject, now: 
       `the trust directory is malformed at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
     );
   }
-  if (new Date(document.data.issuedAt) > now) {
+  const at = now();
+  if (new Date(document.data.issuedAt) > at) {
     throw new DirectoryError(
       'DIRECTORY_NOT_YET_VALID',
       `the trust directory is issued for ${document.data.issuedAt}, which is in the future`,
     );
   }
-  if (new Date(document.data.expiresAt) <= now) {
+  if (new Date(document.data.expiresAt) <= at) {
     throw new DirectoryError(
       'DIRECTORY_EXPIRED',
       `the trust directory expired at ${document.data.expiresAt}`,
