@@ -238,6 +238,28 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
+  it('writes every refusal to the audit trail, which verifies and exports for an IG officer', async () => {
+    expect(await stackCommand(['policy', 'trust-a', 'audit', 'verify'])).toMatch(/Audit trail intact/);
+    const exported = await stackCommand([
+      'policy',
+      'trust-a',
+      'audit',
+      'export',
+      '--format',
+      'json',
+      '--user',
+      clinician.userId,
+    ]);
+    const rows = JSON.parse(exported) as { action: string; result: string }[];
+    const actions = rows.map((row) => row.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['refuse:keyBackup', 'refuse:sendEvent', 'refuse:invite', 'refuse:createRoom']),
+    );
+    // The trail says what was refused and why, never what was written.
+    expect(exported).not.toContain('unencrypted');
+    expect(exported).not.toContain('943');
+  });
+
   it('answers malformed JSON with M_NOT_JSON', async () => {
     const response = await fetch(`${trustA.clientUrl}/_matrix/client/v3/createRoom`, {
       method: 'POST',

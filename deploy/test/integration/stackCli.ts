@@ -19,7 +19,7 @@ export async function runningTrusts(): Promise<RunningTrust[]> {
  * Runs the stack CLI. `up` shows its progress, so a slow first build is visible in the test output; other
  * commands show their output only when they fail, so the run still ends with the test summary.
  */
-export async function stackCommand(args: readonly string[]): Promise<void> {
+export async function stackCommand(args: readonly string[]): Promise<string> {
   const showProgress = args[0] === 'up';
   let output = '';
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -32,4 +32,5 @@ export async function stackCommand(args: readonly string[]): Promise<void> {
     child.on('close', resolve);
   });
   if (code !== 0) throw new Error(`stack ${args.join(' ')} failed with exit code ${String(code)}\n${output}`);
+  return output;
 }

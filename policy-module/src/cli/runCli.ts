@@ -1,6 +1,8 @@
 // The bleep-policy dispatcher: finds the subcommand named on the command line, runs it, and turns its typed
 // errors into a message and an exit code. Subcommands of one or two words ("audit verify") are one line each.
 import { CliConfigError, CliUsageError, exitCodes, type CliCommand, type CliContext } from './cliCommand.ts';
+import { auditExportCommand } from './auditExportCommand.ts';
+import { auditVerifyCommand } from './auditVerifyCommand.ts';
 import { enrolDeviceCommand } from './enrolDeviceCommand.ts';
 import { listDevicesCommand } from './listDevicesCommand.ts';
 import { revokeDeviceCommand } from './revokeDeviceCommand.ts';
@@ -11,6 +13,8 @@ export const bleepPolicyCommands: CliCommands = {
   'enrol-device': enrolDeviceCommand,
   'revoke-device': revokeDeviceCommand,
   'list-devices': listDevicesCommand,
+  'audit verify': auditVerifyCommand,
+  'audit export': auditExportCommand,
 };
 
 function usage(commands: CliCommands): string {

@@ -1,0 +1,86 @@
+// audit verify and audit export run in-process against real PostgreSQL (a throwaway database).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuditLog } from '../audit/auditLog.ts';
+import { migrateAuditSchema } from '../audit/auditSchema.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { exitCodes } from './cliCommand.ts';
+import { cliTestContext } from './cliTestContext.ts';
+import { runCli } from './runCli.ts';
+
+describe('audit commands', () => {
+  let database: ThrowawayDatabase;
+
+  beforeAll(async () => {
+    database = await createThrowawayDatabase('bleep_audit_cli_test');
+    await migrateAuditSchema(database.pool);
+    const audit = createAuditLog({ pool: database.pool, clock: () => new Date('2026-11-20T10:00:00Z') });
+    await audit.record({
+      actor: '@amelia.hart:northgate.nhs.uk',
+      device: 'WARD12-PC03',
+      action: 'login',
+      room: null,
+      result: 'ok',
+    });
+    await audit.record({
+      actor: '@tom.okafor:northgate.nhs.uk',
+      device: 'ED-PC1',
+      action: 'refuse:invite',
+      room: '!r:x',
+      result: '403 M_FORBIDDEN',
+    });
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('audit verify says the trail is intact and prints an anchor that a later verify accepts', async () => {
+    const first = cliTestContext({ pool: database.pool });
+    expect(await runCli(['audit', 'verify'], first.context)).toBe(exitCodes.ok);
+    expect(first.out[0]).toBe('Audit trail intact: 2 rows.');
+    const anchor = /(\d+:[0-9a-f]{64})/.exec(first.out[1] ?? '')?.[1] ?? '';
+    const second = cliTestContext({ pool: database.pool });
+    expect(await runCli(['audit', 'verify', '--anchor', anchor], second.context)).toBe(exitCodes.ok);
+    const wrong = cliTestContext({ pool: database.pool });
+    expect(await runCli(['audit', 'verify', '--anchor', `2:${'0'.repeat(64)}`], wrong.context)).toBe(
+      exitCodes.failed,
+    );
+    expect(wrong.err[0]).toMatch(/AUDIT TRAIL BROKEN/);
+  });
+
+  it("audit export gives one person's rows, as JSON or CSV", async () => {
+    const json = cliTestContext({ pool: database.pool });
+    expect(
+      await runCli(
+        ['audit', 'export', '--format', 'json', '--user', '@tom.okafor:northgate.nhs.uk'],
+        json.context,
+      ),
+    ).toBe(exitCodes.ok);
+    const rows = JSON.parse(json.out.join('\n')) as { actor: string; action: string }[];
+    expect(rows).toEqual([
+      expect.objectContaining({ actor: '@tom.okafor:northgate.nhs.uk', action: 'refuse:invite' }),
+    ]);
+    const csv = cliTestContext({ pool: database.pool });
+    expect(await runCli(['audit', 'export', '--from', '2026-11-01', '--to', '2026-12-01'], csv.context)).toBe(
+      exitCodes.ok,
+    );
+    expect(
+      csv.out
+        .join('\n')
+        .split('\r\n')
+        .filter((line) => line !== ''),
+    ).toHaveLength(3);
+  });
+
+  it('refuses a bad --format or --from as a usage error', async () => {
+    expect(
+      await runCli(['audit', 'export', '--format', 'xml'], cliTestContext({ pool: database.pool }).context),
+    ).toBe(exitCodes.usage);
+    expect(
+      await runCli(
+        ['audit', 'export', '--from', 'last tuesday'],
+        cliTestContext({ pool: database.pool }).context,
+      ),
+    ).toBe(exitCodes.usage);
+  });
+});
