@@ -96,3 +96,22 @@ export function findDecryptedText(
 export function membershipOf(client: MatrixClient, roomId: string, userId: string): string | undefined {
   return client.getRoom(roomId)?.getMember(userId)?.membership;
 }
+
+/** An encrypted room made by `host`, which `guest` (at a partner trust) joins over federation. */
+export async function openReferralRoom(host: Clinician, guest: Clinician, name: string): Promise<string> {
+  const { room_id: roomId } = await host.client.createRoom({
+    name,
+    invite: [guest.userId],
+    initial_state: [
+      { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } },
+    ],
+  });
+  await eventually('the invite to reach the partner trust', () =>
+    membershipOf(guest.client, roomId, guest.userId) === 'invite' ? true : undefined,
+  );
+  await guest.client.joinRoom(roomId);
+  await eventually('the host trust to see the join', () =>
+    membershipOf(host.client, roomId, guest.userId) === 'join' ? true : undefined,
+  );
+  return roomId;
+}

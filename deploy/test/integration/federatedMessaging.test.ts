@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   eventually,
   findDecryptedText,
-  membershipOf,
+  openReferralRoom,
   signInNewClinician,
   type Clinician,
 } from './clinicianClient.ts';
@@ -25,21 +25,7 @@ describe('an encrypted referral room between two trusts', () => {
   });
 
   it('lets a clinician at trust B join over federation and both read what the other wrote', async () => {
-    const { room_id: roomId } = await consultant.client.createRoom({
-      name: 'Referral: cardiothoracic opinion',
-      invite: [surgeon.userId],
-      initial_state: [
-        { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } },
-      ],
-    });
-
-    await eventually('the invite to reach trust B', () =>
-      membershipOf(surgeon.client, roomId, surgeon.userId) === 'invite' ? true : undefined,
-    );
-    await surgeon.client.joinRoom(roomId);
-    await eventually('trust A to see the surgeon join', () =>
-      membershipOf(consultant.client, roomId, surgeon.userId) === 'join' ? true : undefined,
-    );
+    const roomId = await openReferralRoom(consultant, surgeon, 'Referral: cardiothoracic opinion');
 
     const referral = 'Please review: 68M, severe AS, echo attached later';
     await consultant.client.sendTextMessage(roomId, referral);

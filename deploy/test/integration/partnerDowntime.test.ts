@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   eventually,
   findDecryptedText,
-  membershipOf,
+  openReferralRoom,
   signInNewClinician,
   type Clinician,
 } from './clinicianClient.ts';
@@ -20,20 +20,7 @@ describe('a partner trust that is down', () => {
     const stack = inject('stack');
     sender = await signInNewClinician(trustNamed(stack, 'trust-a'), 'night-registrar');
     recipient = await signInNewClinician(trustNamed(stack, 'trust-b'), 'on-call-surgeon');
-    ({ room_id: roomId } = await sender.client.createRoom({
-      name: 'Overnight referral',
-      invite: [recipient.userId],
-      initial_state: [
-        { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } },
-      ],
-    }));
-    await eventually('the invite at trust B', () =>
-      membershipOf(recipient.client, roomId, recipient.userId) === 'invite' ? true : undefined,
-    );
-    await recipient.client.joinRoom(roomId);
-    await eventually('the join at trust A', () =>
-      membershipOf(sender.client, roomId, recipient.userId) === 'join' ? true : undefined,
-    );
+    roomId = await openReferralRoom(sender, recipient, 'Overnight referral');
     // An ongoing conversation: the devices already share an encryption session when trust B goes down. (A first
     // message to a device whose server is down cannot be encrypted for it: its one-time key cannot be claimed.)
     await sender.client.sendTextMessage(roomId, 'Evening handover: two patients to discuss');
