@@ -38,6 +38,23 @@ async function newStaffAccount(): Promise<{ username: string; password: string }
   return { username, password };
 }
 
+describe('policy gateway: the policy, served to clients', () => {
+  it('tells a client its limits, read-only, with the partners the signed directory vouches for', async () => {
+    const response = await fetch(`${trustA.clientUrl}/_bleep/policy`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      trust: { serverName: trustA.serverName },
+      partners: [trustB.serverName],
+      retention: { clientDays: 90, serverHours: 72 },
+      notificationContent: 'none',
+      keyBackupAllowed: false,
+    });
+    expect((await fetch(`${trustA.clientUrl}/_bleep/policy`, { method: 'PUT', body: '{}' })).status).not.toBe(
+      200,
+    );
+  });
+});
+
 describe('policy gateway: only enrolled desktops log in', () => {
   it('refuses a login that names no device, an unknown device, or a wrong credential; accepts an enrolled one', async () => {
     const { username, password } = await newStaffAccount();

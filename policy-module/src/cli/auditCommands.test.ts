@@ -72,6 +72,21 @@ describe('audit commands', () => {
     ).toHaveLength(3);
   });
 
+  it("records trust IT's enrolments in the trail, without the code", async () => {
+    const enrol = cliTestContext({ pool: database.pool });
+    expect(await runCli(['enrol-device', '--device-id', 'ED-PC7', '--by', 'jo.it'], enrol.context)).toBe(
+      exitCodes.ok,
+    );
+    const code = enrol.out.find((line) => /^\s+[0-9A-Z]{4}-/.test(line))?.trim() ?? 'no code printed';
+    const json = cliTestContext({ pool: database.pool });
+    await runCli(['audit', 'export', '--format', 'json', '--user', 'jo.it'], json.context);
+    const exported = json.out.join('\n');
+    expect(JSON.parse(exported)).toEqual([
+      expect.objectContaining({ action: 'enrol-device:code-issued', device: 'ED-PC7' }),
+    ]);
+    expect(exported).not.toContain(code);
+  });
+
   it('refuses a bad --format or --from as a usage error', async () => {
     expect(
       await runCli(['audit', 'export', '--format', 'xml'], cliTestContext({ pool: database.pool }).context),

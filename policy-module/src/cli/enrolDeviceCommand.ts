@@ -8,6 +8,7 @@ import {
   type CliCommand,
 } from './cliCommand.ts';
 import { formatUtcTime } from './formatUtcTime.ts';
+import { openAuditLog } from './openAuditLog.ts';
 import { openEnrolmentStore } from './openEnrolmentStore.ts';
 
 // A month at most: a code is a key to the trust's network lying in someone's inbox.
@@ -44,6 +45,16 @@ export const enrolDeviceCommand: CliCommand = {
       }
       return exitCodes.failed;
     }
+    // The code itself is never written anywhere but the terminal.
+    await (
+      await openAuditLog(context)
+    ).record({
+      actor: options.by ?? context.operator,
+      device: deviceId,
+      action: 'enrol-device:code-issued',
+      room: null,
+      result: 'ok',
+    });
     const label = options.label?.trim() ? ` (${options.label.trim()})` : '';
     context.print(`Enrolment code for ${deviceId}${label}:`);
     context.print('');

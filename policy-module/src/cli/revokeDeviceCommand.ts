@@ -10,6 +10,7 @@ import {
   type CliCommand,
 } from './cliCommand.ts';
 import { formatUtcTime } from './formatUtcTime.ts';
+import { openAuditLog } from './openAuditLog.ts';
 import { openEnrolmentStore } from './openEnrolmentStore.ts';
 
 function describeSignOut(signOut: UserSignOut): string {
@@ -50,10 +51,20 @@ export const revokeDeviceCommand: CliCommand = {
       },
       deviceId,
     );
+    const audit = await openAuditLog(context);
     if (!revocation.ok) {
       context.printError(`${deviceId}: no such device is enrolled (${revocation.code})`);
       return exitCodes.failed;
     }
+    const failedUsers = revocation.signOuts.filter((signOut) => signOut.outcome === 'failed').length;
+    await audit.record({
+      actor: context.operator,
+      device: deviceId,
+      action: 'revoke-device',
+      room: null,
+      result: failedUsers === 0 ? 'ok' : `revoked; ${failedUsers} sign-outs failed`,
+      detail: { usersSignedOut: revocation.signOuts.length - failedUsers },
+    });
     context.print(
       `${deviceId} is revoked since ${formatUtcTime(revocation.revokedAt)}: its credential no longer signs anyone in.`,
     );
