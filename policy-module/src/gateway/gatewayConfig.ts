@@ -14,6 +14,11 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_BIND_ADDRESS: z.string().default('127.0.0.1'),
   GATEWAY_CLIENT_PORT: port.default(8008),
   GATEWAY_FEDERATION_PORT: port.default(8448),
+  /** Serve the client API over TLS too (production: clients on 443); off where a load balancer or loopback fronts it. */
+  GATEWAY_CLIENT_TLS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   TLS_CERT_PATH: z.string().min(1),
   TLS_KEY_PATH: z.string().min(1),
   MAX_JSON_BODY_BYTES: z.coerce

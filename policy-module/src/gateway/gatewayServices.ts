@@ -45,6 +45,9 @@ export async function createGatewayServices(
     clock,
   });
 
+  // Expiry warnings go to the log at every reload but to the audit trail once a day, not every five minutes.
+  let lastExpiryAudit = 0;
+
   async function loadDirectory(): Promise<void> {
     const problem = directory.load(await readFile(config.TRUST_DIRECTORY_PATH, 'utf8'));
     if (problem) {

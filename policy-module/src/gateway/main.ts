@@ -37,24 +37,26 @@ async function main(): Promise<void> {
     config.SYNAPSE_FEDERATION_URL,
     log.child({ upstream: 'federation' }),
   );
-  const clientServer = createServer(
-    createClientGateway({
-      policy,
-      allowedPartners: services.allowedPartners,
-      findNhsNumbers: services.findNhsNumbers,
-      proxy: clientProxy,
-      audit: services.audit,
-      whoAmI: createWhoAmI(config.SYNAPSE_URL),
-      enrolment: services.enrolment,
-      maxJsonBodyBytes: config.MAX_JSON_BODY_BYTES,
-      log: log.child({ api: 'client' }),
-    }),
-  );
+  const tls = { cert: await readFile(config.TLS_CERT_PATH), key: await readFile(config.TLS_KEY_PATH) };
+  const clientApp = createClientGateway({
+    policy,
+    allowedPartners: services.allowedPartners,
+    findNhsNumbers: services.findNhsNumbers,
+    proxy: clientProxy,
+    audit: services.audit,
+    whoAmI: createWhoAmI(config.SYNAPSE_URL),
+    enrolment: services.enrolment,
+    maxJsonBodyBytes: config.MAX_JSON_BODY_BYTES,
+    log: log.child({ api: 'client' }),
+  });
+  const clientServer: Server = config.GATEWAY_CLIENT_TLS
+    ? createTlsServer(tls, clientApp)
+    : createServer(clientApp);
   // Long-polling /sync holds a request open for up to the client's timeout; keep idle connections for reuse.
   clientServer.keepAliveTimeout = 65_000;
   clientServer.headersTimeout = 66_000;
   const federationServer = createTlsServer(
-    { cert: await readFile(config.TLS_CERT_PATH), key: await readFile(config.TLS_KEY_PATH) },
+    tls,
     createFederationGateway({
       allowedPartners: services.allowedPartners,
       proxy: federationProxy,
