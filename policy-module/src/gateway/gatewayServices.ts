@@ -69,13 +69,16 @@ export async function createGatewayServices(
         { status },
         'the trust directory is near or past its expiry: ask the directory authority for a new one',
       );
-      await audit.record({
-        actor: null,
-        device: null,
-        action: 'directory:expiry',
-        room: null,
-        result: status.state,
-      });
+      if (clock().getTime() - lastExpiryAudit >= 86_400_000) {
+        lastExpiryAudit = clock().getTime();
+        await audit.record({
+          actor: null,
+          device: null,
+          action: 'directory:expiry',
+          room: null,
+          result: status.state,
+        });
+      }
     }
   }
 
