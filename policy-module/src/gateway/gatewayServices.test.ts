@@ -1,0 +1,92 @@
+// Against real PostgreSQL (a throwaway database): the gateway's start-up refuses to run without a valid trust
+// directory, and a later bad directory leaves the good one in force, with an audit entry.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAuditRows } from '../audit/readAuditRows.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { signDirectory } from '../trustDirectory/signDirectory.ts';
+import { parseGatewayConfig } from './gatewayConfig.ts';
+import { createGatewayServices } from './gatewayServices.ts';
+import { testPolicy } from './rules/ruleTestContext.ts';
+
+const authority = generateKeyPairSync('ed25519');
+const now = new Date('2026-11-23T09:00:00Z');
+const directoryFile = (key = authority.privateKey): string =>
+  JSON.stringify(
+    signDirectory(
+      {
+        version: 1,
+        issuedAt: '2026-11-01T00:00:00.000Z',
+        expiresAt: '2026-12-20T00:00:00.000Z',
+        trusts: [{ odsCode: 'RXB', name: 'Southmere', serverName: 'southmere.nhs.uk' }],
+      },
+      key,
+      'authority',
+    ),
+  );
+
+describe('gateway services', () => {
+  let database: ThrowawayDatabase;
+  let dir: string;
+
+  beforeAll(async () => {
+    database = await createThrowawayDatabase('bleep_gateway_test');
+    dir = await mkdtemp(join(tmpdir(), 'bleep-gateway-'));
+    await writeFile(join(dir, 'authority.pub'), authority.publicKey.export({ format: 'pem', type: 'spki' }));
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  function config(directoryName: string) {
+    return parseGatewayConfig({
+      BLEEP_POLICY_PATH: '/unused',
+      SYNAPSE_URL: 'http://127.0.0.1:1',
+      SYNAPSE_FEDERATION_URL: 'http://127.0.0.1:1',
+      BLEEP_DATABASE_URL: database.url,
+      TRUST_DIRECTORY_PATH: join(dir, directoryName),
+      TRUST_DIRECTORY_PUBLIC_KEY_PATH: join(dir, 'authority.pub'),
+      TLS_CERT_PATH: '/unused',
+      TLS_KEY_PATH: '/unused',
+    });
+  }
+
+  it('will not start on a directory signed by someone else', async () => {
+    await writeFile(join(dir, 'forged.json'), directoryFile(generateKeyPairSync('ed25519').privateKey));
+    await expect(
+      createGatewayServices({
+        config: config('forged.json'),
+        policy: testPolicy,
+        database: database.pool,
+        log: pino({ level: 'silent' }),
+        clock: () => now,
+      }),
+    ).rejects.toThrow(/no valid trust directory/);
+    const rows = await readAuditRows(database.pool);
+    expect(rows.at(-1)).toMatchObject({ action: 'directory:refused', result: 'DIRECTORY_BAD_SIGNATURE' });
+  });
+
+  it('allows the partners the policy lists and the signed directory vouches for', async () => {
+    await writeFile(join(dir, 'good.json'), directoryFile());
+    const services = await createGatewayServices({
+      config: config('good.json'),
+      policy: testPolicy,
+      database: database.pool,
+      log: pino({ level: 'silent' }),
+      clock: () => now,
+    });
+    // The test policy lists southmere and unvouched; the directory vouches for southmere only.
+    expect(services.allowedPartners()).toEqual(['southmere.nhs.uk']);
+    expect(services.findNhsNumbers('943 476 5919')).toEqual(['9434765919']);
+    await services.close();
+  });
+
+  it('rejects a bad configuration naming the variable', () => {
+    expect(() => parseGatewayConfig({ SYNAPSE_URL: 'not a url' })).toThrow(/SYNAPSE_URL/);
+  });
+});
