@@ -2,6 +2,7 @@
 // certificates against this CA (federation_custom_ca_list), so certificate checking stays on in the local stack.
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureHostPackages } from './hostPackages.ts';
 import { runLogged } from './progress.ts';
 
 export type CaFiles = Readonly<{ certPath: string; keyPath: string }>;
@@ -19,6 +20,7 @@ async function exists(path: string): Promise<boolean> {
 export async function ensureLocalCa(caDir: string, logPath: string): Promise<CaFiles> {
   const files = { certPath: join(caDir, 'ca.crt'), keyPath: join(caDir, 'ca.key') };
   if ((await exists(files.certPath)) && (await exists(files.keyPath))) return files;
+  await ensureHostPackages({ openssl: 'openssl' }, logPath);
   await mkdir(caDir, { recursive: true, mode: 0o700 });
   await runLogged(
     'openssl',
