@@ -141,6 +141,7 @@ function gatewayEnv(
     GATEWAY_BIND_ADDRESS: '127.0.0.1',
     GATEWAY_CLIENT_PORT: String(trust.ports.client),
     GATEWAY_FEDERATION_PORT: String(trust.ports.federation),
+    GATEWAY_METRICS_PORT: String(trust.ports.gatewayMetrics),
     TLS_CERT_PATH: join(files.tlsDir, 'tls.crt'),
     TLS_KEY_PATH: join(files.tlsDir, 'tls.key'),
   };

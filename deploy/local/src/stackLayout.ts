@@ -44,6 +44,8 @@ export type TrustPorts = Readonly<{
   /** Synapse's federation listener, plain HTTP on loopback, reached only through the gateway. */
   synapseFederationInternal: number;
   metrics: number;
+  /** The gateway's Prometheus metrics, loopback only. */
+  gatewayMetrics: number;
 }>;
 
 /** Fixed per-index ports, so a trust's server name (which includes its federation port) never changes. */
@@ -54,6 +56,7 @@ export function trustPorts(index: number): TrustPorts {
     synapseInternal: 18008 + index,
     synapseFederationInternal: 18448 + index,
     metrics: 19000 + index,
+    gatewayMetrics: 19100 + index,
   };
 }
 

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from './auditSink.ts';
 import { createClientGateway } from './createClientGateway.ts';
+import { createGatewayMetrics } from './gatewayMetrics.ts';
 import { testPolicy } from './rules/ruleTestContext.ts';
 import { createSynapseProxy } from './synapseProxy.ts';
 
@@ -35,6 +36,7 @@ describe('client gateway: bad input and faults', () => {
   let gatewayUrl = '';
   let downGatewayUrl = '';
   const servers: Server[] = [];
+  const metrics = createGatewayMetrics();
 
   function gatewayFor(upstream: string): Server {
     const log = pino({ level: 'silent' });
@@ -61,6 +63,7 @@ describe('client gateway: bad input and faults', () => {
         redeemCode: () => Promise.resolve({ ok: false, code: 'BAD_CODE', message: 'bad code' }),
       },
       maxJsonBodyBytes: 1024,
+      metrics,
       log,
     });
     const server = createServer(app);
@@ -115,6 +118,12 @@ describe('client gateway: bad input and faults', () => {
     const response = await fetch(`${gatewayUrl}/_synapse/admin/v2/users`);
     expect(response.status).toBe(404);
     expect(audit.at(-1)).toMatchObject({ action: 'refuse:synapseAdmin', actor: '@dr:northgate.nhs.uk' });
+    const counted = await metrics.refusals.get();
+    expect(counted.values).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ labels: { api: 'client', rule: 'synapseAdmin' }, value: 1 }),
+      ]),
+    );
   });
 
   it('forwards the rewritten body of an allowed request', async () => {

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { TrustPolicy } from '../policy/trustPolicy.ts';
 import type { AuditSink } from './auditSink.ts';
 import { classifyRequest, type ClassifiedRequest } from './classifyRequest.ts';
+import type { GatewayMetrics } from './gatewayMetrics.ts';
 import { clientPolicyView } from './clientPolicyView.ts';
 import { MatrixError, policyRefusal, sendMatrixError } from './matrixError.ts';
 import { readJsonBody } from './readJsonBody.ts';
@@ -23,6 +24,7 @@ export type ClientGatewayDeps = Readonly<{
   whoAmI: WhoAmI;
   enrolment: DeviceEnrolment;
   maxJsonBodyBytes: number;
+  metrics: GatewayMetrics;
   log: Logger;
 }>;
 
@@ -93,6 +95,7 @@ export function createClientGateway(deps: ClientGatewayDeps): Express {
       room: roomOf(classified),
       result: `${error.status} ${error.errcode}${error.rule ? ` (${error.rule})` : ''}`,
     });
+    deps.metrics.refusals.inc({ api: 'client', rule: error.rule ?? classified.kind });
     log.info({ kind: classified.kind, status: error.status, rule: error.rule }, 'refused by policy');
     sendMatrixError(response, error);
   }
@@ -113,6 +116,7 @@ export function createClientGateway(deps: ClientGatewayDeps): Express {
       typeof credential === 'string' ? credential : undefined,
     );
     if (refusal) {
+      deps.metrics.refusals.inc({ api: 'client', rule: 'device-enrolment' });
       await deps.audit.record({
         actor: null,
         device: typeof deviceId === 'string' ? deviceId : null,
@@ -144,6 +148,7 @@ export function createClientGateway(deps: ClientGatewayDeps): Express {
   app.use((request, response) => {
     void (async () => {
       const classified = classifyRequest(request.method, request.originalUrl);
+      deps.metrics.requests.inc({ api: 'client', kind: classified.kind });
       if (classified.kind === 'malformed') {
         sendMatrixError(response, new MatrixError(400, 'M_UNRECOGNIZED', classified.reason));
         return;

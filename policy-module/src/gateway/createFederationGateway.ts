@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { AuditSink } from './auditSink.ts';
 import { classifyRequest } from './classifyRequest.ts';
+import type { GatewayMetrics } from './gatewayMetrics.ts';
 import { MatrixError, sendMatrixError } from './matrixError.ts';
 import { checkFederationPartner } from './rules/federationPartners.ts';
 import type { SynapseProxy } from './synapseProxy.ts';
@@ -11,6 +12,7 @@ export type FederationGatewayDeps = Readonly<{
   allowedPartners: () => readonly string[];
   proxy: SynapseProxy;
   audit: AuditSink;
+  metrics: GatewayMetrics;
   log: Logger;
 }>;
 
@@ -21,6 +23,7 @@ export function createFederationGateway(deps: FederationGatewayDeps): Express {
   app.use((request, response) => {
     void (async () => {
       const classified = classifyRequest(request.method, request.originalUrl);
+      deps.metrics.requests.inc({ api: 'federation', kind: classified.kind });
       if (classified.kind === 'malformed') {
         sendMatrixError(response, new MatrixError(400, 'M_UNRECOGNIZED', classified.reason));
         return;
@@ -39,6 +42,7 @@ export function createFederationGateway(deps: FederationGatewayDeps): Express {
           room: null,
           result: `${refusal.status} ${refusal.errcode}${refusal.rule ? ` (${refusal.rule})` : ''}`,
         });
+        deps.metrics.refusals.inc({ api: 'federation', rule: refusal.rule ?? 'federation-auth' });
         deps.log.info({ origin, status: refusal.status }, 'federation request refused');
         sendMatrixError(response, refusal);
         return;

@@ -21,6 +21,9 @@ export const gatewayConfigSchema = z.object({
     .transform((value) => value === 'true'),
   TLS_CERT_PATH: z.string().min(1),
   TLS_KEY_PATH: z.string().min(1),
+  /** Prometheus metrics, on an internal address only. */
+  GATEWAY_METRICS_BIND_ADDRESS: z.string().default('127.0.0.1'),
+  GATEWAY_METRICS_PORT: port.default(9100),
   MAX_JSON_BODY_BYTES: z.coerce
     .number()
     .int()

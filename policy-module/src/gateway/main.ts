@@ -10,6 +10,7 @@ import { loadPolicy } from '../policy/loadPolicy.ts';
 import { createClientGateway } from './createClientGateway.ts';
 import { createFederationGateway } from './createFederationGateway.ts';
 import { parseGatewayConfig } from './gatewayConfig.ts';
+import { createGatewayMetrics, createMetricsServer } from './gatewayMetrics.ts';
 import { createGatewayServices } from './gatewayServices.ts';
 import { createSynapseProxy } from './synapseProxy.ts';
 import { createWhoAmI } from './whoAmI.ts';
@@ -32,10 +33,16 @@ async function main(): Promise<void> {
   });
   const services = await createGatewayServices({ config, policy, database, log });
 
-  const clientProxy = createSynapseProxy(config.SYNAPSE_URL, log.child({ upstream: 'client' }));
+  const metrics = createGatewayMetrics();
+  const clientProxy = createSynapseProxy(config.SYNAPSE_URL, log.child({ upstream: 'client' }), () => {
+    metrics.upstreamFailures.inc({ api: 'client' });
+  });
   const federationProxy = createSynapseProxy(
     config.SYNAPSE_FEDERATION_URL,
     log.child({ upstream: 'federation' }),
+    () => {
+      metrics.upstreamFailures.inc({ api: 'federation' });
+    },
   );
   const tls = { cert: await readFile(config.TLS_CERT_PATH), key: await readFile(config.TLS_KEY_PATH) };
   const clientApp = createClientGateway({
@@ -47,6 +54,7 @@ async function main(): Promise<void> {
     whoAmI: createWhoAmI(config.SYNAPSE_URL),
     enrolment: services.enrolment,
     maxJsonBodyBytes: config.MAX_JSON_BODY_BYTES,
+    metrics,
     log: log.child({ api: 'client' }),
   });
   const clientServer: Server = config.GATEWAY_CLIENT_TLS
@@ -61,11 +69,14 @@ async function main(): Promise<void> {
       allowedPartners: services.allowedPartners,
       proxy: federationProxy,
       audit: services.audit,
+      metrics,
       log: log.child({ api: 'federation' }),
     }),
   );
   await listen(clientServer, config.GATEWAY_CLIENT_PORT, config.GATEWAY_BIND_ADDRESS);
   await listen(federationServer, config.GATEWAY_FEDERATION_PORT, config.GATEWAY_BIND_ADDRESS);
+  const metricsServer = createMetricsServer(metrics);
+  await listen(metricsServer, config.GATEWAY_METRICS_PORT, config.GATEWAY_METRICS_BIND_ADDRESS);
   log.info(
     {
       trust: policy.trust.serverName,
@@ -80,6 +91,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     clientServer.close();
     federationServer.close();
+    metricsServer.close();
     clientServer.closeIdleConnections();
     federationServer.closeIdleConnections();
     void Promise.allSettled([

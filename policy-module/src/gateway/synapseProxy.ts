@@ -43,7 +43,11 @@ export type SynapseProxy = Readonly<{
   close: () => Promise<void>;
 }>;
 
-export function createSynapseProxy(upstreamUrl: string, log: Logger): SynapseProxy {
+export function createSynapseProxy(
+  upstreamUrl: string,
+  log: Logger,
+  onFailure: () => void = () => undefined,
+): SynapseProxy {
   const pool = new Pool(upstreamUrl, {
     connections: 128,
     keepAliveTimeout: 60_000,
@@ -103,6 +107,7 @@ export function createSynapseProxy(upstreamUrl: string, log: Logger): SynapsePro
       await pipeline(upstream.body, response);
     } catch (error) {
       if (abort.signal.aborted) return;
+      onFailure();
       log.warn(
         { err: { message: (error as Error).message, code: (error as NodeJS.ErrnoException).code } },
         'upstream request failed',

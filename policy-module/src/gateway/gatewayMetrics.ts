@@ -1,0 +1,54 @@
+// The gateway's Prometheus metrics: one registry, served on an internal port only (never beside the public API).
+// Counts say what the gateway decided and when Synapse failed it; they carry no user, room or content labels.
+import { createServer, type Server } from 'node:http';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type GatewayMetrics = Readonly<{
+  registry: Registry;
+  /** Requests by API (client, federation) and classified kind. */
+  requests: Counter<'api' | 'kind'>;
+  /** Refusals by the rule that refused. */
+  refusals: Counter<'api' | 'rule'>;
+  /** Requests Synapse did not answer (down, reset, timed out). */
+  upstreamFailures: Counter<'api'>;
+}>;
+
+export function createGatewayMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'bleep_gateway_' });
+  return {
+    registry,
+    requests: new Counter({
+      name: 'bleep_gateway_requests_total',
+      help: 'Requests by API and classified kind',
+      labelNames: ['api', 'kind'],
+      registers: [registry],
+    }),
+    refusals: new Counter({
+      name: 'bleep_gateway_refusals_total',
+      help: 'Requests refused by a policy rule',
+      labelNames: ['api', 'rule'],
+      registers: [registry],
+    }),
+    upstreamFailures: new Counter({
+      name: 'bleep_gateway_upstream_failures_total',
+      help: 'Requests the homeserver did not answer',
+      labelNames: ['api'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** A tiny HTTP server for /metrics, to bind on an internal address. */
+export function createMetricsServer(metrics: GatewayMetrics): Server {
+  return createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    void metrics.registry.metrics().then((text) => {
+      response.writeHead(200, { 'content-type': metrics.registry.contentType });
+      response.end(text);
+    });
+  });
+}
