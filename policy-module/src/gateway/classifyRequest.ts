@@ -4,6 +4,7 @@
 
 export type ClassifiedRequest =
   | Readonly<{ kind: 'keyBackup'; isVersionLookup: boolean }>
+  | Readonly<{ kind: 'dehydratedDevice' }>
   | Readonly<{ kind: 'accountData'; eventType: string }>
   | Readonly<{ kind: 'createRoom' }>
   | Readonly<{ kind: 'sendEvent'; roomId: string; eventType: string }>
