@@ -45,6 +45,9 @@ function classifyClient(method: string, rest: readonly string[], query: URLSearc
   const [first, second, third, fourth, fifth] = rest;
   if (is(first, 'room_keys'))
     return { kind: 'keyBackup', isVersionLookup: method === 'GET' && is(second, 'version') };
+  // MSC3814 dehydrated devices keep a device's keys on the server (under an unstable prefix today).
+  if (rest.some((segment) => segment.toLowerCase().endsWith('dehydrated_device')))
+    return { kind: 'dehydratedDevice' };
   if (is(first, 'user') && second !== undefined) {
     // /user/{userId}/account_data/{type} and /user/{userId}/rooms/{roomId}/account_data/{type}
     if (is(third, 'account_data') && fourth !== undefined) return { kind: 'accountData', eventType: fourth };

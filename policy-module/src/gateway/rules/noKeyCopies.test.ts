@@ -37,6 +37,13 @@ describe('rule: no copies of keys', () => {
     });
   });
 
+  it('refuses a dehydrated device (keys parked on the server), under any prefix', () => {
+    expect(check('PUT', '/_matrix/client/unstable/org.matrix.msc3814.v1/dehydrated_device')).toMatchObject({
+      outcome: 'refuse',
+    });
+    expect(check('GET', '/_matrix/client/v1/dehydrated_device')).toMatchObject({ outcome: 'refuse' });
+  });
+
   it('refuses secret requests and secret sends to other devices, but not room keys', () => {
     expect(check('PUT', '/_matrix/client/v3/sendToDevice/m.secret.request/t1')).toMatchObject({
       outcome: 'refuse',

@@ -39,6 +39,15 @@ export const noKeyCopies: PolicyRule = {
         ),
       };
     }
+    if (classified.kind === 'dehydratedDevice') {
+      return {
+        outcome: 'refuse',
+        error: policyRefusal(
+          'no-key-copies',
+          'Dehydrated devices keep keys on the server and are not allowed by this trust',
+        ),
+      };
+    }
     if (classified.kind === 'accountData' && method !== 'GET' && isSecretAccountData(classified.eventType)) {
       return {
         outcome: 'refuse',
