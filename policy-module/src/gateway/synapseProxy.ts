@@ -1,7 +1,6 @@
 // Forwards a request to Synapse and streams the answer back, over a keep-alive connection pool. Bodies stream in
 // both directions (media is never buffered) unless a rule has already read and possibly rewritten the body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
 import type { Logger } from 'pino';
 import { MatrixError, sendMatrixError } from './matrixError.ts';
@@ -96,15 +95,20 @@ export function createSynapseProxy(
       if (!response.writableFinished) abort.abort();
     });
     try {
-      const upstream = await pool.request({
-        path: request.url ?? '/',
-        method: request.method ?? 'GET',
-        headers,
-        body: body ?? (hasBody ? request : null),
-        signal: abort.signal,
-      });
-      response.writeHead(upstream.statusCode, endToEndHeaders(upstream.headers));
-      await pipeline(upstream.body, response);
+      // undici writes the answer's body straight into the client's response (no intermediate stream).
+      await pool.stream(
+        {
+          path: request.url ?? '/',
+          method: request.method ?? 'GET',
+          headers,
+          body: body ?? (hasBody ? request : null),
+          signal: abort.signal,
+        },
+        ({ statusCode, headers: answerHeaders }) => {
+          response.writeHead(statusCode, endToEndHeaders(answerHeaders));
+          return response;
+        },
+      );
     } catch (error) {
       if (abort.signal.aborted) return;
       onFailure();
