@@ -278,6 +278,20 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     expect(exported).not.toContain(nhsNumber);
   });
 
+  it('answers a bad token, a missing token and an unknown path with Matrix errors', async () => {
+    expect(await call('not-a-token', 'GET', '/_matrix/client/v3/account/whoami')).toMatchObject({
+      status: 401,
+      body: { errcode: 'M_UNKNOWN_TOKEN' },
+    });
+    const anonymous = await fetch(`${trustA.clientUrl}/_matrix/client/v3/account/whoami`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ errcode: 'M_MISSING_TOKEN' });
+    expect(await call(token, 'GET', '/_matrix/client/v3/no/such/endpoint')).toMatchObject({
+      status: 404,
+      body: { errcode: 'M_UNRECOGNIZED' },
+    });
+  });
+
   it('answers malformed JSON with M_NOT_JSON', async () => {
     const response = await fetch(`${trustA.clientUrl}/_matrix/client/v3/createRoom`, {
       method: 'POST',
