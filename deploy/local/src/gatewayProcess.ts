@@ -1,6 +1,7 @@
 // How one trust's policy gateway runs: a Node process (the pinned Node 24) in front of its Synapse, owning the
 // trust's public client port and its federation TLS port.
 import { fileURLToPath } from 'node:url';
+import type { GatewayUser } from './gatewayUser.ts';
 import { startDetached, type StartedProcess } from './ownedProcess.ts';
 
 export const gatewayMain = fileURLToPath(
@@ -16,8 +17,10 @@ export function startGateway(
   trustName: string,
   env: Readonly<Record<string, string>>,
   logPath: string,
+  user: GatewayUser | undefined,
 ): Promise<StartedProcess> {
   return startDetached({
+    ...(user ? { user } : {}),
     command: process.execPath,
     // The trust name is only a marker for `status` and `stop`; the gateway reads its configuration from env.
     args: [gatewayMain, '--trust', trustName],

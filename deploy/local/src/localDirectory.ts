@@ -2,7 +2,7 @@
 // list of local trusts, valid for 30 days from each `up`. Each gateway verifies it with the authority's public key,
 // as a real trust verifies the national directory.
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signDirectory } from '@bleep/policy-module';
 import { loadLocalTrust } from './localTrusts.ts';
@@ -17,10 +17,15 @@ export async function ensureLocalTrustDirectory(
   trustNames: readonly string[],
   now = new Date(),
 ): Promise<LocalDirectory> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdir(dir, { recursive: true });
+  // Traversable, so gateways reach public/; the private key file itself is 0600.
+  await chmod(dir, 0o755);
   const privateKeyPath = join(dir, 'authority.key');
-  const publicKeyPath = join(dir, 'authority.pub');
-  const directoryPath = join(dir, 'trust-directory.json');
+  // What gateways read (the signed directory, the authority's public key) sits apart from the private key.
+  const publicDir = join(dir, 'public');
+  await mkdir(publicDir, { recursive: true, mode: 0o755 });
+  const publicKeyPath = join(publicDir, 'authority.pub');
+  const directoryPath = join(publicDir, 'trust-directory.json');
   await writeSecretOnce(privateKeyPath, () =>
     generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   );

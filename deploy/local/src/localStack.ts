@@ -3,8 +3,10 @@
 // clients', and federation over TLS on loopback with the partners its policy lists.
 import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ensureAdminToken } from './adminAccount.ts';
-import { gatewayMarkers, startGateway } from './gatewayProcess.ts';
+import { gatewayMain, gatewayMarkers, startGateway } from './gatewayProcess.ts';
+import { ensureGatewayUser, gatewayUserName } from './gatewayUser.ts';
 import { ensureLocalTrustDirectory, type LocalDirectory } from './localDirectory.ts';
 import { localTrustNames, loadLocalTrust, type LocalTrust } from './localTrusts.ts';
 import { isOurProcess, logTail, stopOurProcess, waitForHealth, type StartedProcess } from './ownedProcess.ts';
@@ -193,6 +195,20 @@ export async function stackUp(
     ensureLocalTrustDirectory(layout.directoryDir, localTrustNames),
   );
   const user = await synapseUserIn(layout.sidRoot);
+  const gatewayUser = await ensureGatewayUser(
+    [
+      gatewayMain,
+      process.execPath,
+      fileURLToPath(import.meta.resolve('express/package.json')),
+      ...trusts.map((trust) => trust.policyPath),
+    ],
+    logPath,
+  );
+  if (!gatewayUser) {
+    reporter.info(
+      `The gateways run as root: user ${gatewayUserName} cannot read this checkout (move it out of a private home).`,
+    );
+  }
 
   const state: StackState = await readStackState(layout.stackFile);
   const statuses = await stackStatus(layout);
@@ -211,7 +227,7 @@ export async function stackUp(
       await stopTrustProcesses(layout, trust.name, state);
     }
     const files = await reporter.step(`${trust.name}: config, certificates, databases`, () =>
-      prepareTrust(layout, trust, logPath),
+      prepareTrust(layout, trust, logPath, gatewayUser),
     );
     toStart.push({ trust, files });
   }
@@ -241,7 +257,7 @@ export async function stackUp(
   const gateways: Starting[] = [];
   for (const { trust, files } of toStart) {
     const env = gatewayEnv(trust, files, directory, await policyDatabaseUrl(files, trust.name));
-    const process = await startGateway(trust.name, env, files.gatewayLog);
+    const process = await startGateway(trust.name, env, files.gatewayLog, gatewayUser);
     const record = state.trusts[trust.name];
     if (record) record.gatewayPid = process.pid;
     await writeStackState(layout.stackFile, state);

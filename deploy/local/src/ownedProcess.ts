@@ -18,6 +18,8 @@ export type ProcessSpec = Readonly<{
   env: NodeJS.ProcessEnv;
   /** Output goes here; rewritten at each start, so its end is about this run. */
   logPath: string;
+  /** Run as this user rather than the runner's (root). */
+  user?: Readonly<{ uid: number; gid: number }>;
 }>;
 
 export async function startDetached(spec: ProcessSpec): Promise<StartedProcess> {
@@ -28,6 +30,7 @@ export async function startDetached(spec: ProcessSpec): Promise<StartedProcess> 
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
       env: spec.env,
+      ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
     });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('error', reject);

@@ -10,6 +10,7 @@ import type { LocalTrust } from './localTrusts.ts';
 import { renderLocalSynapseConfig, synapseLogConfig } from './localSynapseConfig.ts';
 import { databaseUrl, ensureTrustDatabase, localPostgres } from './postgres.ts';
 import { databaseNameFor, type StackLayout } from './stackLayout.ts';
+import type { GatewayUser } from './gatewayUser.ts';
 import { synapseUserIn } from './synapseProcess.ts';
 import { trustFiles, type TrustFiles } from './trustFiles.ts';
 import { ensureTrustSecrets, randomSecret, readSecret, writeSecretOnce } from './trustSecrets.ts';
@@ -30,6 +31,7 @@ export async function prepareTrust(
   layout: StackLayout,
   trust: LocalTrust,
   logPath: string,
+  gatewayUser: GatewayUser | undefined,
 ): Promise<TrustFiles> {
   const files = trustFiles(layout, trust.name);
   // Recursive mkdir gives every new parent the same mode: make the traversable parents first.
@@ -58,10 +60,11 @@ export async function prepareTrust(
   await writeFile(files.configPath, homeserverYaml(config), { mode: 0o600 });
   await writeFile(join(files.dir, 'log.yaml'), synapseLogConfig(join(files.chrootDir, 'homeserver.log')));
   // Synapse runs unprivileged: it owns its own folder, and may read (not write) the CA certificate. The TLS key
-  // is the gateway's (which terminates federation TLS), so it stays root's.
+  // belongs to the gateway, which terminates TLS, and to nobody else.
   const user = await synapseUserIn(layout.sidRoot);
   await execFileAsync('chown', ['-R', `${user.uid}:${user.gid}`, files.dir]);
-  await execFileAsync('chown', ['-R', '0:0', files.tlsDir]);
+  const tlsOwner = gatewayUser ? `${gatewayUser.uid}:${gatewayUser.gid}` : '0:0';
+  await execFileAsync('chown', ['-R', tlsOwner, files.tlsDir]);
   await chmod(files.tlsDir, 0o700);
   await chmod(layout.caDir, 0o755);
   await chmod(ca.keyPath, 0o600);
