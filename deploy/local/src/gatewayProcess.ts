@@ -2,16 +2,22 @@
 // trust's public client port and its federation TLS port.
 import { fileURLToPath } from 'node:url';
 import type { GatewayUser } from './gatewayUser.ts';
-import { startDetached, type StartedProcess } from './ownedProcess.ts';
+import { startDetached, type ProcessMarker, type StartedProcess } from './ownedProcess.ts';
 
 export const gatewayMain = fileURLToPath(
   new URL('../../../policy-module/src/gateway/main.ts', import.meta.url),
 );
 
-/** Command-line markers that identify this trust's gateway among the machine's processes. */
-export function gatewayMarkers(trustName: string): string[] {
-  return [gatewayMain, trustName];
+/**
+ * Command-line markers that identify a trust's gateway among the machine's processes, whichever checkout started
+ * it: a stack left running by another clone must still be found, stopped and replaced.
+ */
+export function gatewayMarkers(trustName: string): ProcessMarker[] {
+  return [/\/policy-module\/src\/gateway\/main\.ts$/, '--trust', trustName];
 }
+
+/** The checkout a gateway process runs from: its main.ts path, up to policy-module/. */
+export const thisCheckout = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 
 export function startGateway(
   trustName: string,

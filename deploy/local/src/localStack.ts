@@ -5,7 +5,7 @@ import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureAdminToken } from './adminAccount.ts';
-import { gatewayMain, gatewayMarkers, startGateway } from './gatewayProcess.ts';
+import { gatewayMain, gatewayMarkers, startGateway, thisCheckout } from './gatewayProcess.ts';
 import { ensureGatewayUser, gatewayUserName } from './gatewayUser.ts';
 import { ensureLocalTrustDirectory, type LocalDirectory } from './localDirectory.ts';
 import { localTrustNames, loadLocalTrust, type LocalTrust } from './localTrusts.ts';
@@ -215,11 +215,19 @@ export async function stackUp(
   const toStart: { trust: LocalTrust; files: TrustFiles }[] = [];
   for (const trust of trusts) {
     const status = statuses.find((entry) => entry.name === trust.name);
-    if (status?.state === 'running') {
+    const runsFrom = state.trusts[trust.name]?.checkout;
+    if (status?.state === 'running' && runsFrom === thisCheckout) {
       reporter.info(
         `${trust.name} is already running (Synapse pid ${status.pid}, gateway pid ${status.gatewayPid})`,
       );
       continue;
+    }
+    if (status?.state === 'running') {
+      // Another clone's gateway code would answer for this one: replace it, so what runs is what is checked out.
+      reporter.info(
+        `${trust.name} runs the gateway of another checkout (${runsFrom ?? 'unknown'}); restarting it from this one`,
+      );
+      await stopTrustProcesses(layout, trust.name, state);
     }
     if (status?.state === 'crashed') {
       reporter.info(`${trust.name}: ${status.problem}; end of its logs:\n${status.logTail}`);
@@ -241,7 +249,12 @@ export async function stackUp(
       files.consoleLog,
     );
     // Recorded before waiting, so `stop` can end it even if the wait below fails.
-    state.trusts[trust.name] = { pid: process.pid, gatewayPid: 0, startedAt: new Date().toISOString() };
+    state.trusts[trust.name] = {
+      pid: process.pid,
+      gatewayPid: 0,
+      startedAt: new Date().toISOString(),
+      checkout: thisCheckout,
+    };
     await writeStackState(layout.stackFile, state);
     synapses.push({
       trust,

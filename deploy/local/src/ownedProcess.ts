@@ -57,14 +57,19 @@ export async function startDetached(spec: ProcessSpec): Promise<StartedProcess> 
   }
 }
 
+/** A command-line argument, exactly, or a pattern one argument must match. */
+export type ProcessMarker = string | RegExp;
+
 /** True when `pid` is alive and its command line holds every marker (a reused pid is not ours). */
-export async function isOurProcess(pid: number, markers: readonly string[]): Promise<boolean> {
+export async function isOurProcess(pid: number, markers: readonly ProcessMarker[]): Promise<boolean> {
   try {
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // A zombie has exited; it is not running.
     if (/\) Z /.test(stat)) return false;
-    return markers.every((marker) => cmdline.includes(marker));
+    return markers.every((marker) =>
+      typeof marker === 'string' ? cmdline.includes(marker) : cmdline.some((arg) => marker.test(arg)),
+    );
   } catch {
     return false;
   }
@@ -72,7 +77,7 @@ export async function isOurProcess(pid: number, markers: readonly string[]): Pro
 
 export async function stopOurProcess(
   pid: number,
-  markers: readonly string[],
+  markers: readonly ProcessMarker[],
   timeoutMs = 20_000,
 ): Promise<void> {
   if (!(await isOurProcess(pid, markers))) return;

@@ -1,6 +1,6 @@
 // Vitest global setup for the integration tests: makes sure trust-a, trust-b and the outsider run on the real
 // local stack (chroot Synapse + the machine's PostgreSQL), starting those that do not, and stops at the end only
-// what it started. A stack a person already brought up with `npm start` is used as it is.
+// what it started. A stack a person already brought up with `npm start` from this checkout is used as it is.
 import type { TestProject } from 'vitest/node';
 import type { RunningTrust } from '../../local/src/localStack.ts';
 import { runningTrusts, stackCommand } from './stackCli.ts';
@@ -15,8 +15,10 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const before = await runningTrusts();
-  const missing = needed.filter((name) => !before.some((trust) => trust.name === name));
-  if (missing.length > 0) await stackCommand(['up', ...missing]);
+  const startedHere = needed.filter((name) => !before.some((trust) => trust.name === name));
+  // Always `up`: it starts what is missing and replaces a trust left running by another checkout, so the tests
+  // exercise this checkout's gateway. For trusts already running from here it only checks them.
+  await stackCommand(['up', ...needed]);
   const trusts = await runningTrusts();
   for (const name of needed) {
     if (!trusts.some((trust) => trust.name === name))
@@ -24,6 +26,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('stack', trusts);
   return async () => {
-    if (missing.length > 0) await stackCommand(['stop', ...missing]);
+    if (startedHere.length > 0) await stackCommand(['stop', ...startedHere]);
   };
 }
