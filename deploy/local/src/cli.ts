@@ -14,13 +14,14 @@ import { consoleReporter } from './progress.ts';
 
 const usage = `usage: npm run stack -- <command> [trust ...]
   up [trust ...]      build what is missing and start the trusts (default: ${defaultTrustNames.join(' ')})
+     [--hide-passwords] do not print new seed accounts' passwords (for logs that others read, such as CI)
   status [--json]     what is running; --json prints {"trusts":[...]} for scripts
   stop [trust ...]    stop the trusts (default: all that run)
   reset               stop everything and wipe all local state (accounts, rooms, keys, databases)
   policy <trust> ...  trust IT's bleep-policy command for a local trust, e.g.
                       policy trust-a enrol-device --device-id WARD12-PC03 --label "Ward 12 nurses' station"`;
 
-function printUp(result: UpResult): void {
+function printUp(result: UpResult, hidePasswords: boolean): void {
   const out: string[] = ['', 'Bleep local stack is up.', ''];
   for (const trust of result.trusts) {
     out.push(`${trust.name}  ${trust.serverName}`);
@@ -29,10 +30,16 @@ function printUp(result: UpResult): void {
     out.push(`  Synapse internal     ${trust.synapseUrl}  (admin API)`);
     const seeded = result.seeded[trust.name] ?? [];
     if (seeded.length > 0) {
-      out.push('  staff accounts created now (passwords are shown this once and stored nowhere):');
+      out.push(
+        hidePasswords
+          ? '  staff accounts created now (passwords hidden; `reset` then `up` makes new ones and shows them):'
+          : '  staff accounts created now (passwords are shown this once and stored nowhere):',
+      );
+      const idWidth = Math.max(...seeded.map((account) => account.userId.length));
       for (const account of seeded) {
+        const password = hidePasswords ? '' : `${account.password}   `;
         out.push(
-          `    ${account.userId.padEnd(36)} ${account.password}   ${account.displayName}, ${account.role}, ${account.department}`,
+          `    ${account.userId.padEnd(idWidth)}   ${password}${account.displayName}, ${account.role}, ${account.department}`,
         );
       }
     }
@@ -75,6 +82,7 @@ async function main(argv: readonly string[]): Promise<number> {
     args: [...argv],
     options: {
       json: { type: 'boolean', default: false },
+      'hide-passwords': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -83,7 +91,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const reporter = consoleReporter();
   switch (values.help ? 'help' : command) {
     case 'up':
-      printUp(await stackUp(names.length > 0 ? names : defaultTrustNames, reporter));
+      printUp(
+        await stackUp(names.length > 0 ? names : defaultTrustNames, reporter),
+        values['hide-passwords'],
+      );
       return 0;
     case 'status': {
       const statuses = await stackStatus();

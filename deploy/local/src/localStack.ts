@@ -5,7 +5,7 @@ import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureAdminToken } from './adminAccount.ts';
-import { gatewayMain, gatewayMarkers, startGateway, thisCheckout } from './gatewayProcess.ts';
+import { gatewayCodeVersion, gatewayMain, gatewayMarkers, startGateway } from './gatewayProcess.ts';
 import { ensureGatewayUser, gatewayUserName } from './gatewayUser.ts';
 import { ensureLocalTrustDirectory, type LocalDirectory } from './localDirectory.ts';
 import { localTrustNames, loadLocalTrust, type LocalTrust } from './localTrusts.ts';
@@ -212,20 +212,21 @@ export async function stackUp(
 
   const state: StackState = await readStackState(layout.stackFile);
   const statuses = await stackStatus(layout);
+  const gatewayCode = await gatewayCodeVersion();
   const toStart: { trust: LocalTrust; files: TrustFiles }[] = [];
   for (const trust of trusts) {
     const status = statuses.find((entry) => entry.name === trust.name);
-    const runsFrom = state.trusts[trust.name]?.checkout;
-    if (status?.state === 'running' && runsFrom === thisCheckout) {
+    const runningCode = state.trusts[trust.name]?.gatewayCode;
+    if (status?.state === 'running' && runningCode === gatewayCode) {
       reporter.info(
         `${trust.name} is already running (Synapse pid ${status.pid}, gateway pid ${status.gatewayPid})`,
       );
       continue;
     }
     if (status?.state === 'running') {
-      // Another clone's gateway code would answer for this one: replace it, so what runs is what is checked out.
+      // Another clone's gateway, or this one's before an edit, would answer: replace it with what is checked out.
       reporter.info(
-        `${trust.name} runs the gateway of another checkout (${runsFrom ?? 'unknown'}); restarting it from this one`,
+        `${trust.name} runs other gateway code (${runningCode || 'unknown'}); restarting it with ${gatewayCode}`,
       );
       await stopTrustProcesses(layout, trust.name, state);
     }
@@ -253,7 +254,7 @@ export async function stackUp(
       pid: process.pid,
       gatewayPid: 0,
       startedAt: new Date().toISOString(),
-      checkout: thisCheckout,
+      gatewayCode,
     };
     await writeStackState(layout.stackFile, state);
     synapses.push({

@@ -13,8 +13,8 @@ const stackStateSchema = z.object({
       /** 0 while the gateway has not been started yet. */
       gatewayPid: z.number().int().nonnegative().default(0),
       startedAt: z.string(),
-      /** The checkout whose gateway code runs; another checkout's stack is restarted by `up`. */
-      checkout: z.string().default(''),
+      /** The gateway code that runs (checkout and source hash); `up` restarts a trust running other code. */
+      gatewayCode: z.string().default(''),
     }),
   ),
 });

@@ -23,7 +23,9 @@ export async function stackCommand(args: readonly string[]): Promise<string> {
   const showProgress = args[0] === 'up';
   let output = '';
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
+    // Test logs are read by others (CI): seed accounts' passwords are not printed there.
+    const cliArgs = showProgress ? [...args, '--hide-passwords'] : args;
+    const child = spawn(process.execPath, [cli, ...cliArgs], {
       stdio: ['ignore', showProgress ? 'inherit' : 'pipe', showProgress ? 'inherit' : 'pipe'],
     });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

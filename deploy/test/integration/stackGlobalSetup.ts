@@ -1,6 +1,6 @@
 // Vitest global setup for the integration tests: makes sure trust-a, trust-b and the outsider run on the real
 // local stack (chroot Synapse + the machine's PostgreSQL), starting those that do not, and stops at the end only
-// what it started. A stack a person already brought up with `npm start` from this checkout is used as it is.
+// what it started. A stack a person already brought up with `npm start` from this code is used as it is.
 import type { TestProject } from 'vitest/node';
 import type { RunningTrust } from '../../local/src/localStack.ts';
 import { runningTrusts, stackCommand } from './stackCli.ts';
@@ -16,8 +16,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const before = await runningTrusts();
   const startedHere = needed.filter((name) => !before.some((trust) => trust.name === name));
-  // Always `up`: it starts what is missing and replaces a trust left running by another checkout, so the tests
-  // exercise this checkout's gateway. For trusts already running from here it only checks them.
+  // Always `up`: it starts what is missing and restarts a trust running other gateway code (another checkout, or
+  // this one before an edit), so the tests exercise the code checked out. Otherwise it only checks them.
   await stackCommand(['up', ...needed]);
   const trusts = await runningTrusts();
   for (const name of needed) {

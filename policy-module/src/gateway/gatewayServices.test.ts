@@ -15,12 +15,12 @@ import { testPolicy } from './rules/ruleTestContext.ts';
 
 const authority = generateKeyPairSync('ed25519');
 const now = new Date('2026-11-23T09:00:00Z');
-const directoryFile = (key = authority.privateKey): string =>
+const directoryFile = (key = authority.privateKey, issuedAt = '2026-11-01T00:00:00.000Z'): string =>
   JSON.stringify(
     signDirectory(
       {
         version: 1,
-        issuedAt: '2026-11-01T00:00:00.000Z',
+        issuedAt,
         expiresAt: '2026-12-20T00:00:00.000Z',
         trusts: [{ odsCode: 'RXB', name: 'Southmere', serverName: 'southmere.nhs.uk' }],
       },
@@ -84,6 +84,27 @@ describe('gateway services', () => {
     expect(services.allowedPartners()).toEqual(['southmere.nhs.uk']);
     expect(services.findNhsNumbers('943 476 5919')).toEqual(['9434765919']);
     await services.close();
+    const rows = await readAuditRows(database.pool);
+    expect(rows.at(-1)).toMatchObject({
+      action: 'directory:accepted',
+      detail: { issuedAt: '2026-11-01T00:00:00.000Z' },
+    });
+  });
+
+  it('after a restart, refuses a signed, unexpired directory older than the one it accepted before', async () => {
+    // Issued before good.json, accepted by the test above, and still in date: a rollback.
+    await writeFile(join(dir, 'older.json'), directoryFile(authority.privateKey, '2026-10-25T00:00:00.000Z'));
+    await expect(
+      createGatewayServices({
+        config: config('older.json'),
+        policy: testPolicy,
+        database: database.pool,
+        log: pino({ level: 'silent' }),
+        clock: () => now,
+      }),
+    ).rejects.toThrow(/no valid trust directory/);
+    const rows = await readAuditRows(database.pool);
+    expect(rows.at(-1)).toMatchObject({ action: 'directory:refused', result: 'DIRECTORY_SUPERSEDED' });
   });
 
   it('rejects a bad configuration naming the variable', () => {

@@ -11,6 +11,11 @@ import { migrateEnrolmentSchema } from '../enrolment/enrolmentSchema.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
 import { findNhsNumbers } from '../nhsNumber/nhsNumber.ts';
 import type { TrustPolicy } from '../policy/trustPolicy.ts';
+import {
+  migrateAcceptedDirectorySchema,
+  readNewestAcceptedIssuedAt,
+  recordAcceptedIssuedAt,
+} from '../trustDirectory/acceptedDirectory.ts';
 import { createDirectoryStore } from '../trustDirectory/directoryStore.ts';
 import type { AuditSink } from './auditSink.ts';
 import type { GatewayConfig } from './gatewayConfig.ts';
@@ -39,29 +44,55 @@ export async function createGatewayServices(
   const clock = input.clock ?? (() => new Date());
   await migrateAuditSchema(database);
   await migrateEnrolmentSchema(database);
+  await migrateAcceptedDirectorySchema(database);
   const audit = createAuditLog({ pool: database, clock });
+  const newestAcceptedIssuedAt = await readNewestAcceptedIssuedAt(database);
   const directory = createDirectoryStore({
     authorityKey: createPublicKey(await readFile(config.TRUST_DIRECTORY_PUBLIC_KEY_PATH)),
     clock,
+    ...(newestAcceptedIssuedAt ? { newestAcceptedIssuedAt } : {}),
   });
 
   // Expiry warnings go to the log at every reload but to the audit trail once a day, not every five minutes.
   let lastExpiryAudit = 0;
+  // A refused file is audited once, not at every reload while it stays in place.
+  let lastRefusal: string | undefined;
 
   async function loadDirectory(): Promise<void> {
-    const problem = directory.load(await readFile(config.TRUST_DIRECTORY_PATH, 'utf8'));
+    const fileText = await readFile(config.TRUST_DIRECTORY_PATH, 'utf8');
+    const before = directory.inForce()?.issuedAt;
+    const problem = directory.load(fileText);
     if (problem) {
       log.warn(
         { code: problem.code },
         `trust directory refused, the last good one stays in force: ${problem.message}`,
       );
-      await audit.record({
-        actor: null,
-        device: null,
-        action: 'directory:refused',
-        room: null,
-        result: problem.code,
-      });
+      const refusal = `${problem.code}\n${fileText}`;
+      if (refusal !== lastRefusal) {
+        lastRefusal = refusal;
+        await audit.record({
+          actor: null,
+          device: null,
+          action: 'directory:refused',
+          room: null,
+          result: problem.code,
+        });
+      }
+    } else {
+      lastRefusal = undefined;
+      const accepted = directory.inForce()?.issuedAt;
+      if (accepted && accepted !== before) {
+        await recordAcceptedIssuedAt(database, accepted);
+        // Which partners the trust may federate with follows the directory: its changes belong in the audit.
+        await audit.record({
+          actor: null,
+          device: null,
+          action: 'directory:accepted',
+          room: null,
+          result: 'ok',
+          detail: { issuedAt: accepted },
+        });
+      }
     }
     const status = directory.status();
     if (status.state === 'expiring' || status.state === 'expired') {

@@ -10,11 +10,12 @@ import {
 } from './directoryTestContext.ts';
 import type { DirectoryDocument } from './trustDirectory.ts';
 
-function store(clock: () => Date = () => testNow, warnWithinDays?: number) {
+function store(clock: () => Date = () => testNow, warnWithinDays?: number, newestAcceptedIssuedAt?: string) {
   return createDirectoryStore({
     authorityKey: authority.publicKey,
     clock,
     ...(warnWithinDays === undefined ? {} : { warnWithinDays }),
+    ...(newestAcceptedIssuedAt === undefined ? {} : { newestAcceptedIssuedAt }),
   });
 }
 
@@ -89,6 +90,29 @@ describe('trust directory', () => {
     });
     expect(directory.load(signedDirectoryFile(southmereGone))).toBeUndefined();
     expect(directory.allowedPartners(['southmere.nhs.uk'])).toEqual([]);
+  });
+
+  it('refuses a validly signed directory older than the one in force, and accepts the same one again', () => {
+    const directory = store();
+    const newer = directoryDocument({
+      issuedAt: new Date(testNow.getTime() - 1000).toISOString(),
+      trusts: [{ odsCode: 'RXA', name: 'Northgate', serverName: 'northgate.nhs.uk' }],
+    });
+    expect(directory.load(signedDirectoryFile(newer))).toBeUndefined();
+    // The older directory still vouched for southmere: taking it back would undo the authority's removal.
+    expect(directory.load(signedDirectoryFile())?.code).toBe('DIRECTORY_SUPERSEDED');
+    expect(directory.allowedPartners(['southmere.nhs.uk', 'northgate.nhs.uk'])).toEqual(['northgate.nhs.uk']);
+    expect(directory.load(signedDirectoryFile(newer))).toBeUndefined();
+    expect(directory.inForce()?.issuedAt).toBe(newer.issuedAt);
+  });
+
+  it('refuses, after a restart, a directory older than the newest accepted before it', () => {
+    const newestBefore = new Date(testNow.getTime() - 1000).toISOString();
+    const directory = store(() => testNow, undefined, newestBefore);
+    expect(directory.load(signedDirectoryFile())?.code).toBe('DIRECTORY_SUPERSEDED');
+    expect(directory.status()).toEqual({ state: 'none' });
+    const current = directoryDocument({ issuedAt: newestBefore });
+    expect(directory.load(signedDirectoryFile(current))).toBeUndefined();
   });
 
   it('warns as expiry nears, and vouches for nobody once expired', () => {

@@ -1,5 +1,7 @@
 // Holds the trust directory in force: a new one replaces it only if it verifies, so an unsigned, tampered or
-// expired file never takes effect and the last good one stays. It answers which partners may federate now.
+// expired file never takes effect and the last good one stays. Nor does an older one: a directory issued before
+// the newest this trust has accepted could bring back a partner the authority has since removed (a rollback).
+// It answers which partners may federate now.
 import { authorityPublicKey, type AuthorityKeyInput } from './authorityKey.ts';
 import type { DirectoryDocument } from './trustDirectory.ts';
 import { DirectoryError } from './trustDirectory.ts';
@@ -14,6 +16,8 @@ export type DirectoryStatus =
 export interface DirectoryStore {
   /** Verifies and installs a directory; on failure keeps the current one and returns the error. */
   load(fileText: string): DirectoryError | undefined;
+  /** The directory in force, if any. */
+  inForce(): DirectoryDocument | undefined;
   status(): DirectoryStatus;
   /** Partners the policy lists that the directory in force vouches for; none without a valid directory. */
   allowedPartners(policyPartners: readonly string[]): string[];
@@ -25,6 +29,8 @@ export type DirectoryStoreDeps = Readonly<{
   clock: () => Date;
   /** Warn this long before expiry, so the authority's new directory arrives in time. */
   warnWithinDays?: number;
+  /** Issue date of the newest directory accepted before (kept across restarts); anything older is refused. */
+  newestAcceptedIssuedAt?: string;
 }>;
 
 export function createDirectoryStore(deps: DirectoryStoreDeps): DirectoryStore {
@@ -32,6 +38,7 @@ export function createDirectoryStore(deps: DirectoryStoreDeps): DirectoryStore {
   const authorityKey = authorityPublicKey(deps.authorityKey);
   const warnWithinMs = (deps.warnWithinDays ?? 7) * 86_400_000;
   let current: DirectoryDocument | undefined;
+  let newestIssuedAt = deps.newestAcceptedIssuedAt ? Date.parse(deps.newestAcceptedIssuedAt) : -Infinity;
 
   function status(): DirectoryStatus {
     if (!current) return { state: 'none' };
@@ -50,13 +57,24 @@ export function createDirectoryStore(deps: DirectoryStoreDeps): DirectoryStore {
   return {
     load(fileText) {
       try {
-        current = verifyDirectory(fileText, authorityKey, deps.clock);
+        const candidate = verifyDirectory(fileText, authorityKey, deps.clock);
+        const issuedAt = Date.parse(candidate.issuedAt);
+        // The same directory again (the periodic reload) is accepted; an older one is not.
+        if (issuedAt < newestIssuedAt) {
+          return new DirectoryError(
+            'DIRECTORY_SUPERSEDED',
+            `the trust directory issued at ${candidate.issuedAt} is older than one already accepted (issued ${new Date(newestIssuedAt).toISOString()})`,
+          );
+        }
+        current = candidate;
+        newestIssuedAt = issuedAt;
         return undefined;
       } catch (error) {
         if (error instanceof DirectoryError) return error;
         throw error;
       }
     },
+    inForce: () => current,
     status,
     allowedPartners(policyPartners) {
       // An expired directory vouches for nobody: federation stops rather than trusting stale entries.

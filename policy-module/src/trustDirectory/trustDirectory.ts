@@ -40,7 +40,8 @@ export type DirectoryErrorCode =
   | 'DIRECTORY_UNSIGNED'
   | 'DIRECTORY_BAD_SIGNATURE'
   | 'DIRECTORY_EXPIRED'
-  | 'DIRECTORY_NOT_YET_VALID';
+  | 'DIRECTORY_NOT_YET_VALID'
+  | 'DIRECTORY_SUPERSEDED';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';
