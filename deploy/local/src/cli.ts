@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { defaultTrustNames } from './localTrusts.ts';
 import {
   stackReset,
+  stackStaffPasswords,
   stackStatus,
   stackStop,
   stackUp,
@@ -11,15 +12,25 @@ import {
 } from './localStack.ts';
 import { runPolicyCommand } from './policyCommand.ts';
 import { consoleReporter } from './progress.ts';
+import { seedStaffByTrust, type SeededAccount } from './seedStaff.ts';
 
 const usage = `usage: npm run stack -- <command> [trust ...]
   up [trust ...]      build what is missing and start the trusts (default: ${defaultTrustNames.join(' ')})
      [--hide-passwords] do not print new seed accounts' passwords (for logs that others read, such as CI)
   status [--json]     what is running; --json prints {"trusts":[...]} for scripts
   stop [trust ...]    stop the trusts (default: all that run)
+  passwords <trust>   new passwords for a running trust's seed staff (signs them out everywhere)
   reset               stop everything and wipe all local state (accounts, rooms, keys, databases)
   policy <trust> ...  trust IT's bleep-policy command for a local trust, e.g.
                       policy trust-a enrol-device --device-id WARD12-PC03 --label "Ward 12 nurses' station"`;
+
+function accountLines(accounts: readonly SeededAccount[], hidePasswords: boolean): string[] {
+  const idWidth = Math.max(...accounts.map((account) => account.userId.length));
+  return accounts.map((account) => {
+    const password = hidePasswords ? '' : `${account.password}   `;
+    return `    ${account.userId.padEnd(idWidth)}   ${password}${account.displayName}, ${account.role}, ${account.department}`;
+  });
+}
 
 function printUp(result: UpResult, hidePasswords: boolean): void {
   const out: string[] = ['', 'Bleep local stack is up.', ''];
@@ -32,21 +43,19 @@ function printUp(result: UpResult, hidePasswords: boolean): void {
     if (seeded.length > 0) {
       out.push(
         hidePasswords
-          ? '  staff accounts created now (passwords hidden; `reset` then `up` makes new ones and shows them):'
+          ? `  staff accounts created now (passwords hidden; \`npm run stack -- passwords ${trust.name}\` sets new ones):`
           : '  staff accounts created now (passwords are shown this once and stored nowhere):',
       );
-      const idWidth = Math.max(...seeded.map((account) => account.userId.length));
-      for (const account of seeded) {
-        const password = hidePasswords ? '' : `${account.password}   `;
-        out.push(
-          `    ${account.userId.padEnd(idWidth)}   ${password}${account.displayName}, ${account.role}, ${account.department}`,
-        );
-      }
+      out.push(...accountLines(seeded, hidePasswords));
+    } else if ((seedStaffByTrust[trust.name] ?? []).length > 0) {
+      out.push(
+        `  staff accounts made at an earlier start: \`npm run stack -- passwords ${trust.name}\` sets new passwords`,
+      );
     }
     out.push('');
   }
   out.push(
-    '`npm run stack -- status` shows what runs; `stop` ends it; `reset` wipes it (and makes new passwords).',
+    '`npm run stack -- status` shows what runs; `stop` ends it; `passwords <trust>` sets new ones; `reset` wipes it.',
   );
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -105,6 +114,20 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'stop':
       await stackStop(names, reporter);
       return 0;
+    case 'passwords': {
+      const [name] = names;
+      if (name === undefined || names.length > 1) {
+        process.stderr.write('usage: npm run stack -- passwords <trust>\n');
+        return 2;
+      }
+      const accounts = await stackStaffPasswords(name);
+      process.stdout.write(
+        accounts.length === 0
+          ? `${name} has no seed staff accounts\n`
+          : `New passwords for ${name}'s staff (shown this once and stored nowhere; their devices are signed out):\n${accountLines(accounts, false).join('\n')}\n`,
+      );
+      return 0;
+    }
     case 'reset':
       await stackReset(reporter);
       return 0;

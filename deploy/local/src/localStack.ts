@@ -12,7 +12,7 @@ import { localTrustNames, loadLocalTrust, type LocalTrust } from './localTrusts.
 import { isOurProcess, logTail, stopOurProcess, waitForHealth, type StartedProcess } from './ownedProcess.ts';
 import { databaseUrl, dropTrustDatabase, ensurePostgresRunning, localPostgres } from './postgres.ts';
 import { StepError, type Reporter } from './progress.ts';
-import { seedStaff, type SeededAccount } from './seedStaff.ts';
+import { resetStaffPasswords, seedStaff, type SeededAccount } from './seedStaff.ts';
 import { ensureSidRoot } from './sidRoot.ts';
 import { databaseNameFor, stackLayout, type StackLayout } from './stackLayout.ts';
 import { readStackState, writeStackState, type StackState } from './stackState.ts';
@@ -335,6 +335,25 @@ export async function stackStop(
     );
     await writeStackState(layout.stackFile, { ...latest, trusts: rest });
   }
+}
+
+/** New passwords for a running trust's seed staff (their sessions end); for when the first ones were not seen. */
+export async function stackStaffPasswords(
+  name: string,
+  layout: StackLayout = localLayout(),
+): Promise<SeededAccount[]> {
+  requireRoot();
+  await loadLocalTrust(name); // an unknown name is said so, not reported as "not running"
+  const status = (await stackStatus(layout)).find((entry) => entry.name === name);
+  if (status?.state !== 'running')
+    throw new StepError(`${name} is not running: start it with \`up ${name}\``);
+  const info = status.trust;
+  const adminToken = await ensureAdminToken(
+    trustFiles(layout, name).bleepSecretsDir,
+    info.synapseUrl,
+    info.registrationSharedSecret,
+  );
+  return resetStaffPasswords(name, info.serverName, info.synapseUrl, adminToken);
 }
 
 /** Stops everything and wipes all state (databases, keys, media, logs); the cached sid root stays. */

@@ -1,5 +1,5 @@
 // Seed staff accounts for a local trust: people a demonstrator can log in as. Passwords are random, printed
-// once by the runner and stored nowhere; `reset` makes new ones.
+// once by the runner and stored nowhere; `passwords <trust>` sets new ones (as trust IT resets a forgotten one).
 import { randomBytes } from 'node:crypto';
 import { registerUser, RegistrationError } from '@bleep/policy-module';
 
@@ -107,4 +107,42 @@ export async function seedStaff(
     }
   }
   return created;
+}
+
+export class StaffPasswordError extends Error {
+  override readonly name = 'StaffPasswordError';
+}
+
+/**
+ * Gives each of the trust's existing seed staff a new password through Synapse's admin API, signing out their
+ * devices (whoever knew the old one is out). Accounts that do not exist are skipped.
+ */
+export async function resetStaffPasswords(
+  trustName: string,
+  serverName: string,
+  synapseUrl: string,
+  adminToken: string,
+): Promise<SeededAccount[]> {
+  const reset: SeededAccount[] = [];
+  for (const member of seedStaffByTrust[trustName] ?? []) {
+    const userId = `@${member.username}:${serverName}`;
+    const password = readablePassword();
+    const response = await fetch(
+      new URL(`/_synapse/admin/v1/reset_password/${encodeURIComponent(userId)}`, synapseUrl),
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ new_password: password, logout_devices: true }),
+      },
+    );
+    if (response.status === 404) continue;
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as { errcode?: string; error?: string };
+      throw new StaffPasswordError(
+        `Synapse refused a new password for ${userId}: ${response.status} ${body.errcode ?? ''} ${body.error ?? ''}`.trim(),
+      );
+    }
+    reset.push({ ...member, userId, password });
+  }
+  return reset;
 }
