@@ -292,6 +292,35 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     });
   });
 
+  it("tells Synapse the connection's own address, not one the client claims", async () => {
+    // Synapse believes the first X-Forwarded-For entry: a client's own would dodge per-address rate limits and
+    // falsify the client addresses trust IT reviews.
+    const spoofed = '203.0.113.7';
+    const whoami = await fetch(`${trustA.clientUrl}/_matrix/client/v3/account/whoami`, {
+      headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': spoofed, 'x-real-ip': spoofed },
+    });
+    expect(whoami.status).toBe(200);
+    const admin = await registerUser({
+      synapseUrl: trustA.synapseUrl,
+      sharedSecret: trustA.registrationSharedSecret,
+      username: `it-admin-${randomBytes(4).toString('hex')}`,
+      password: randomBytes(12).toString('hex'),
+      admin: true,
+    });
+    const whois = await fetch(
+      `${trustA.synapseUrl}/_synapse/admin/v1/whois/${encodeURIComponent(clinician.userId)}`,
+      { headers: { authorization: `Bearer ${admin.accessToken}` } },
+    );
+    const body = (await whois.json()) as {
+      devices: Record<string, { sessions: { connections: { ip: string }[] }[] }>;
+    };
+    const addresses = Object.values(body.devices).flatMap((device) =>
+      device.sessions.flatMap((session) => session.connections.map((connection) => connection.ip)),
+    );
+    expect(addresses).toContain('127.0.0.1');
+    expect(addresses).not.toContain(spoofed);
+  });
+
   it('answers malformed JSON with M_NOT_JSON', async () => {
     const response = await fetch(`${trustA.clientUrl}/_matrix/client/v3/createRoom`, {
       method: 'POST',

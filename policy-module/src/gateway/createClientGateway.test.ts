@@ -44,7 +44,7 @@ describe('client gateway: bad input and faults', () => {
       policy: testPolicy,
       allowedPartners: () => ['southmere.nhs.uk'],
       findNhsNumbers: (text) => (text.includes('9434765919') ? ['9434765919'] : []),
-      proxy: createSynapseProxy(upstream, log),
+      proxy: createSynapseProxy(upstream, { log }),
       audit: {
         record: (entry) => {
           audit.push(entry);

@@ -19,6 +19,19 @@ export const gatewayConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * The trust's own load balancers in front of the gateway (addresses or CIDRs, comma-separated), whose
+   * X-Forwarded-For the gateway believes. Empty: the gateway is the edge and believes only the connection.
+   */
+  GATEWAY_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    ),
   TLS_CERT_PATH: z.string().min(1),
   TLS_KEY_PATH: z.string().min(1),
   /** Prometheus metrics, on an internal address only. */

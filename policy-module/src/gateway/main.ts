@@ -12,6 +12,7 @@ import { createFederationGateway } from './createFederationGateway.ts';
 import { parseGatewayConfig } from './gatewayConfig.ts';
 import { createGatewayMetrics, createMetricsServer } from './gatewayMetrics.ts';
 import { createGatewayServices } from './gatewayServices.ts';
+import { createForwardingHeaders } from './forwardedFor.ts';
 import { createSynapseProxy } from './synapseProxy.ts';
 import { createWhoAmI } from './whoAmI.ts';
 
@@ -34,16 +35,21 @@ async function main(): Promise<void> {
   const services = await createGatewayServices({ config, policy, database, log });
 
   const metrics = createGatewayMetrics();
-  const clientProxy = createSynapseProxy(config.SYNAPSE_URL, log.child({ upstream: 'client' }), () => {
-    metrics.upstreamFailures.inc({ api: 'client' });
+  const forwardingHeaders = createForwardingHeaders(config.GATEWAY_TRUSTED_PROXIES);
+  const clientProxy = createSynapseProxy(config.SYNAPSE_URL, {
+    log: log.child({ upstream: 'client' }),
+    forwardingHeaders,
+    onFailure: () => {
+      metrics.upstreamFailures.inc({ api: 'client' });
+    },
   });
-  const federationProxy = createSynapseProxy(
-    config.SYNAPSE_FEDERATION_URL,
-    log.child({ upstream: 'federation' }),
-    () => {
+  const federationProxy = createSynapseProxy(config.SYNAPSE_FEDERATION_URL, {
+    log: log.child({ upstream: 'federation' }),
+    forwardingHeaders,
+    onFailure: () => {
       metrics.upstreamFailures.inc({ api: 'federation' });
     },
-  );
+  });
   const tls = { cert: await readFile(config.TLS_CERT_PATH), key: await readFile(config.TLS_KEY_PATH) };
   const clientApp = createClientGateway({
     policy,

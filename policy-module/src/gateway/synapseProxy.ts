@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Pool } from 'undici';
 import type { Logger } from 'pino';
+import { createForwardingHeaders, forwardingHeaderNames, type ForwardingHeaders } from './forwardedFor.ts';
 import { MatrixError, sendMatrixError } from './matrixError.ts';
 
 // RFC 9110 section 7.6.1: connection-specific headers are not forwarded.
@@ -21,10 +22,14 @@ const hopByHop = new Set([
 
 type HeaderMap = Record<string, string | string[] | undefined>;
 
-function endToEndHeaders(headers: HeaderMap): Record<string, string | string[]> {
+function endToEndHeaders(
+  headers: HeaderMap,
+  alsoDropped: ReadonlySet<string> = new Set(),
+): Record<string, string | string[]> {
   const kept: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !hopByHop.has(name.toLowerCase())) kept[name] = value;
+    const lower = name.toLowerCase();
+    if (value !== undefined && !hopByHop.has(lower) && !alsoDropped.has(lower)) kept[name] = value;
   }
   return kept;
 }
@@ -42,11 +47,18 @@ export type SynapseProxy = Readonly<{
   close: () => Promise<void>;
 }>;
 
-export function createSynapseProxy(
-  upstreamUrl: string,
-  log: Logger,
-  onFailure: () => void = () => undefined,
-): SynapseProxy {
+export type SynapseProxyOptions = Readonly<{
+  log: Logger;
+  /** Default: no trusted proxies, so Synapse hears the connection's own address. */
+  forwardingHeaders?: ForwardingHeaders;
+  /** Called when Synapse cannot be reached (for the metrics). */
+  onFailure?: () => void;
+}>;
+
+export function createSynapseProxy(upstreamUrl: string, options: SynapseProxyOptions): SynapseProxy {
+  const { log } = options;
+  const onFailure = options.onFailure ?? (() => undefined);
+  const forwardingHeaders = options.forwardingHeaders ?? createForwardingHeaders([]);
   const pool = new Pool(upstreamUrl, {
     connections: 128,
     keepAliveTimeout: 60_000,
@@ -59,12 +71,11 @@ export function createSynapseProxy(
     request: IncomingMessage,
     body: Buffer | undefined,
   ): Record<string, string | string[]> {
-    const headers = endToEndHeaders(request.headers);
-    const remote = request.socket.remoteAddress;
-    if (remote) {
-      const previous = request.headers['x-forwarded-for'];
-      headers['x-forwarded-for'] = previous ? `${String(previous)}, ${remote}` : remote;
-    }
+    const headers: Record<string, string | string[]> = {
+      // Any forwarding claim the client made is dropped for the gateway's own (see forwardedFor.ts).
+      ...endToEndHeaders(request.headers, forwardingHeaderNames),
+      ...forwardingHeaders(request),
+    };
     if (body) headers['content-length'] = String(body.length);
     return headers;
   }
