@@ -60,9 +60,20 @@ describe('client gateway: bad input and faults', () => {
             message: 'This device is not enrolled.',
           }),
         recordLogin: () => Promise.resolve(),
-        redeemCode: () => Promise.resolve({ ok: false, code: 'BAD_CODE', message: 'bad code' }),
+        redeemCode: (_deviceId, code) =>
+          Promise.resolve(
+            code === 'GOOD'
+              ? { ok: true, credential: 'c'.repeat(43) }
+              : { ok: false, code: 'BAD_CODE', message: 'bad code' },
+          ),
       },
       maxJsonBodyBytes: 1024,
+      // Unit test only: the address comes from a test header, so one test can act as two clients.
+      clientAddress: (request) => {
+        const address = request.headers['x-test-client'];
+        return typeof address === 'string' ? address : '127.0.0.1';
+      },
+      enrolmentRateLimit: { failures: 3, windowMs: 60_000 },
       metrics,
       log,
     });
@@ -87,6 +98,30 @@ describe('client gateway: bad input and faults', () => {
 
   const post = (base: string, path: string, body: string) =>
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  it('limits failed enrolment attempts per address, counting only failures', async () => {
+    const enrol = (code: string, client: string) =>
+      fetch(`${gatewayUrl}/_bleep/enrol`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-client': client },
+        body: JSON.stringify({ device_id: 'WARD-PC', code }),
+      });
+    // Desktops enrolling successfully never use up the allowance.
+    for (let attempt = 0; attempt < 5; attempt += 1)
+      expect((await enrol('GOOD', '10.0.0.1')).status).toBe(200);
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      expect((await enrol('WRONG', '10.0.0.1')).status).toBe(403);
+    const limited = await enrol('WRONG', '10.0.0.1');
+    expect(limited.status).toBe(429);
+    const body = (await limited.json()) as { errcode: string; retry_after_ms: number };
+    expect(body.errcode).toBe('M_LIMIT_EXCEEDED');
+    expect(body.retry_after_ms).toBeGreaterThan(0);
+    expect(body.retry_after_ms).toBeLessThanOrEqual(60_000);
+    // Until the window passes, even a right code waits: the address has used its allowance.
+    expect((await enrol('GOOD', '10.0.0.1')).status).toBe(429);
+    // Another desktop is not held back by this address's failures.
+    expect((await enrol('WRONG', '10.0.0.2')).status).toBe(403);
+  });
 
   it('answers malformed JSON with M_NOT_JSON and forwards nothing', async () => {
     const before = seen.length;

@@ -10,6 +10,7 @@ import type { GatewayMetrics } from './gatewayMetrics.ts';
 import { clientPolicyView } from './clientPolicyView.ts';
 import { MatrixError, policyRefusal, sendMatrixError } from './matrixError.ts';
 import { readJsonBody } from './readJsonBody.ts';
+import { enrolmentRateLimit, type EnrolmentRateLimitOptions } from './enrolmentRateLimit.ts';
 import { applyClientRules } from './rules/ruleBook.ts';
 import { checkDeviceLogin, type DeviceEnrolment } from './rules/deviceEnrolment.ts';
 import { upstreamUnavailable, type SynapseProxy } from './synapseProxy.ts';
@@ -24,6 +25,9 @@ export type ClientGatewayDeps = Readonly<{
   whoAmI: WhoAmI;
   enrolment: DeviceEnrolment;
   maxJsonBodyBytes: number;
+  /** The client's address as the gateway tells Synapse (see forwardedFor.ts); keys the enrolment rate limit. */
+  clientAddress: (request: IncomingMessage) => string;
+  enrolmentRateLimit?: EnrolmentRateLimitOptions;
   metrics: GatewayMetrics;
   log: Logger;
 }>;
@@ -57,7 +61,14 @@ export function createClientGateway(deps: ClientGatewayDeps): Express {
   });
 
   // A new desktop exchanges its one-time enrolment code (from trust IT) for its device credential, once.
-  app.post('/_bleep/enrol', (request, response) => {
+  const enrolmentLimit = enrolmentRateLimit(
+    deps.clientAddress,
+    () => {
+      deps.metrics.refusals.inc({ api: 'client', rule: 'enrolment-rate-limit' });
+    },
+    deps.enrolmentRateLimit,
+  );
+  app.post('/_bleep/enrol', enrolmentLimit, (request, response) => {
     void (async () => {
       const { value } = await readJsonBody(request, 4096);
       const fields = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     whoAmI: createWhoAmI(config.SYNAPSE_URL),
     enrolment: services.enrolment,
     maxJsonBodyBytes: config.MAX_JSON_BODY_BYTES,
+    clientAddress: (request) => forwardingHeaders(request)['x-forwarded-for'],
     metrics,
     log: log.child({ api: 'client' }),
   });
