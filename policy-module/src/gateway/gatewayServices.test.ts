@@ -56,30 +56,27 @@ describe('gateway services', () => {
     });
   }
 
+  /** Starts the gateway's services on the named directory file, as the gateway does at start. */
+  function startWith(directoryName: string) {
+    return createGatewayServices({
+      config: config(directoryName),
+      policy: testPolicy,
+      database: database.pool,
+      log: pino({ level: 'silent' }),
+      clock: () => now,
+    });
+  }
+
   it('will not start on a directory signed by someone else', async () => {
     await writeFile(join(dir, 'forged.json'), directoryFile(generateKeyPairSync('ed25519').privateKey));
-    await expect(
-      createGatewayServices({
-        config: config('forged.json'),
-        policy: testPolicy,
-        database: database.pool,
-        log: pino({ level: 'silent' }),
-        clock: () => now,
-      }),
-    ).rejects.toThrow(/no valid trust directory/);
+    await expect(startWith('forged.json')).rejects.toThrow(/no valid trust directory/);
     const rows = await readAuditRows(database.pool);
     expect(rows.at(-1)).toMatchObject({ action: 'directory:refused', result: 'DIRECTORY_BAD_SIGNATURE' });
   });
 
   it('allows the partners the policy lists and the signed directory vouches for', async () => {
     await writeFile(join(dir, 'good.json'), directoryFile());
-    const services = await createGatewayServices({
-      config: config('good.json'),
-      policy: testPolicy,
-      database: database.pool,
-      log: pino({ level: 'silent' }),
-      clock: () => now,
-    });
+    const services = await startWith('good.json');
     // The test policy lists southmere and unvouched; the directory vouches for southmere only.
     expect(services.allowedPartners()).toEqual(['southmere.nhs.uk']);
     expect(services.findNhsNumbers('943 476 5919')).toEqual(['9434765919']);
@@ -94,15 +91,7 @@ describe('gateway services', () => {
   it('after a restart, refuses a signed, unexpired directory older than the one it accepted before', async () => {
     // Issued before good.json, accepted by the test above, and still in date: a rollback.
     await writeFile(join(dir, 'older.json'), directoryFile(authority.privateKey, '2026-10-25T00:00:00.000Z'));
-    await expect(
-      createGatewayServices({
-        config: config('older.json'),
-        policy: testPolicy,
-        database: database.pool,
-        log: pino({ level: 'silent' }),
-        clock: () => now,
-      }),
-    ).rejects.toThrow(/no valid trust directory/);
+    await expect(startWith('older.json')).rejects.toThrow(/no valid trust directory/);
     const rows = await readAuditRows(database.pool);
     expect(rows.at(-1)).toMatchObject({ action: 'directory:refused', result: 'DIRECTORY_SUPERSEDED' });
   });
