@@ -341,6 +341,31 @@ describe.each(trusts)('%s in docker-compose.yml', (trust) => {
     expect(members.map(([name]) => name)).not.toContain(`postgres-${otherTrust[trust]}`);
   });
 
+  it("makes Bleep's tables as the database owner first, and runs the gateway as a role that owns nothing", async () => {
+    const migrate = service(`bleep-migrate-${trust}`);
+    const gateway = service(`gateway-${trust}`);
+    const ownerUrl = new URL(environmentOf(migrate).BLEEP_DATABASE_URL ?? '');
+    const gatewayUrl = new URL(environmentOf(gateway).BLEEP_DATABASE_URL ?? '');
+    expect(migrate.build).toEqual(gateway.build);
+    expect(migrate.command).toEqual([
+      'node',
+      'policy-module/src/cli/bleepPolicy.ts',
+      'migrate',
+      '--grant-to',
+      gatewayUrl.username,
+    ]);
+    expect(ownerUrl.username).toBe('bleep');
+    expect(gatewayUrl.username).toBe('bleep_gateway');
+    expect(`${gatewayUrl.host}${gatewayUrl.pathname}`).toBe(`${ownerUrl.host}${ownerUrl.pathname}`);
+    expect(dependenciesOf(gateway)[`bleep-migrate-${trust}`]).toBe('service_completed_successfully');
+    expect(dependenciesOf(migrate)).toEqual({ [`postgres-${trust}`]: 'service_healthy' });
+    // The database's init step makes both roles, and only the owner's owns the database.
+    const init = await readFile(resolve(repoRoot, 'deploy/postgres/create-bleep-database.sh'), 'utf8');
+    expect(init).toMatch(/CREATE ROLE bleep LOGIN/);
+    expect(init).toMatch(/CREATE ROLE bleep_gateway LOGIN/);
+    expect(init).toMatch(/CREATE DATABASE bleep OWNER bleep /);
+  });
+
   it('has a production policy the policy module loads, naming the other trust as its only partner', async () => {
     const policy = await loadPolicy(resolve(repoRoot, policySource));
     const partner = await loadPolicy(

@@ -7,3 +7,4 @@ export { registerUser, RegistrationError, type RegisteredUser } from './synapseA
 export { signDirectory } from './trustDirectory/signDirectory.ts';
 export type { DirectoryDocument } from './trustDirectory/trustDirectory.ts';
 export { canonicalJson } from './trustDirectory/canonicalJson.ts';
+export { grantServiceAccess, migrateBleepSchema } from './database/bleepSchema.ts';

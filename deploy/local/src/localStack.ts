@@ -10,7 +10,13 @@ import { ensureGatewayUser, gatewayUserName } from './gatewayUser.ts';
 import { ensureLocalTrustDirectory, type LocalDirectory } from './localDirectory.ts';
 import { localTrustNames, loadLocalTrust, type LocalTrust } from './localTrusts.ts';
 import { isOurProcess, logTail, stopOurProcess, waitForHealth, type StartedProcess } from './ownedProcess.ts';
-import { databaseUrl, dropTrustDatabase, ensurePostgresRunning, localPostgres } from './postgres.ts';
+import {
+  databaseUrl,
+  dropRole,
+  dropTrustDatabase,
+  ensurePostgresRunning,
+  localPostgres,
+} from './postgres.ts';
 import { StepError, type Reporter } from './progress.ts';
 import { resetStaffPasswords, seedStaff, type SeededAccount } from './seedStaff.ts';
 import { ensureSidRoot } from './sidRoot.ts';
@@ -18,7 +24,12 @@ import { databaseNameFor, stackLayout, type StackLayout } from './stackLayout.ts
 import { readStackState, writeStackState, type StackState } from './stackState.ts';
 import { startSynapse, synapseMarkers, synapseUserIn } from './synapseProcess.ts';
 import { trustFiles, type TrustFiles } from './trustFiles.ts';
-import { policyDatabaseNameFor, policyDatabaseUrl, prepareTrust } from './trustPreparation.ts';
+import {
+  gatewayDatabaseRoleFor,
+  policyDatabaseNameFor,
+  policyDatabaseUrl,
+  prepareTrust,
+} from './trustPreparation.ts';
 import { readSecret, secretFilesIn } from './trustSecrets.ts';
 import { writeRootHosts } from './rootHosts.ts';
 
@@ -100,13 +111,23 @@ export async function stackStatus(layout: StackLayout = localLayout()): Promise<
     const gatewayUp = await isOurProcess(record.gatewayPid, gatewayMarkers(name));
     if (synapseUp && gatewayUp) {
       const trust = await loadLocalTrust(name);
-      statuses.push({
-        name,
-        state: 'running',
-        pid: record.pid,
-        gatewayPid: record.gatewayPid,
-        trust: await runningTrustInfo(layout, trust),
-      });
+      try {
+        statuses.push({
+          name,
+          state: 'running',
+          pid: record.pid,
+          gatewayPid: record.gatewayPid,
+          trust: await runningTrustInfo(layout, trust),
+        });
+      } catch (error) {
+        // Started by an older runner whose files differ (e.g. a secret added since): `up` replaces it whole.
+        statuses.push({
+          name,
+          state: 'crashed',
+          problem: `it runs, but its files are incomplete (${(error as Error).message}); \`up\` restarts it`,
+          logTail: '',
+        });
+      }
       continue;
     }
     // Recorded as started but gone: crashed or killed behind the runner's back. Say so, with the logs' end.
@@ -231,7 +252,11 @@ export async function stackUp(
       await stopTrustProcesses(layout, trust.name, state);
     }
     if (status?.state === 'crashed') {
-      reporter.info(`${trust.name}: ${status.problem}; end of its logs:\n${status.logTail}`);
+      reporter.info(
+        status.logTail === ''
+          ? `${trust.name}: ${status.problem}`
+          : `${trust.name}: ${status.problem}; end of its logs:\n${status.logTail}`,
+      );
       // Whatever half is still running is stopped, so the trust starts whole.
       await stopTrustProcesses(layout, trust.name, state);
     }
@@ -372,6 +397,7 @@ export async function stackReset(reporter: Reporter, layout: StackLayout = local
     await reporter.step(`${name}: drop databases`, async () => {
       await dropTrustDatabase(databaseNameFor(name), logPath);
       await dropTrustDatabase(policyDatabaseNameFor(name), logPath);
+      await dropRole(gatewayDatabaseRoleFor(name), logPath);
     });
   }
   await rm(layout.stateDir, { recursive: true, force: true });

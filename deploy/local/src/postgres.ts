@@ -59,17 +59,30 @@ async function adminSql(sql: string, logPath: string): Promise<void> {
   );
 }
 
-/** Creates (or updates the password of) the trust's role and creates its database: UTF8, C collation, as Synapse requires. */
-export async function ensureTrustDatabase(name: string, password: string, logPath: string): Promise<void> {
-  const id = identifier(name);
-  await adminSql(
-    `DO $$ BEGIN
+function loginRoleSql(id: string, password: string): string {
+  return `DO $$ BEGIN
        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(id)}) THEN
          CREATE ROLE ${id} LOGIN PASSWORD ${literal(password)};
        ELSE
          ALTER ROLE ${id} LOGIN PASSWORD ${literal(password)};
        END IF;
-     END $$;
+     END $$;`;
+}
+
+/** Creates (or updates the password of) a login role that owns nothing, e.g. the one a service connects as. */
+export async function ensureLoginRole(name: string, password: string, logPath: string): Promise<void> {
+  await adminSql(loginRoleSql(identifier(name), password), logPath);
+}
+
+export async function dropRole(name: string, logPath: string): Promise<void> {
+  await adminSql(`DROP ROLE IF EXISTS ${identifier(name)};\n`, logPath);
+}
+
+/** Creates (or updates the password of) the trust's role and creates its database: UTF8, C collation, as Synapse requires. */
+export async function ensureTrustDatabase(name: string, password: string, logPath: string): Promise<void> {
+  const id = identifier(name);
+  await adminSql(
+    `${loginRoleSql(id, password)}
      SELECT 'CREATE DATABASE ${id} OWNER ${id} ENCODING ''UTF8'' LC_COLLATE ''C'' LC_CTYPE ''C'' TEMPLATE template0'
        WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = ${literal(id)}) \\gexec
     `,

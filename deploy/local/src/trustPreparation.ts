@@ -4,11 +4,13 @@ import { execFile } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
+import { grantServiceAccess, migrateBleepSchema } from '@bleep/policy-module';
 import { homeserverYaml } from '../../synapse/renderConfig.ts';
 import { ensureLocalCa, ensureTlsCertificate } from './certificates.ts';
 import type { LocalTrust } from './localTrusts.ts';
 import { renderLocalSynapseConfig, synapseLogConfig } from './localSynapseConfig.ts';
-import { databaseUrl, ensureTrustDatabase, localPostgres } from './postgres.ts';
+import { databaseUrl, ensureLoginRole, ensureTrustDatabase, localPostgres } from './postgres.ts';
 import { databaseNameFor, type StackLayout } from './stackLayout.ts';
 import type { GatewayUser } from './gatewayUser.ts';
 import { synapseUserIn } from './synapseProcess.ts';
@@ -17,14 +19,47 @@ import { ensureTrustSecrets, randomSecret, readSecret, writeSecretOnce } from '.
 
 const execFileAsync = promisify(execFile);
 
-/** Bleep's own database for a trust (enrolments, audit trail), apart from Synapse's. */
+/** Bleep's own database for a trust (enrolments, audit trail), apart from Synapse's; also its owner role's name. */
 export function policyDatabaseNameFor(trustName: string): string {
   return `${databaseNameFor(trustName)}_policy`;
 }
 
+/** The role the gateway (and trust IT's command) connects as: it owns nothing and cannot alter the audit trail. */
+export function gatewayDatabaseRoleFor(trustName: string): string {
+  return `${databaseNameFor(trustName)}_gateway`;
+}
+
+const ownerPasswordFile = 'policy_database_password';
+const gatewayPasswordFile = 'gateway_database_password';
+
+/** Bleep's database as the gateway reaches it: through its own unprivileged role. */
 export async function policyDatabaseUrl(files: TrustFiles, trustName: string): Promise<string> {
-  const password = await readSecret(join(files.bleepSecretsDir, 'policy_database_password'));
-  return databaseUrl(localPostgres, policyDatabaseNameFor(trustName), password);
+  const password = await readSecret(join(files.bleepSecretsDir, gatewayPasswordFile));
+  const url = new URL(databaseUrl(localPostgres, policyDatabaseNameFor(trustName), password));
+  url.username = gatewayDatabaseRoleFor(trustName);
+  return url.toString();
+}
+
+/**
+ * Bleep's database with its owner, its tables made or updated by the migration (as `bleep-policy migrate` does in
+ * production) and the gateway's role given just its access.
+ */
+async function preparePolicyDatabase(files: TrustFiles, trustName: string, logPath: string): Promise<void> {
+  const ownerPasswordPath = join(files.bleepSecretsDir, ownerPasswordFile);
+  await writeSecretOnce(ownerPasswordPath, randomSecret);
+  const ownerPassword = await readSecret(ownerPasswordPath);
+  const name = policyDatabaseNameFor(trustName);
+  await ensureTrustDatabase(name, ownerPassword, logPath);
+  const gatewayPasswordPath = join(files.bleepSecretsDir, gatewayPasswordFile);
+  await writeSecretOnce(gatewayPasswordPath, randomSecret);
+  await ensureLoginRole(gatewayDatabaseRoleFor(trustName), await readSecret(gatewayPasswordPath), logPath);
+  const owner = new pg.Pool({ connectionString: databaseUrl(localPostgres, name, ownerPassword), max: 1 });
+  try {
+    await migrateBleepSchema(owner);
+    await grantServiceAccess(owner, gatewayDatabaseRoleFor(trustName));
+  } finally {
+    await owner.end();
+  }
 }
 
 export async function prepareTrust(
@@ -46,9 +81,7 @@ export async function prepareTrust(
   const dbName = databaseNameFor(trust.name);
   const password = await readSecret(secrets.databasePassword);
   await ensureTrustDatabase(dbName, password, logPath);
-  const policyPasswordPath = join(files.bleepSecretsDir, 'policy_database_password');
-  await writeSecretOnce(policyPasswordPath, randomSecret);
-  await ensureTrustDatabase(policyDatabaseNameFor(trust.name), await readSecret(policyPasswordPath), logPath);
+  await preparePolicyDatabase(files, trust.name, logPath);
 
   const config = await renderLocalSynapseConfig({
     trust,

@@ -1,6 +1,7 @@
 // Needs the real local stack: trust-a, trust-b and the outsider, each Synapse behind its policy gateway. Every
 // policy rule is proved refused through the real gateway, with the allowed request beside it as a control.
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerUser } from '@bleep/policy-module';
 import { signInNewClinician, type Clinician } from './clinicianClient.ts';
@@ -276,6 +277,26 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     expect(exported).not.toContain('unencrypted');
     expect(exported).not.toContain('9434765919');
     expect(exported).not.toContain(nhsNumber);
+  });
+
+  it('runs the gateway as a database role that cannot alter, delete or unprotect the audit trail', async () => {
+    // The URL the gateway itself connects with (status --json reports it for the local stack).
+    const asGateway = new pg.Client({ connectionString: trustA.policyDatabaseUrl });
+    await asGateway.connect();
+    try {
+      const { rows } = await asGateway.query<{ count: string }>('SELECT count(*) FROM bleep_audit');
+      expect(Number(rows[0]?.count)).toBeGreaterThan(0);
+      for (const sql of [
+        'ALTER TABLE bleep_audit DISABLE TRIGGER ALL',
+        'DELETE FROM bleep_audit',
+        'DROP TABLE bleep_audit',
+      ]) {
+        await expect(asGateway.query(sql)).rejects.toMatchObject({ code: '42501' });
+      }
+    } finally {
+      await asGateway.end();
+    }
+    expect(await stackCommand(['policy', 'trust-a', 'audit', 'verify'])).toMatch(/Audit trail intact/);
   });
 
   it('answers a bad token, a missing token and an unknown path with Matrix errors', async () => {

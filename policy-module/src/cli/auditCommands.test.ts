@@ -1,7 +1,7 @@
 // audit verify and audit export run in-process against real PostgreSQL (a throwaway database).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../audit/auditLog.ts';
-import { migrateAuditSchema } from '../audit/auditSchema.ts';
+import { migrateBleepSchema } from '../database/bleepSchema.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
 import { exitCodes } from './cliCommand.ts';
 import { cliTestContext } from './cliTestContext.ts';
@@ -12,7 +12,7 @@ describe('audit commands', () => {
 
   beforeAll(async () => {
     database = await createThrowawayDatabase('bleep_audit_cli_test');
-    await migrateAuditSchema(database.pool);
+    await migrateBleepSchema(database.pool);
     const audit = createAuditLog({ pool: database.pool, clock: () => new Date('2026-11-20T10:00:00Z') });
     await audit.record({
       actor: '@amelia.hart:northgate.nhs.uk',

@@ -23,7 +23,7 @@ export const auditVerifyCommand: CliCommand = {
       context.printError(`AUDIT TRAIL BROKEN at row ${result.seq}: ${result.problem} (${result.code})`);
       return exitCodes.failed;
     }
-    context.print(`Audit trail intact: ${result.rows} rows.`);
+    context.print(`Audit trail intact: ${result.rows} ${result.rows === 1 ? 'row' : 'rows'}.`);
     context.print(
       `Anchor for the next check (keep it outside this database): ${result.lastSeq}:${result.lastHash}`,
     );

@@ -39,6 +39,16 @@ describe('bleep-policy as a command', () => {
     await database.drop();
   });
 
+  it('says to run migrate on a database without the schema, and migrate makes it', async () => {
+    const env = { BLEEP_DATABASE_URL: database.url };
+    const early = await bleepPolicy(['list-devices'], env);
+    expect(early.code).toBe(exitCodes.failed);
+    expect(early.stderr).toMatch(/bleep-policy migrate/);
+    const migrated = await bleepPolicy(['migrate'], env);
+    expect(migrated).toMatchObject({ code: exitCodes.ok, stderr: '' });
+    expect(migrated.stdout).toMatch(/up to date/);
+  });
+
   it('enrols a device, then lists it awaiting its code, without ever listing the code', async () => {
     const env = { BLEEP_DATABASE_URL: database.url };
     const enrolled = await bleepPolicy(

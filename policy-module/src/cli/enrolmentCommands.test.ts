@@ -1,7 +1,7 @@
 // enrol-device, revoke-device and list-devices run in-process against real PostgreSQL (a throwaway database)
 // and, for revoke-device, a stand-in for Synapse's admin API (unit test only) that records the sign-outs.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { migrateEnrolmentSchema } from '../enrolment/enrolmentSchema.ts';
+import { migrateBleepSchema } from '../database/bleepSchema.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
 import { startSynapseAdminStandIn, type SynapseAdminStandIn } from '../enrolment/synapseAdminStandIn.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
@@ -27,7 +27,7 @@ describe('device enrolment commands', () => {
   });
 
   beforeEach(async () => {
-    await migrateEnrolmentSchema(database.pool);
+    await migrateBleepSchema(database.pool);
     await database.pool.query('TRUNCATE bleep_device_enrolment, bleep_device_login');
     synapse.seen.length = 0;
   });

@@ -1,5 +1,5 @@
-// The enrolment store for a CLI command, on the trust's Bleep database, with its tables created if missing.
-import { migrateEnrolmentSchema } from '../enrolment/enrolmentSchema.ts';
+// The enrolment store for a CLI command, on the trust's Bleep database (made by `bleep-policy migrate`).
+import { enrolmentTables, requireTables } from '../database/bleepSchema.ts';
 import { createEnrolmentStore, type EnrolmentStore } from '../enrolment/enrolmentStore.ts';
 import type { CliContext } from './cliCommand.ts';
 
@@ -8,6 +8,6 @@ export async function openEnrolmentStore(
   codeLifetimeHours?: number,
 ): Promise<EnrolmentStore> {
   const pool = context.database();
-  await migrateEnrolmentSchema(pool);
+  await requireTables(pool, enrolmentTables);
   return createEnrolmentStore({ pool, clock: context.clock, codeLifetimeHours });
 }

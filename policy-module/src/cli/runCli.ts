@@ -5,6 +5,7 @@ import { auditExportCommand } from './auditExportCommand.ts';
 import { auditVerifyCommand } from './auditVerifyCommand.ts';
 import { enrolDeviceCommand } from './enrolDeviceCommand.ts';
 import { listDevicesCommand } from './listDevicesCommand.ts';
+import { migrateCommand } from './migrateCommand.ts';
 import { revokeDeviceCommand } from './revokeDeviceCommand.ts';
 
 export type CliCommands = Readonly<Record<string, CliCommand>>;
@@ -15,6 +16,7 @@ export const bleepPolicyCommands: CliCommands = {
   'list-devices': listDevicesCommand,
   'audit verify': auditVerifyCommand,
   'audit export': auditExportCommand,
+  migrate: migrateCommand,
 };
 
 function usage(commands: CliCommands): string {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAuditRows } from '../audit/readAuditRows.ts';
+import { migrateBleepSchema } from '../database/bleepSchema.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
 import { signDirectory } from '../trustDirectory/signDirectory.ts';
 import { parseGatewayConfig } from './gatewayConfig.ts';
@@ -35,6 +36,7 @@ describe('gateway services', () => {
 
   beforeAll(async () => {
     database = await createThrowawayDatabase('bleep_gateway_test');
+    await migrateBleepSchema(database.pool);
     dir = await mkdtemp(join(tmpdir(), 'bleep-gateway-'));
     await writeFile(join(dir, 'authority.pub'), authority.publicKey.export({ format: 'pem', type: 'spki' }));
   });
@@ -94,6 +96,24 @@ describe('gateway services', () => {
     await expect(startWith('older.json')).rejects.toThrow(/no valid trust directory/);
     const rows = await readAuditRows(database.pool);
     expect(rows.at(-1)).toMatchObject({ action: 'directory:refused', result: 'DIRECTORY_SUPERSEDED' });
+  });
+
+  it('will not start on a database whose schema the owner has not made, and says how to make it', async () => {
+    const bare = await createThrowawayDatabase('bleep_gateway_bare');
+    try {
+      await writeFile(join(dir, 'good.json'), directoryFile());
+      await expect(
+        createGatewayServices({
+          config: config('good.json'),
+          policy: testPolicy,
+          database: bare.pool,
+          log: pino({ level: 'silent' }),
+          clock: () => now,
+        }),
+      ).rejects.toThrow(/bleep-policy migrate/);
+    } finally {
+      await bare.drop();
+    }
   });
 
   it('rejects a bad configuration naming the variable', () => {

@@ -6,16 +6,11 @@ import { readFile } from 'node:fs/promises';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createAuditLog } from '../audit/auditLog.ts';
-import { migrateAuditSchema } from '../audit/auditSchema.ts';
-import { migrateEnrolmentSchema } from '../enrolment/enrolmentSchema.ts';
+import { auditTables, directoryTables, enrolmentTables, requireTables } from '../database/bleepSchema.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
 import { findNhsNumbers } from '../nhsNumber/nhsNumber.ts';
 import type { TrustPolicy } from '../policy/trustPolicy.ts';
-import {
-  migrateAcceptedDirectorySchema,
-  readNewestAcceptedIssuedAt,
-  recordAcceptedIssuedAt,
-} from '../trustDirectory/acceptedDirectory.ts';
+import { readNewestAcceptedIssuedAt, recordAcceptedIssuedAt } from '../trustDirectory/acceptedDirectory.ts';
 import { createDirectoryStore } from '../trustDirectory/directoryStore.ts';
 import type { AuditSink } from './auditSink.ts';
 import type { GatewayConfig } from './gatewayConfig.ts';
@@ -42,9 +37,8 @@ export async function createGatewayServices(
 ): Promise<GatewayServices> {
   const { config, policy, database, log } = input;
   const clock = input.clock ?? (() => new Date());
-  await migrateAuditSchema(database);
-  await migrateEnrolmentSchema(database);
-  await migrateAcceptedDirectorySchema(database);
+  // Made by `bleep-policy migrate` as the database owner: the gateway's role cannot, by design.
+  await requireTables(database, [...auditTables, ...enrolmentTables, ...directoryTables]);
   const audit = createAuditLog({ pool: database, clock });
   const newestAcceptedIssuedAt = await readNewestAcceptedIssuedAt(database);
   const directory = createDirectoryStore({
