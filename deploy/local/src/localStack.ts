@@ -167,6 +167,9 @@ function gatewayEnv(
     GATEWAY_METRICS_PORT: String(trust.ports.gatewayMetrics),
     TLS_CERT_PATH: join(files.tlsDir, 'tls.crt'),
     TLS_KEY_PATH: join(files.tlsDir, 'tls.key'),
+    // Test-only, like Synapse's rate limits in local-test-overrides.yaml: every test run signs in from 127.0.0.1
+    // and some attempts fail on purpose; the production limit (20 per 15 minutes) has its own unit test.
+    GATEWAY_FAILED_ATTEMPTS_PER_WINDOW: '10000',
   };
 }
 

@@ -73,7 +73,7 @@ describe('client gateway: bad input and faults', () => {
         const address = request.headers['x-test-client'];
         return typeof address === 'string' ? address : '127.0.0.1';
       },
-      enrolmentRateLimit: { failures: 3, windowMs: 60_000 },
+      failedAttemptLimit: { failures: 3, windowMs: 60_000 },
       metrics,
       log,
     });
@@ -121,6 +121,21 @@ describe('client gateway: bad input and faults', () => {
     expect((await enrol('GOOD', '10.0.0.1')).status).toBe(429);
     // Another desktop is not held back by this address's failures.
     expect((await enrol('WRONG', '10.0.0.2')).status).toBe(403);
+  });
+
+  it('limits refused sign-ins per address, however the login path is spelt', async () => {
+    const login = (path: string) =>
+      fetch(`${gatewayUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-client': '10.0.0.9' },
+        body: JSON.stringify({ type: 'm.login.password', device_id: 'MY-LAPTOP' }),
+      });
+    expect((await login('/_matrix/client/v3/login')).status).toBe(403);
+    expect((await login('/_matrix/client/r0/login')).status).toBe(403);
+    expect((await login('/_matrix/client/v3/%6Cogin')).status).toBe(403);
+    const limited = await login('/_matrix/client/v3/login');
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ errcode: 'M_LIMIT_EXCEEDED' });
   });
 
   it('answers malformed JSON with M_NOT_JSON and forwards nothing', async () => {

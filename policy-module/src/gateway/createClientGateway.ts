@@ -10,7 +10,7 @@ import type { GatewayMetrics } from './gatewayMetrics.ts';
 import { clientPolicyView } from './clientPolicyView.ts';
 import { MatrixError, policyRefusal, sendMatrixError } from './matrixError.ts';
 import { readJsonBody } from './readJsonBody.ts';
-import { enrolmentRateLimit, type EnrolmentRateLimitOptions } from './enrolmentRateLimit.ts';
+import { failedAttemptLimit, type FailedAttemptLimit } from './failedAttemptLimit.ts';
 import { applyClientRules } from './rules/ruleBook.ts';
 import { checkDeviceLogin, type DeviceEnrolment } from './rules/deviceEnrolment.ts';
 import { upstreamUnavailable, type SynapseProxy } from './synapseProxy.ts';
@@ -25,9 +25,9 @@ export type ClientGatewayDeps = Readonly<{
   whoAmI: WhoAmI;
   enrolment: DeviceEnrolment;
   maxJsonBodyBytes: number;
-  /** The client's address as the gateway tells Synapse (see forwardedFor.ts); keys the enrolment rate limit. */
+  /** The client's address as the gateway tells Synapse (see forwardedFor.ts); keys the failed-attempt limits. */
   clientAddress: (request: IncomingMessage) => string;
-  enrolmentRateLimit?: EnrolmentRateLimitOptions;
+  failedAttemptLimit?: FailedAttemptLimit;
   metrics: GatewayMetrics;
   log: Logger;
 }>;
@@ -61,13 +61,18 @@ export function createClientGateway(deps: ClientGatewayDeps): Express {
   });
 
   // A new desktop exchanges its one-time enrolment code (from trust IT) for its device credential, once.
-  const enrolmentLimit = enrolmentRateLimit(
-    deps.clientAddress,
-    () => {
-      deps.metrics.refusals.inc({ api: 'client', rule: 'enrolment-rate-limit' });
-    },
-    deps.enrolmentRateLimit,
-  );
+  const limitFor = (what: string) =>
+    failedAttemptLimit(
+      what,
+      deps.clientAddress,
+      () => {
+        deps.metrics.refusals.inc({ api: 'client', rule: `${what}-rate-limit` });
+      },
+      deps.failedAttemptLimit,
+    );
+  const enrolmentLimit = limitFor('enrolment');
+  const signInLimit = limitFor('sign-in');
+
   app.post('/_bleep/enrol', enrolmentLimit, (request, response) => {
     void (async () => {
       const { value } = await readJsonBody(request, 4096);
@@ -156,9 +161,17 @@ export function createClientGateway(deps: ClientGatewayDeps): Express {
     response.end(answer.body);
   }
 
+  // Classified once, here, so a sign-in passes its failed-attempt limit before the handler below sees it.
+  app.use((request, response, next) => {
+    const classified = classifyRequest(request.method, request.originalUrl);
+    (response.locals as { classified?: ClassifiedRequest }).classified = classified;
+    if (classified.kind === 'login') signInLimit(request, response, next);
+    else next();
+  });
+
   app.use((request, response) => {
     void (async () => {
-      const classified = classifyRequest(request.method, request.originalUrl);
+      const { classified } = response.locals as { classified: ClassifiedRequest };
       deps.metrics.requests.inc({ api: 'client', kind: classified.kind });
       if (classified.kind === 'malformed') {
         sendMatrixError(response, new MatrixError(400, 'M_UNRECOGNIZED', classified.reason));

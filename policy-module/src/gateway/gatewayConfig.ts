@@ -32,6 +32,9 @@ export const gatewayConfigSchema = z.object({
         .map((entry) => entry.trim())
         .filter((entry) => entry !== ''),
     ),
+  /** Failed enrolments or refused sign-ins allowed per client address in each window (see failedAttemptLimit.ts). */
+  GATEWAY_FAILED_ATTEMPTS_PER_WINDOW: z.coerce.number().int().positive().default(20),
+  GATEWAY_FAILED_ATTEMPT_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   TLS_CERT_PATH: z.string().min(1),
   TLS_KEY_PATH: z.string().min(1),
   /** Prometheus metrics, on an internal address only. */

@@ -61,6 +61,10 @@ async function main(): Promise<void> {
     enrolment: services.enrolment,
     maxJsonBodyBytes: config.MAX_JSON_BODY_BYTES,
     clientAddress: (request) => forwardingHeaders(request)['x-forwarded-for'],
+    failedAttemptLimit: {
+      failures: config.GATEWAY_FAILED_ATTEMPTS_PER_WINDOW,
+      windowMs: config.GATEWAY_FAILED_ATTEMPT_WINDOW_MINUTES * 60_000,
+    },
     metrics,
     log: log.child({ api: 'client' }),
   });
