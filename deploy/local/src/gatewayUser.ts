@@ -3,21 +3,12 @@
 // the runner says so.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { runLogged } from './progress.ts';
+import { ensureSystemUser, type SystemUser } from './systemUser.ts';
 
 const execFileAsync = promisify(execFile);
 export const gatewayUserName = 'bleep-gateway';
 
-export type GatewayUser = Readonly<{ uid: number; gid: number }>;
-
-async function idOf(flag: '-u' | '-g'): Promise<number | undefined> {
-  try {
-    const { stdout } = await execFileAsync('id', [flag, gatewayUserName]);
-    return Number(stdout.trim());
-  } catch {
-    return undefined;
-  }
-}
+export type GatewayUser = SystemUser;
 
 async function canRead(path: string): Promise<boolean> {
   try {
@@ -33,26 +24,9 @@ export async function ensureGatewayUser(
   paths: readonly string[],
   logPath: string,
 ): Promise<GatewayUser | undefined> {
-  if ((await idOf('-u')) === undefined) {
-    await runLogged(
-      'useradd',
-      [
-        '--system',
-        '--no-create-home',
-        '--home-dir',
-        '/nonexistent',
-        '--shell',
-        '/usr/sbin/nologin',
-        gatewayUserName,
-      ],
-      logPath,
-    );
-  }
-  const uid = await idOf('-u');
-  const gid = await idOf('-g');
-  if (uid === undefined || gid === undefined) return undefined;
+  const user = await ensureSystemUser(gatewayUserName, logPath);
   for (const path of paths) {
     if (!(await canRead(path))) return undefined;
   }
-  return { uid, gid };
+  return user;
 }

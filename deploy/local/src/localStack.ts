@@ -5,7 +5,8 @@ import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureAdminToken } from './adminAccount.ts';
-import { gatewayCodeVersion, gatewayMain, gatewayMarkers, startGateway } from './gatewayProcess.ts';
+import { gatewayMain, gatewayMarkers, startGateway } from './gatewayProcess.ts';
+import { stackCodeVersion } from './stackCodeVersion.ts';
 import { ensureGatewayUser, gatewayUserName } from './gatewayUser.ts';
 import { ensureLocalTrustDirectory, type LocalDirectory } from './localDirectory.ts';
 import { localTrustNames, loadLocalTrust, type LocalTrust } from './localTrusts.ts';
@@ -22,7 +23,7 @@ import { resetStaffPasswords, seedStaff, type SeededAccount } from './seedStaff.
 import { ensureSidRoot } from './sidRoot.ts';
 import { databaseNameFor, stackLayout, type StackLayout } from './stackLayout.ts';
 import { readStackState, writeStackState, type StackState } from './stackState.ts';
-import { startSynapse, synapseMarkers, synapseUserIn } from './synapseProcess.ts';
+import { ensureSynapseUser, startSynapse, synapseMarkers } from './synapseProcess.ts';
 import { trustFiles, type TrustFiles } from './trustFiles.ts';
 import {
   gatewayDatabaseRoleFor,
@@ -218,7 +219,7 @@ export async function stackUp(
   const directory = await reporter.step('trust directory (signed by the local directory authority)', () =>
     ensureLocalTrustDirectory(layout.directoryDir, localTrustNames),
   );
-  const user = await synapseUserIn(layout.sidRoot);
+  const user = await ensureSynapseUser(layout.sidRoot, logPath);
   const gatewayUser = await ensureGatewayUser(
     [
       gatewayMain,
@@ -236,21 +237,21 @@ export async function stackUp(
 
   const state: StackState = await readStackState(layout.stackFile);
   const statuses = await stackStatus(layout);
-  const gatewayCode = await gatewayCodeVersion();
+  const codeVersion = await stackCodeVersion();
   const toStart: { trust: LocalTrust; files: TrustFiles }[] = [];
   for (const trust of trusts) {
     const status = statuses.find((entry) => entry.name === trust.name);
-    const runningCode = state.trusts[trust.name]?.gatewayCode;
-    if (status?.state === 'running' && runningCode === gatewayCode) {
+    const runningCode = state.trusts[trust.name]?.codeVersion;
+    if (status?.state === 'running' && runningCode === codeVersion) {
       reporter.info(
         `${trust.name} is already running (Synapse pid ${status.pid}, gateway pid ${status.gatewayPid})`,
       );
       continue;
     }
     if (status?.state === 'running') {
-      // Another clone's gateway, or this one's before an edit, would answer: replace it with what is checked out.
+      // Another clone's code, or this one's before an edit, would answer: replace it with what is checked out.
       reporter.info(
-        `${trust.name} runs other gateway code (${runningCode || 'unknown'}); restarting it with ${gatewayCode}`,
+        `${trust.name} runs other code (${runningCode || 'unknown'}); restarting it with ${codeVersion}`,
       );
       await stopTrustProcesses(layout, trust.name, state);
     }
@@ -264,7 +265,7 @@ export async function stackUp(
       await stopTrustProcesses(layout, trust.name, state);
     }
     const files = await reporter.step(`${trust.name}: config, certificates, databases`, () =>
-      prepareTrust(layout, trust, logPath, gatewayUser),
+      prepareTrust(layout, trust, logPath, { synapse: user, gateway: gatewayUser }),
     );
     toStart.push({ trust, files });
   }
@@ -282,7 +283,7 @@ export async function stackUp(
       pid: process.pid,
       gatewayPid: 0,
       startedAt: new Date().toISOString(),
-      gatewayCode,
+      codeVersion,
     };
     await writeStackState(layout.stackFile, state);
     synapses.push({

@@ -13,8 +13,8 @@ const stackStateSchema = z.object({
       /** 0 while the gateway has not been started yet. */
       gatewayPid: z.number().int().nonnegative().default(0),
       startedAt: z.string(),
-      /** The gateway code that runs (checkout and source hash); `up` restarts a trust running other code. */
-      gatewayCode: z.string().default(''),
+      /** The code that runs (checkout and source hash, see stackCodeVersion.ts); `up` restarts other code. */
+      codeVersion: z.string().default(''),
     }),
   ),
 });

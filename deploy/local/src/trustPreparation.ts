@@ -13,7 +13,7 @@ import { renderLocalSynapseConfig, synapseLogConfig } from './localSynapseConfig
 import { databaseUrl, ensureLoginRole, ensureTrustDatabase, localPostgres } from './postgres.ts';
 import { databaseNameFor, type StackLayout } from './stackLayout.ts';
 import type { GatewayUser } from './gatewayUser.ts';
-import { synapseUserIn } from './synapseProcess.ts';
+import type { SynapseUser } from './synapseProcess.ts';
 import { trustFiles, type TrustFiles } from './trustFiles.ts';
 import { ensureTrustSecrets, randomSecret, readSecret, writeSecretOnce } from './trustSecrets.ts';
 
@@ -66,7 +66,7 @@ export async function prepareTrust(
   layout: StackLayout,
   trust: LocalTrust,
   logPath: string,
-  gatewayUser: GatewayUser | undefined,
+  users: Readonly<{ synapse: SynapseUser; gateway: GatewayUser | undefined }>,
 ): Promise<TrustFiles> {
   const files = trustFiles(layout, trust.name);
   // Recursive mkdir gives every new parent the same mode: make the traversable parents first.
@@ -94,9 +94,9 @@ export async function prepareTrust(
   await writeFile(join(files.dir, 'log.yaml'), synapseLogConfig(join(files.chrootDir, 'homeserver.log')));
   // Synapse runs unprivileged: it owns its own folder, and may read (not write) the CA certificate. The TLS key
   // belongs to the gateway, which terminates TLS, and to nobody else.
-  const user = await synapseUserIn(layout.sidRoot);
-  await execFileAsync('chown', ['-R', `${user.uid}:${user.gid}`, files.dir]);
-  const tlsOwner = gatewayUser ? `${gatewayUser.uid}:${gatewayUser.gid}` : '0:0';
+  const { synapse, gateway } = users;
+  await execFileAsync('chown', ['-R', `${synapse.uid}:${synapse.gid}`, files.dir]);
+  const tlsOwner = gateway ? `${gateway.uid}:${gateway.gid}` : '0:0';
   await execFileAsync('chown', ['-R', tlsOwner, files.tlsDir]);
   await chmod(files.tlsDir, 0o700);
   await chmod(layout.caDir, 0o755);

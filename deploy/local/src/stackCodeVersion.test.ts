@@ -2,15 +2,18 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gatewayCodeVersion } from './gatewayProcess.ts';
+import { stackCodeVersion } from './stackCodeVersion.ts';
 
-describe('gatewayCodeVersion', () => {
+describe('stackCodeVersion', () => {
   let root: string;
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'gateway-code-'));
     await mkdir(join(root, 'policy-module', 'src', 'gateway'), { recursive: true });
     await mkdir(join(root, 'policy-module', 'policies', 'local'), { recursive: true });
+    await mkdir(join(root, 'deploy', 'local', 'src'), { recursive: true });
+    await mkdir(join(root, 'deploy', 'synapse'), { recursive: true });
+    await writeFile(join(root, 'deploy', 'synapse', 'homeserver.yaml'), 'a: 1');
     await writeFile(join(root, 'package-lock.json'), '{}');
     await writeFile(join(root, 'policy-module', 'src', 'gateway', 'main.ts'), 'export {};');
     await writeFile(join(root, 'policy-module', 'src', 'gateway', 'main.test.ts'), 'test 1');
@@ -22,25 +25,29 @@ describe('gatewayCodeVersion', () => {
   });
 
   it('names the checkout and stays the same while nothing changes', async () => {
-    const version = await gatewayCodeVersion(root);
+    const version = await stackCodeVersion(root);
     expect(version).toMatch(new RegExp(`^${root} [0-9a-f]{12}$`));
-    await expect(gatewayCodeVersion(root)).resolves.toBe(version);
+    await expect(stackCodeVersion(root)).resolves.toBe(version);
   });
 
-  it('ignores tests but changes with the gateway source, a policy or the lock file', async () => {
-    const before = await gatewayCodeVersion(root);
+  it('ignores tests but changes with the gateway source, a policy, a Synapse template or the lock file', async () => {
+    const before = await stackCodeVersion(root);
     await writeFile(join(root, 'policy-module', 'src', 'gateway', 'main.test.ts'), 'test 2');
-    await expect(gatewayCodeVersion(root)).resolves.toBe(before);
+    await expect(stackCodeVersion(root)).resolves.toBe(before);
 
     await writeFile(join(root, 'policy-module', 'src', 'gateway', 'main.ts'), 'export const x = 1;');
-    const afterSource = await gatewayCodeVersion(root);
+    const afterSource = await stackCodeVersion(root);
     expect(afterSource).not.toBe(before);
 
     await writeFile(join(root, 'policy-module', 'policies', 'local', 'trust-a.json'), '{"a":2}');
-    const afterPolicy = await gatewayCodeVersion(root);
+    const afterPolicy = await stackCodeVersion(root);
     expect(afterPolicy).not.toBe(afterSource);
 
+    await writeFile(join(root, 'deploy', 'synapse', 'homeserver.yaml'), 'a: 2');
+    const afterTemplate = await stackCodeVersion(root);
+    expect(afterTemplate).not.toBe(afterPolicy);
+
     await writeFile(join(root, 'package-lock.json'), '{"lockfileVersion":3}');
-    await expect(gatewayCodeVersion(root)).resolves.not.toBe(afterPolicy);
+    await expect(stackCodeVersion(root)).resolves.not.toBe(afterTemplate);
   });
 });
