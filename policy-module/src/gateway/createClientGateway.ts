@@ -60,7 +60,6 @@ export function createClientGateway(deps: ClientGatewayDeps): Express {
     response.json(clientPolicyView(deps.policy, deps.allowedPartners()));
   });
 
-  // A new desktop exchanges its one-time enrolment code (from trust IT) for its device credential, once.
   const limitFor = (what: string) =>
     failedAttemptLimit(
       what,
@@ -73,6 +72,7 @@ export function createClientGateway(deps: ClientGatewayDeps): Express {
   const enrolmentLimit = limitFor('enrolment');
   const signInLimit = limitFor('sign-in');
 
+  // A new desktop exchanges its one-time enrolment code (from trust IT) for its device credential, once.
   app.post('/_bleep/enrol', enrolmentLimit, (request, response) => {
     void (async () => {
       const { value } = await readJsonBody(request, 4096);
