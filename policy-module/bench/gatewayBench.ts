@@ -4,6 +4,7 @@
 // media download. Throughput comes from autocannon; latency from sequential requests timed in microseconds.
 // It prints numbers and ratios; it asserts nothing.
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,6 +17,10 @@ const stackCli = fileURLToPath(new URL('../../deploy/local/src/cli.ts', import.m
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const latencySamples = Number(process.env.BENCH_SAMPLES ?? 300);
+// Targets are measured in turn, round after round, and each number is the median over rounds: on a small machine
+// Synapse's own speed drifts from one minute to the next, and a single pass would credit that drift to a target.
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const stackFile = process.env.BLEEP_STACK_FILE ?? '/var/cache/bleep/sid-root/srv/bleep/stack.json';
 
 type Trust = { name: string; clientUrl: string; synapseUrl: string; registrationSharedSecret: string };
 type Scenario = {
@@ -26,6 +31,7 @@ type Scenario = {
   body?: string;
 };
 type Measurement = { requestsPerSecond: number; medianMs: number; p99Ms: number };
+type Target = 'direct' | 'nginx' | 'gateway';
 
 async function runningTrustA(): Promise<Trust> {
   const { stdout } = await execFileAsync(process.execPath, [stackCli, 'status', '--json']).catch(
@@ -77,7 +83,42 @@ async function sampleLatency(
   return { medianMs: percentile(times, 0.5), p99Ms: percentile(times, 0.99) };
 }
 
-async function throughput(baseUrl: string, token: string, scenario: Scenario): Promise<number> {
+/** CPU time (user + system) a process has used, in milliseconds; undefined when /proc does not tell. */
+async function cpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** The trust-a gateway's pid from the local stack's state file (root only), for its CPU cost per request. */
+async function gatewayPid(): Promise<number | undefined> {
+  try {
+    const state = JSON.parse(await readFile(stackFile, 'utf8')) as {
+      trusts?: Record<string, { gatewayPid?: number }>;
+    };
+    return state.trusts?.['trust-a']?.gatewayPid;
+  } catch {
+    return undefined;
+  }
+}
+
+function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+async function throughput(
+  baseUrl: string,
+  token: string,
+  scenario: Scenario,
+): Promise<{ requestsPerSecond: number; total: number }> {
   const result = await autocannon({
     url: baseUrl,
     connections,
@@ -96,12 +137,71 @@ async function throughput(baseUrl: string, token: string, scenario: Scenario): P
       `${scenario.name} at ${baseUrl}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
     );
   }
-  return result.requests.average;
+  return { requestsPerSecond: result.requests.average, total: result.requests.total };
 }
 
-async function measure(baseUrl: string, token: string, scenario: Scenario): Promise<Measurement> {
+/** One target, one round: sequential latency, then throughput (with the gateway's CPU spent meanwhile). */
+async function measure(
+  baseUrl: string,
+  token: string,
+  scenario: Scenario,
+  pid?: number,
+): Promise<Measurement & { cpuMicrosPerRequest?: number }> {
   const { medianMs, p99Ms } = await sampleLatency(baseUrl, token, scenario);
-  return { requestsPerSecond: await throughput(baseUrl, token, scenario), medianMs, p99Ms };
+  const cpuBefore = await cpuMs(pid);
+  const { requestsPerSecond, total } = await throughput(baseUrl, token, scenario);
+  const cpuAfter = await cpuMs(pid);
+  const cpuMicrosPerRequest =
+    cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / total;
+  return {
+    requestsPerSecond,
+    medianMs,
+    p99Ms,
+    ...(cpuMicrosPerRequest === undefined ? {} : { cpuMicrosPerRequest }),
+  };
+}
+
+/** Each target measured once per round, in turn; the median of each number over the rounds. */
+async function measureRounds(
+  urls: Readonly<Record<Target, string>>,
+  token: string,
+  scenario: Scenario,
+  pid: number | undefined,
+): Promise<{
+  results: Record<Target, Measurement>;
+  ratios: { direct: number; nginx: number };
+  cpu?: number;
+}> {
+  const perRound: Record<Target, Measurement[]> = { direct: [], nginx: [], gateway: [] };
+  const ratioToDirect: number[] = [];
+  const ratioToNginx: number[] = [];
+  const cpu: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const direct = await measure(urls.direct, token, scenario);
+    const nginx = await measure(urls.nginx, token, scenario);
+    const gateway = await measure(urls.gateway, token, scenario, pid);
+    perRound.direct.push(direct);
+    perRound.nginx.push(nginx);
+    perRound.gateway.push(gateway);
+    // Ratios within a round compare targets measured a few seconds apart, under the same drift.
+    ratioToDirect.push(gateway.requestsPerSecond / direct.requestsPerSecond);
+    ratioToNginx.push(gateway.requestsPerSecond / nginx.requestsPerSecond);
+    if (gateway.cpuMicrosPerRequest !== undefined) cpu.push(gateway.cpuMicrosPerRequest);
+  }
+  const summary = (values: readonly Measurement[]): Measurement => ({
+    requestsPerSecond: median(values.map((value) => value.requestsPerSecond)),
+    medianMs: median(values.map((value) => value.medianMs)),
+    p99Ms: median(values.map((value) => value.p99Ms)),
+  });
+  return {
+    results: {
+      direct: summary(perRound.direct),
+      nginx: summary(perRound.nginx),
+      gateway: summary(perRound.gateway),
+    },
+    ratios: { direct: median(ratioToDirect), nginx: median(ratioToNginx) },
+    ...(cpu.length > 0 ? { cpu: median(cpu) } : {}),
+  };
 }
 
 /**
@@ -202,14 +302,12 @@ async function main(): Promise<void> {
   const nginx = await startNginxProxy(Number(new URL(direct).port), 28_008);
   try {
     process.stdout.write(
-      `Bleep gateway benchmark: trust-a, ${connections} connections x ${durationSeconds} s for throughput, ${latencySamples} sequential requests for latency\n\n`,
+      `Bleep gateway benchmark: trust-a, ${connections} connections x ${durationSeconds} s for throughput, ${latencySamples} sequential requests for latency, median of ${rounds} rounds\n\n`,
     );
+    const pid = await gatewayPid();
+    const urls = { direct, nginx: nginx.url, gateway: trust.clientUrl };
     for (const scenario of scenarios) {
-      const results = {
-        direct: await measure(direct, token, scenario),
-        nginx: await measure(nginx.url, token, scenario),
-        gateway: await measure(trust.clientUrl, token, scenario),
-      };
+      const { results, ratios, cpu } = await measureRounds(urls, token, scenario, pid);
       const addedMedianVsDirect = results.gateway.medianMs - results.direct.medianMs;
       const addedMedianVsNginx = results.gateway.medianMs - results.nginx.medianMs;
       process.stdout.write(
@@ -218,8 +316,9 @@ async function main(): Promise<void> {
           row('direct', results.direct),
           row('nginx', results.nginx),
           row('gateway', results.gateway),
-          `  gateway/direct throughput ${(results.gateway.requestsPerSecond / results.direct.requestsPerSecond).toFixed(3)}, gateway/nginx throughput ${(results.gateway.requestsPerSecond / results.nginx.requestsPerSecond).toFixed(3)}`,
+          `  gateway/direct throughput ${ratios.direct.toFixed(3)}, gateway/nginx throughput ${ratios.nginx.toFixed(3)} (medians of per-round ratios)`,
           `  gateway added median latency: ${addedMedianVsDirect.toFixed(3)} ms vs direct, ${addedMedianVsNginx.toFixed(3)} ms vs nginx`,
+          ...(cpu === undefined ? [] : [`  gateway CPU per request under load: ${cpu.toFixed(0)} µs`]),
           '',
         ].join('\n') + '\n',
       );
