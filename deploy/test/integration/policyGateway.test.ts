@@ -189,6 +189,17 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     ).toBe(403);
     // A reaction is on the policy's plaintext list.
     expect((await call(token, 'PUT', `${roomPath}/send/m.reaction/r1`, {})).status).toBe(200);
+
+    // Device-to-device messages wait on the server until delivered: a plaintext one is refused.
+    const toDevice = (type: string) =>
+      call(token, 'PUT', `/_matrix/client/v3/sendToDevice/${type}/d-${randomBytes(4).toString('hex')}`, {
+        messages: { [clinician.userId]: { '*': { body: 'unencrypted' } } },
+      });
+    expect(await toDevice('m.room.message')).toMatchObject({
+      status: 403,
+      body: { 'uk.nhs.bleep.rule': 'e2ee-only' },
+    });
+    expect((await toDevice('m.key.verification.request')).status).toBe(200);
   });
 
   it('refuses guest accounts', async () => {

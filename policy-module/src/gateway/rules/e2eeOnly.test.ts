@@ -45,6 +45,24 @@ describe('rule: end-to-end encryption only', () => {
     });
   });
 
+  it('refuses plaintext device messages but lets the encryption protocol through', () => {
+    const toDevice = (type: string) => check('PUT', `/_matrix/client/v3/sendToDevice/${type}/t1`, {});
+    for (const type of ['m.room.message', 'com.example.chat', 'm.room_key', 'm.forwarded_room_key']) {
+      expect(toDevice(type), type).toMatchObject({ outcome: 'refuse', error: { rule: 'e2ee-only' } });
+    }
+    for (const type of [
+      'm.room.encrypted',
+      'm.key.verification.request',
+      'm.key.verification.start',
+      'm.room_key_request',
+      'm.room_key.withheld',
+    ]) {
+      expect(toDevice(type), type).toEqual({ outcome: 'allow' });
+    }
+    // However the type is spelt in the path, it is matched as Synapse will read it.
+    expect(toDevice('m.room%2Emessage')).toMatchObject({ outcome: 'refuse' });
+  });
+
   it('refuses opening a room to the public, to guests or to the world, and turning encryption off', () => {
     const state = (type: string, content: unknown) =>
       check('PUT', `/_matrix/client/v3/rooms/!r:x/state/${type}`, content);

@@ -1,10 +1,27 @@
 // Rule: everything clinical is end-to-end encrypted. New rooms are made private and encrypted whatever the client
 // asked for; plaintext message events are refused (only the policy's content-free types may be plaintext); a room
-// cannot be opened to the public, to guests, or to the directory.
+// cannot be opened to the public, to guests, or to the directory; and device-to-device messages, which the server
+// stores until delivered, are encrypted too, apart from the encryption protocol's own content-free ones.
 import { policyRefusal } from '../matrixError.ts';
 import { allow, isRecord, type PolicyRule, type RuleVerdict } from './rule.ts';
 
 const megolm = 'm.megolm.v1.aes-sha2';
+
+/**
+ * To-device types the end-to-end encryption protocol itself sends in the clear: device verification, key requests
+ * and "key withheld" notices (which must be plaintext when no encrypted channel exists yet). They carry ids, keys
+ * and codes, never what a clinician wrote. Secret requests are refused separately (noKeyCopies).
+ */
+const plaintextToDeviceTypes = new Set([
+  'm.room.encrypted',
+  'm.room_key_request',
+  'm.room_key.withheld',
+  'org.matrix.room_key.withheld',
+]);
+
+function isProtocolToDevice(eventType: string): boolean {
+  return plaintextToDeviceTypes.has(eventType) || eventType.startsWith('m.key.verification.');
+}
 
 function refuse(message: string): RuleVerdict {
   return { outcome: 'refuse', error: policyRefusal('e2ee-only', message) };
@@ -74,6 +91,12 @@ export const e2eeOnly: PolicyRule = {
           : allow;
       case 'register':
         return classified.guest ? refuse('Guest accounts are not allowed by this trust') : allow;
+      case 'toDevice':
+        return isProtocolToDevice(classified.eventType)
+          ? allow
+          : refuse(
+              `Unencrypted ${classified.eventType} device messages are not allowed by this trust: they must be end-to-end encrypted`,
+            );
       default:
         return allow;
     }
