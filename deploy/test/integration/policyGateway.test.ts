@@ -200,6 +200,10 @@ describe('policy gateway: rules on a signed-in clinician', () => {
       body: { 'uk.nhs.bleep.rule': 'e2ee-only' },
     });
     expect((await toDevice('m.key.verification.request')).status).toBe(200);
+    // Room state is plaintext for every server: a custom type could carry anything, so it is refused.
+    expect(
+      await call(token, 'PUT', `${roomPath}/state/com.example.notes/`, { text: 'unencrypted' }),
+    ).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'e2ee-only' } });
   });
 
   it('refuses guest accounts', async () => {

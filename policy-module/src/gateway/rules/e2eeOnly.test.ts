@@ -16,6 +16,7 @@ describe('rule: end-to-end encryption only', () => {
         { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'can_join' } },
         { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.olm.v1.curve25519-aes-sha2' } },
         { type: 'm.room.topic', state_key: '', content: { topic: 'handover' } },
+        { type: 'com.example.notes', state_key: '', content: { text: 'bed 4: query sepsis' } },
       ],
     });
     expect(verdict).toEqual({
@@ -73,6 +74,26 @@ describe('rule: end-to-end encryption only', () => {
     });
     expect(state('m.room.encryption', {})).toMatchObject({ outcome: 'refuse' });
     expect(state('m.room.join_rules', { join_rule: 'invite' })).toEqual({ outcome: 'allow' });
+  });
+
+  it('refuses custom room state, which every server reads in the clear, unless the policy lists its type', () => {
+    const notes = check('PUT', '/_matrix/client/v3/rooms/!r:x/state/com.example.notes/', { text: 'bed 4' });
+    expect(notes).toMatchObject({ outcome: 'refuse', error: { rule: 'e2ee-only' } });
+    const listed = parsePolicy(
+      {
+        ...testPolicy,
+        encryption: { ...testPolicy.encryption, plaintextEventTypes: ['uk.nhs.bleep.ward'] },
+      },
+      'listed',
+    );
+    const ward = e2eeOnly.check(
+      ruleRequest('PUT', '/_matrix/client/v3/rooms/!r:x/state/uk.nhs.bleep.ward/', { ward: '12' }),
+      ruleContext({ policy: listed }),
+    );
+    expect(ward).toEqual({ outcome: 'allow' });
+    expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/state/m.room.avatar/', {})).toEqual({
+      outcome: 'allow',
+    });
   });
 
   it('refuses publishing to the room directory and guest registration', () => {

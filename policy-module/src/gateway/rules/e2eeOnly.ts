@@ -1,6 +1,7 @@
 // Rule: everything clinical is end-to-end encrypted. New rooms are made private and encrypted whatever the client
 // asked for; plaintext message events are refused (only the policy's content-free types may be plaintext); a room
-// cannot be opened to the public, to guests, or to the directory; and device-to-device messages, which the server
+// cannot be opened to the public, to guests, or to the directory; room state is the Matrix spec's own (custom
+// state types, plaintext for every server, could carry anything); and device-to-device messages, which the server
 // stores until delivered, are encrypted too, apart from the encryption protocol's own content-free ones.
 import { policyRefusal } from '../matrixError.ts';
 import { allow, isRecord, type PolicyRule, type RuleVerdict } from './rule.ts';
@@ -27,9 +28,16 @@ function refuse(message: string): RuleVerdict {
   return { outcome: 'refuse', error: policyRefusal('e2ee-only', message) };
 }
 
-/** State that would open or unencrypt a room; undefined when the state is acceptable. */
-function openingStateProblem(eventType: string, content: unknown): string | undefined {
+/** State that would open or unencrypt a room, or carry free plaintext; undefined when the state is acceptable. */
+function stateProblem(
+  eventType: string,
+  content: unknown,
+  plaintextTypes: readonly string[],
+): string | undefined {
   const value = isRecord(content) ? content : {};
+  // Spec state (m.*) has known, mostly content-free fields; a custom type only if the policy lists it.
+  if (!eventType.startsWith('m.') && !plaintextTypes.includes(eventType))
+    return `room state of type ${eventType} is not allowed (room state is not encrypted)`;
   switch (eventType) {
     case 'm.room.join_rules':
       return value.join_rule === 'public' ? 'rooms cannot be public' : undefined;
@@ -47,12 +55,15 @@ function openingStateProblem(eventType: string, content: unknown): string | unde
 }
 
 /** A createRoom body forced to a private, encrypted room; the rest of what the client asked for is kept. */
-function privateEncryptedRoom(body: Record<string, unknown>): Record<string, unknown> {
+function privateEncryptedRoom(
+  body: Record<string, unknown>,
+  plaintextTypes: readonly string[],
+): Record<string, unknown> {
   const initialState = Array.isArray(body.initial_state) ? body.initial_state.filter(isRecord) : [];
   const kept = initialState.filter(
     (event) =>
       typeof event.type === 'string' &&
-      openingStateProblem(event.type, event.content) === undefined &&
+      stateProblem(event.type, event.content, plaintextTypes) === undefined &&
       event.type !== 'm.room.encryption',
   );
   return {
@@ -70,7 +81,10 @@ export const e2eeOnly: PolicyRule = {
     const { classified, body } = request;
     switch (classified.kind) {
       case 'createRoom':
-        return { outcome: 'rewrite', body: privateEncryptedRoom(isRecord(body) ? body : {}) };
+        return {
+          outcome: 'rewrite',
+          body: privateEncryptedRoom(isRecord(body) ? body : {}, policy.encryption.plaintextEventTypes),
+        };
       case 'sendEvent':
         if (
           classified.eventType === 'm.room.encrypted' ||
@@ -82,7 +96,7 @@ export const e2eeOnly: PolicyRule = {
           `Unencrypted ${classified.eventType} events are not allowed by this trust: messages must be end-to-end encrypted`,
         );
       case 'stateEvent': {
-        const problem = openingStateProblem(classified.eventType, body);
+        const problem = stateProblem(classified.eventType, body, policy.encryption.plaintextEventTypes);
         return problem ? refuse(`This trust's policy says ${problem}`) : allow;
       }
       case 'directoryVisibility':
