@@ -245,6 +245,19 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     ).toBe(200);
     const profilePath = `/_matrix/client/v3/profile/${encodeURIComponent(clinician.userId)}/displayname`;
     expect((await call(token, 'PUT', profilePath, { displayname: `Dr X ${nhsNumber}` })).status).toBe(403);
+    // Reasons and statuses are plaintext too.
+    const presencePath = `/_matrix/client/v3/presence/${encodeURIComponent(clinician.userId)}/status`;
+    expect(
+      (await call(token, 'PUT', presencePath, { presence: 'online', status_msg: `with ${nhsNumber}` }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call(token, 'PUT', presencePath, { presence: 'online', status_msg: 'On call, ward 12' })).status,
+    ).toBe(200);
+    expect(
+      (await call(token, 'POST', `${roomPath}/leave`, { reason: `discharged ${nhsNumber}` })).status,
+    ).toBe(403);
+    expect((await call(token, 'POST', `${roomPath}/leave`, { reason: 'handed over' })).status).toBe(200);
   });
 
   it('keeps the admin API off the public side', async () => {

@@ -15,6 +15,8 @@ export type ClassifiedRequest =
   | Readonly<{ kind: 'directoryVisibility'; roomId: string }>
   | Readonly<{ kind: 'displayName'; userId: string }>
   | Readonly<{ kind: 'toDevice'; eventType: string }>
+  /** A request whose JSON body has free-text fields the server keeps in plaintext (reasons, presence status). */
+  | Readonly<{ kind: 'freeText'; fields: readonly string[] }>
   | Readonly<{ kind: 'synapseAdmin' }>
   | Readonly<{ kind: 'federation'; open: boolean }>
   | Readonly<{ kind: 'passthrough' }>
@@ -72,7 +74,19 @@ function classifyClient(method: string, rest: readonly string[], query: URLSearc
   ) {
     return { kind: 'directoryVisibility', roomId: fourth };
   }
+  if (is(first, 'presence') && is(third, 'status') && method === 'PUT')
+    return { kind: 'freeText', fields: ['status_msg'] };
+  // Joining or knocking by room id or alias: the optional reason is plaintext for every server in the room.
+  if ((is(first, 'join') || is(first, 'knock')) && second !== undefined && method === 'POST')
+    return { kind: 'freeText', fields: ['reason'] };
   if (is(first, 'rooms') && second !== undefined) {
+    if (
+      method === 'POST' &&
+      ['join', 'leave', 'kick', 'ban', 'unban', 'knock'].some((verb) => is(third, verb))
+    )
+      return { kind: 'freeText', fields: ['reason'] };
+    if (is(third, 'redact') && method === 'PUT') return { kind: 'freeText', fields: ['reason'] };
+    if (is(third, 'report') && method === 'POST') return { kind: 'freeText', fields: ['reason'] };
     if (is(third, 'send') && fourth !== undefined && method === 'PUT') {
       return { kind: 'sendEvent', roomId: second, eventType: fourth };
     }

@@ -40,6 +40,7 @@ const inspectedKinds = new Set<ClassifiedRequest['kind']>([
   'displayName',
   'directoryVisibility',
   'login',
+  'freeText',
 ]);
 
 function roomOf(classified: ClassifiedRequest): string | null {

@@ -49,4 +49,29 @@ describe('rule: no patient identifiers in plaintext', () => {
       check('PUT', '/_matrix/client/v3/profile/@a:x/displayname', { displayname: 'Dr A, Cardiology' }),
     ).toEqual({ outcome: 'allow' });
   });
+
+  it('refuses NHS numbers in the plaintext reasons and statuses kept beside messages', () => {
+    const withNumber = 'discharged, 943 476 5919';
+    for (const [method, path, body] of [
+      ['PUT', '/_matrix/client/v3/presence/@a:x/status', { presence: 'online', status_msg: withNumber }],
+      ['POST', '/_matrix/client/v3/rooms/!r:x/kick', { user_id: '@b:x', reason: withNumber }],
+      ['POST', '/_matrix/client/v3/rooms/!r:x/leave', { reason: withNumber }],
+      ['POST', '/_matrix/client/v3/rooms/!r:x/invite', { user_id: '@b:x', reason: withNumber }],
+      ['POST', '/_matrix/client/v3/join/%23ward12:x', { reason: withNumber }],
+      ['PUT', '/_matrix/client/v3/rooms/!r:x/redact/$e/t1', { reason: withNumber }],
+      [
+        'PUT',
+        '/_matrix/client/v3/rooms/!r:x/state/m.room.member/@b:x',
+        { membership: 'ban', reason: withNumber },
+      ],
+    ] as const) {
+      expect(check(method, path, body), path).toMatchObject({
+        outcome: 'refuse',
+        error: { rule: 'no-patient-identifiers' },
+      });
+      expect(check(method, path, { ...body, reason: 'handover', status_msg: 'on call' }), path).toEqual({
+        outcome: 'allow',
+      });
+    }
+  });
 });

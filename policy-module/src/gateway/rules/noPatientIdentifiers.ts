@@ -1,5 +1,6 @@
-// Rule: no patient identifiers in plaintext. Room names, topics and display names are not end-to-end encrypted
-// (the server and every partner server see them), so any of them holding a valid NHS number is refused.
+// Rule: no patient identifiers in plaintext. Room names, topics, display names and the free-text reasons and
+// statuses Matrix keeps beside messages are not end-to-end encrypted (the server, and mostly every partner server,
+// see them), so any of them holding a valid NHS number is refused.
 import { policyRefusal } from '../matrixError.ts';
 import { allow, isRecord, type PolicyRule, type RuleVerdict } from './rule.ts';
 
@@ -54,10 +55,27 @@ export const noPatientIdentifiers: PolicyRule = {
         const field = freeTextFields[classified.eventType];
         if (!field) return allow;
         const where = field === 'displayname' ? 'display name' : `room ${field}`;
-        return refuseIfIdentifier([{ where, text: fields[field] }], findNhsNumbers);
+        return refuseIfIdentifier(
+          [
+            { where, text: fields[field] },
+            // A membership change can carry a reason too.
+            { where: 'reason', text: fields.reason },
+          ],
+          findNhsNumbers,
+        );
       }
       case 'displayName':
         return refuseIfIdentifier([{ where: 'display name', text: fields.displayname }], findNhsNumbers);
+      case 'invite':
+        return refuseIfIdentifier([{ where: 'reason', text: fields.reason }], findNhsNumbers);
+      case 'freeText':
+        return refuseIfIdentifier(
+          classified.fields.map((field) => ({
+            where: field === 'status_msg' ? 'status message' : field,
+            text: fields[field],
+          })),
+          findNhsNumbers,
+        );
       default:
         return allow;
     }
