@@ -279,7 +279,8 @@ async function main(): Promise<void> {
   // Shaped like what an encrypted client sends: the gateway allows m.room.encrypted and refuses plaintext.
   const encryptedBody = JSON.stringify({
     algorithm: 'm.megolm.v1.aes-sha2',
-    ciphertext: randomBytes(600).toString('base64'),
+    // A Megolm message starts with version byte 3; the gateway checks that encrypted content looks encrypted.
+    ciphertext: Buffer.concat([Buffer.from([3]), randomBytes(600)]).toString('base64'),
     device_id: 'BENCH',
     sender_key: randomBytes(32).toString('base64'),
     session_id: randomBytes(32).toString('base64'),

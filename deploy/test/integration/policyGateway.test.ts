@@ -174,6 +174,13 @@ describe('policy gateway: rules on a signed-in clinician', () => {
       body: 'unencrypted',
     });
     expect(plaintext).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'e2ee-only' } });
+    // A buggy client's plaintext under the encrypted type is not ciphertext, and is refused too.
+    const mislabelled = await call(token, 'PUT', `${roomPath}/send/m.room.encrypted/p2`, {
+      algorithm: 'm.megolm.v1.aes-sha2',
+      ciphertext: 'unencrypted',
+      session_id: 'x',
+    });
+    expect(mislabelled).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'e2ee-only' } });
     expect(
       (await call(token, 'PUT', `${roomPath}/state/m.room.join_rules`, { join_rule: 'public' })).status,
     ).toBe(403);

@@ -41,6 +41,8 @@ const inspectedKinds = new Set<ClassifiedRequest['kind']>([
   'directoryVisibility',
   'login',
   'freeText',
+  // Small (Synapse caps events at 64 KiB): read so an event labelled encrypted is checked to be ciphertext.
+  'sendEvent',
 ]);
 
 function roomOf(classified: ClassifiedRequest): string | null {

@@ -1,7 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../policy/loadPolicy.ts';
 import { e2eeOnly } from './e2eeOnly.ts';
 import { ruleContext, ruleRequest, testPolicy } from './ruleTestContext.ts';
+
+/** Shaped like a real Megolm event: version byte 3, then index, ciphertext, MAC and signature bytes. */
+function megolmContent(): Record<string, unknown> {
+  const message = Buffer.concat([Buffer.from([3]), randomBytes(120)]);
+  return {
+    algorithm: 'm.megolm.v1.aes-sha2',
+    ciphertext: message.toString('base64').replace(/=+$/, ''),
+    session_id: randomBytes(32).toString('base64').replace(/=+$/, ''),
+  };
+}
 
 const check = (method: string, path: string, body?: unknown) =>
   e2eeOnly.check(ruleRequest(method, path, body), ruleContext());
@@ -38,12 +49,35 @@ describe('rule: end-to-end encryption only', () => {
       outcome: 'refuse',
       error: { errcode: 'M_FORBIDDEN', rule: 'e2ee-only' },
     });
-    expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room.encrypted/t2', {})).toEqual({
+    expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room.encrypted/t2', megolmContent())).toEqual({
       outcome: 'allow',
     });
     expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.reaction/t3', {})).toEqual({
       outcome: 'allow',
     });
+  });
+
+  it('refuses content labelled encrypted that is not a Megolm message', () => {
+    const send = (content: unknown) =>
+      check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room.encrypted/t1', content);
+    const refusals = [
+      {},
+      { msgtype: 'm.text', body: 'bed 4 deteriorating' },
+      { ...megolmContent(), algorithm: 'm.olm.v1.curve25519-aes-sha2' },
+      { ...megolmContent(), ciphertext: 'bed 4 deteriorating' },
+      {
+        ...megolmContent(),
+        ciphertext: Buffer.from('bed 4 deteriorating, please review urgently').toString('base64'),
+      },
+      { ...megolmContent(), session_id: undefined },
+    ];
+    for (const content of refusals) {
+      expect(send(content), JSON.stringify(content)).toMatchObject({
+        outcome: 'refuse',
+        error: { rule: 'e2ee-only' },
+      });
+    }
+    expect(send(megolmContent())).toEqual({ outcome: 'allow' });
   });
 
   it('refuses plaintext device messages but lets the encryption protocol through', () => {

@@ -20,6 +20,24 @@ const plaintextToDeviceTypes = new Set([
   'org.matrix.room_key.withheld',
 ]);
 
+/**
+ * Why content labelled m.room.encrypted is not a Megolm message, or undefined when it is shaped like one. A buggy
+ * client that puts its plaintext under the encrypted type would otherwise leave it readable on every server.
+ * (A Megolm message is version byte 3, the message index, AES ciphertext, an 8-byte MAC and a 64-byte signature.)
+ */
+function notMegolm(content: unknown): string | undefined {
+  if (!isRecord(content)) return 'it has no content';
+  if (content.algorithm !== megolm) return `it does not use ${megolm}`;
+  const { ciphertext, session_id: sessionId } = content;
+  if (typeof ciphertext !== 'string' || typeof sessionId !== 'string')
+    return 'it has no ciphertext or session';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(ciphertext)) return 'its ciphertext is not base64';
+  const bytes = Buffer.from(ciphertext, 'base64');
+  return bytes.length >= 1 + 1 + 16 + 8 + 64 && bytes[0] === 3
+    ? undefined
+    : 'its ciphertext is not a Megolm message';
+}
+
 function isProtocolToDevice(eventType: string): boolean {
   return plaintextToDeviceTypes.has(eventType) || eventType.startsWith('m.key.verification.');
 }
@@ -85,16 +103,16 @@ export const e2eeOnly: PolicyRule = {
           outcome: 'rewrite',
           body: privateEncryptedRoom(isRecord(body) ? body : {}, policy.encryption.plaintextEventTypes),
         };
-      case 'sendEvent':
-        if (
-          classified.eventType === 'm.room.encrypted' ||
-          policy.encryption.plaintextEventTypes.includes(classified.eventType)
-        ) {
-          return allow;
+      case 'sendEvent': {
+        if (classified.eventType === 'm.room.encrypted') {
+          const problem = notMegolm(body);
+          return problem ? refuse(`This event is labelled encrypted but ${problem}`) : allow;
         }
+        if (policy.encryption.plaintextEventTypes.includes(classified.eventType)) return allow;
         return refuse(
           `Unencrypted ${classified.eventType} events are not allowed by this trust: messages must be end-to-end encrypted`,
         );
+      }
       case 'stateEvent': {
         const problem = stateProblem(classified.eventType, body, policy.encryption.plaintextEventTypes);
         return problem ? refuse(`This trust's policy says ${problem}`) : allow;
