@@ -1,15 +1,11 @@
-// `npm run stack -- up|status|stop|reset`: the local runner's command line. Only wiring and printing here.
+// `npm run stack -- up|status|stop|passwords|reset|policy`: the local runner's command line. Only wiring and
+// printing here.
 import { parseArgs } from 'node:util';
 import { defaultTrustNames } from './localTrusts.ts';
-import {
-  stackReset,
-  stackStaffPasswords,
-  stackStatus,
-  stackStop,
-  stackUp,
-  type UpResult,
-  type TrustStatus,
-} from './localStack.ts';
+import { stackStaffPasswords } from './stackPasswords.ts';
+import { stackStatus, type TrustStatus } from './stackStatus.ts';
+import { stackReset, stackStop } from './stackStop.ts';
+import { stackUp, type UpResult } from './stackUp.ts';
 import { runPolicyCommand } from './policyCommand.ts';
 import { consoleReporter } from './progress.ts';
 import { seedStaffByTrust, type SeededAccount } from './seedStaff.ts';

@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { adminTokenPath } from './adminAccount.ts';
-import { localLayout, stackStatus } from './localStack.ts';
+import { localLayout } from './localLayout.ts';
+import { stackStatus } from './stackStatus.ts';
 import { StepError } from './progress.ts';
 import { trustFiles } from './trustFiles.ts';
 

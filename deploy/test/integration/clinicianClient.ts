@@ -5,7 +5,7 @@ import { ClientEvent, createClient, SyncState, type MatrixClient, type MatrixEve
 import type { Logger } from 'matrix-js-sdk/lib/logger.js';
 import { registerUser } from '@bleep/policy-module';
 import { enrolDesktop, passwordLogin, type PasswordLogin } from './enrolledDesktop.ts';
-import type { RunningTrust } from '../../local/src/localStack.ts';
+import type { RunningTrust } from '../../local/src/stackStatus.ts';
 
 // The SDK logs every sync and key query; the tests' output should show its warnings and errors only.
 const quietLogger: Logger = {

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localLayout } from '../../local/src/localStack.ts';
+import { localLayout } from '../../local/src/localLayout.ts';
 import { readStackState } from '../../local/src/stackState.ts';
 import { runningTrusts, stackCommand } from './stackCli.ts';
 

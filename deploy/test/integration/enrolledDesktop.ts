@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createEnrolmentStore } from '@bleep/policy-module';
-import type { RunningTrust } from '../../local/src/localStack.ts';
+import type { RunningTrust } from '../../local/src/stackStatus.ts';
 
 export type EnrolledDesktop = Readonly<{ deviceId: string; credential: string }>;
 

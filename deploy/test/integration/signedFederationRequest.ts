@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { canonicalJson } from '@bleep/policy-module';
-import { localLayout } from '../../local/src/localStack.ts';
+import { localLayout } from '../../local/src/localLayout.ts';
 import { trustFiles } from '../../local/src/trustFiles.ts';
 
 export type SigningKey = Readonly<{ keyId: string; seed: Buffer }>;

@@ -2,7 +2,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { RunningTrust } from '../../local/src/localStack.ts';
+import type { RunningTrust } from '../../local/src/stackStatus.ts';
 
 const execFileAsync = promisify(execFile);
 const cli = fileURLToPath(new URL('../../local/src/cli.ts', import.meta.url));

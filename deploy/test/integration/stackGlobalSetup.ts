@@ -2,7 +2,7 @@
 // local stack (chroot Synapse + the machine's PostgreSQL), starting those that do not, and stops at the end only
 // what it started. A stack a person already brought up with `npm start` from this code is used as it is.
 import type { TestProject } from 'vitest/node';
-import type { RunningTrust } from '../../local/src/localStack.ts';
+import type { RunningTrust } from '../../local/src/stackStatus.ts';
 import { runningTrusts, stackCommand } from './stackCli.ts';
 
 const needed = ['trust-a', 'trust-b', 'outsider'];

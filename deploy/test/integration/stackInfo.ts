@@ -1,5 +1,5 @@
 // Reads one trust out of what the global setup provided.
-import type { RunningTrust } from '../../local/src/localStack.ts';
+import type { RunningTrust } from '../../local/src/stackStatus.ts';
 
 export function trustNamed(stack: readonly RunningTrust[], name: string): RunningTrust {
   const trust = stack.find((entry) => entry.name === name);

@@ -1,0 +1,76 @@
+// `stop` and `reset`: ends the processes the runner started, by recorded pid and command line, never by name;
+// `reset` also drops the trusts' databases and wipes their state (the cached sid root stays).
+import { access, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gatewayMarkers } from './gatewayProcess.ts';
+import { localTrustNames } from './localTrusts.ts';
+import { stopOurProcess } from './ownedProcess.ts';
+import { dropRole, dropTrustDatabase, ensurePostgresRunning, localPostgres } from './postgres.ts';
+import type { Reporter } from './progress.ts';
+import { databaseNameFor, type StackLayout } from './stackLayout.ts';
+import { readStackState, writeStackState, type StackState } from './stackState.ts';
+import { synapseMarkers } from './synapseProcess.ts';
+import { trustFiles } from './trustFiles.ts';
+import { gatewayDatabaseRoleFor, policyDatabaseNameFor } from './trustPreparation.ts';
+import { localLayout, requireRoot } from './localLayout.ts';
+
+export async function stopTrustProcesses(
+  layout: StackLayout,
+  name: string,
+  state: StackState,
+): Promise<void> {
+  const record = state.trusts[name];
+  if (!record) return;
+  // The gateway first, so clients get its clear "homeserver unavailable" error rather than a refused connection.
+  if (record.gatewayPid > 0) await stopOurProcess(record.gatewayPid, gatewayMarkers(name));
+  await stopOurProcess(
+    record.pid,
+    synapseMarkers(join(trustFiles(layout, name).chrootDir, 'homeserver.yaml')),
+  );
+}
+
+/** Stops the named trusts (all when none are named); by recorded pid only. */
+export async function stackStop(
+  names: readonly string[],
+  reporter: Reporter,
+  layout: StackLayout = localLayout(),
+): Promise<void> {
+  const state = await readStackState(layout.stackFile);
+  const targets = names.length > 0 ? names : Object.keys(state.trusts);
+  for (const name of targets) {
+    if (!state.trusts[name]) {
+      reporter.info(`${name} is not running`);
+      continue;
+    }
+    await reporter.step(`${name}: stop gateway and Synapse`, () => stopTrustProcesses(layout, name, state));
+    // Re-read: another trust's record may have changed while this one stopped.
+    const latest = await readStackState(layout.stackFile);
+    const rest = Object.fromEntries(
+      Object.entries(latest.trusts).filter(([trustName]) => trustName !== name),
+    );
+    await writeStackState(layout.stackFile, { ...latest, trusts: rest });
+  }
+}
+
+/** Stops everything and wipes all state (databases, keys, media, logs); the cached sid root stays. */
+export async function stackReset(reporter: Reporter, layout: StackLayout = localLayout()): Promise<void> {
+  requireRoot();
+  await stackStop([], reporter, layout);
+  const logPath = join(layout.logDir, 'runner.log');
+  try {
+    await access(layout.sidRoot);
+  } catch {
+    reporter.info('nothing to reset');
+    return;
+  }
+  await reporter.step('PostgreSQL', () => ensurePostgresRunning(localPostgres, logPath));
+  for (const name of localTrustNames) {
+    await reporter.step(`${name}: drop databases`, async () => {
+      await dropTrustDatabase(databaseNameFor(name), logPath);
+      await dropTrustDatabase(policyDatabaseNameFor(name), logPath);
+      await dropRole(gatewayDatabaseRoleFor(name), logPath);
+    });
+  }
+  await rm(layout.stateDir, { recursive: true, force: true });
+  await rm(layout.logDir, { recursive: true, force: true });
+}
