@@ -11,6 +11,8 @@ export type GatewayMetrics = Readonly<{
   refusals: Counter<'api' | 'rule'>;
   /** Requests Synapse did not answer (down, reset, timed out). */
   upstreamFailures: Counter<'api'>;
+  /** Plaintext message events partner servers delivered (by partner server name, a short fixed list). */
+  partnerPlaintext: Counter<'origin'>;
 }>;
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -34,6 +36,12 @@ export function createGatewayMetrics(): GatewayMetrics {
       name: 'bleep_gateway_upstream_failures_total',
       help: 'Requests the homeserver did not answer',
       labelNames: ['api'],
+      registers: [registry],
+    }),
+    partnerPlaintext: new Counter({
+      name: 'bleep_gateway_partner_plaintext_events_total',
+      help: 'Plaintext message events received from partner servers',
+      labelNames: ['origin'],
       registers: [registry],
     }),
   };

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     tls,
     createFederationGateway({
       allowedPartners: services.allowedPartners,
+      plaintextEventTypes: policy.encryption.plaintextEventTypes,
       proxy: federationProxy,
       audit: services.audit,
       metrics,

@@ -5,7 +5,8 @@ import { MatrixError } from './matrixError.ts';
 
 export type JsonBody = Readonly<{ raw: Buffer; value: unknown }>;
 
-export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<JsonBody> {
+/** The whole body, refused with M_TOO_LARGE past the limit (declared or actual). */
+export async function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (declared > limitBytes) throw tooLarge(limitBytes);
   const chunks: Buffer[] = [];
@@ -15,7 +16,11 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
     if (size > limitBytes) throw tooLarge(limitBytes);
     chunks.push(chunk);
   }
-  const raw = Buffer.concat(chunks);
+  return Buffer.concat(chunks);
+}
+
+export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<JsonBody> {
+  const raw = await readBody(request, limitBytes);
   if (raw.length === 0) return { raw, value: {} };
   try {
     return { raw, value: JSON.parse(raw.toString('utf8')) as unknown };
