@@ -267,6 +267,31 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     expect((await call(token, 'POST', `${roomPath}/leave`, { reason: 'handed over' })).status).toBe(200);
   });
 
+  it('lets push notices leave the trust without content, and refuses email notices', async () => {
+    const pusher = {
+      kind: 'http',
+      app_id: 'uk.nhs.bleep.test',
+      app_display_name: 'Bleep',
+      device_display_name: 'Ward 12 PC',
+      pushkey: `push-${randomBytes(4).toString('hex')}`,
+      lang: 'en-GB',
+      data: { url: 'https://push.example.nhs.uk/_matrix/push/v1/notify', format: 'full' },
+    };
+    expect((await call(token, 'POST', '/_matrix/client/v3/pushers/set', pusher)).status).toBe(200);
+    const listed = await call(token, 'GET', '/_matrix/client/v3/pushers');
+    const pushers = listed.body.pushers as { pushkey: string; data: { format?: string } }[];
+    expect(pushers.map((entry) => [entry.pushkey, entry.data.format])).toEqual([
+      [pusher.pushkey, 'event_id_only'],
+    ]);
+    const email = await call(token, 'POST', '/_matrix/client/v3/pushers/set', {
+      ...pusher,
+      kind: 'email',
+      app_id: 'm.email',
+      pushkey: 'dr.x@example.com',
+    });
+    expect(email).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'content-free-push' } });
+  });
+
   it('keeps the admin API off the public side', async () => {
     expect((await call(token, 'GET', '/_synapse/admin/v2/users')).status).toBe(404);
   });

@@ -15,6 +15,8 @@ export type ClassifiedRequest =
   | Readonly<{ kind: 'directoryVisibility'; roomId: string }>
   | Readonly<{ kind: 'displayName'; userId: string }>
   | Readonly<{ kind: 'toDevice'; eventType: string }>
+  /** Setting a pusher: where Synapse sends a notice of every message (rules/contentFreePush.ts). */
+  | Readonly<{ kind: 'pusher' }>
   /** A request whose JSON body has free-text fields the server keeps in plaintext (reasons, presence status). */
   | Readonly<{ kind: 'freeText'; fields: readonly string[] }>
   | Readonly<{ kind: 'synapseAdmin' }>
@@ -74,6 +76,8 @@ function classifyClient(method: string, rest: readonly string[], query: URLSearc
   ) {
     return { kind: 'directoryVisibility', roomId: fourth };
   }
+  if (is(first, 'pushers') && is(second, 'set') && method === 'POST' && rest.length === 2)
+    return { kind: 'pusher' };
   if (is(first, 'presence') && is(third, 'status') && method === 'PUT')
     return { kind: 'freeText', fields: ['status_msg'] };
   // Joining or knocking by room id or alias: the optional reason is plaintext for every server in the room.

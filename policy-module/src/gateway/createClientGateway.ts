@@ -41,6 +41,7 @@ const inspectedKinds = new Set<ClassifiedRequest['kind']>([
   'directoryVisibility',
   'login',
   'freeText',
+  'pusher',
   // Small (Synapse caps events at 64 KiB): read so an event labelled encrypted is checked to be ciphertext.
   'sendEvent',
 ]);

@@ -1,12 +1,19 @@
 // Every policy rule the gateway applies to client requests, in order. Reading this folder lists the trust's
 // enforced rules; each has a test beside it and an integration test through the real gateway.
+import { contentFreePush } from './contentFreePush.ts';
 import { e2eeOnly } from './e2eeOnly.ts';
 import { inviteScope } from './inviteScope.ts';
 import { noKeyCopies } from './noKeyCopies.ts';
 import { noPatientIdentifiers } from './noPatientIdentifiers.ts';
 import type { PolicyRule, RuleContext, RuleRequest, RuleVerdict } from './rule.ts';
 
-export const clientRules: readonly PolicyRule[] = [noKeyCopies, inviteScope, noPatientIdentifiers, e2eeOnly];
+export const clientRules: readonly PolicyRule[] = [
+  noKeyCopies,
+  inviteScope,
+  noPatientIdentifiers,
+  e2eeOnly,
+  contentFreePush,
+];
 
 /** Runs the rules in order; the first refusal wins, and rewrites feed the next rule. */
 export function applyClientRules(

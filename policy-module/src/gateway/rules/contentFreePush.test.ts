@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { contentFreePush } from './contentFreePush.ts';
+import { ruleContext, ruleRequest } from './ruleTestContext.ts';
+
+const setPusher = (body: unknown) =>
+  contentFreePush.check(ruleRequest('POST', '/_matrix/client/v3/pushers/set', body), ruleContext());
+
+describe('rule: push notifications leave the trust without content', () => {
+  it('makes every HTTP pusher event_id_only, whatever format the client asked for', () => {
+    const pusher = {
+      kind: 'http',
+      app_id: 'uk.nhs.bleep',
+      pushkey: 'k',
+      data: { url: 'https://push.example/_matrix/push/v1/notify' },
+    };
+    expect(setPusher(pusher)).toEqual({
+      outcome: 'rewrite',
+      body: { ...pusher, data: { ...pusher.data, format: 'event_id_only' } },
+    });
+    expect(setPusher({ ...pusher, data: { ...pusher.data, format: 'full' } })).toMatchObject({
+      body: { data: { format: 'event_id_only' } },
+    });
+  });
+
+  it('refuses email pushers and allows deleting a pusher', () => {
+    expect(setPusher({ kind: 'email', pushkey: 'dr@example.com', data: {} })).toMatchObject({
+      outcome: 'refuse',
+      error: { rule: 'content-free-push' },
+    });
+    expect(setPusher({ kind: null, app_id: 'uk.nhs.bleep', pushkey: 'k' })).toEqual({ outcome: 'allow' });
+  });
+
+  it('leaves other requests alone', () => {
+    expect(
+      contentFreePush.check(ruleRequest('GET', '/_matrix/client/v3/pushers', undefined), ruleContext()),
+    ).toEqual({ outcome: 'allow' });
+  });
+});
