@@ -1,7 +1,7 @@
 // How one trust's Synapse runs: under chroot in the sid root, as the host's unprivileged bleep-synapse user. Not
 // as the sid root's own matrix-synapse user: its uid is allocated inside the root and can belong to an unrelated
 // host user (messagebus, say), who would then own Synapse's keys and database password.
-import { appendFile, readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { startDetached, type StartedProcess } from './ownedProcess.ts';
 import { StepError } from './progress.ts';
 import { ensureSystemUser } from './systemUser.ts';
@@ -10,15 +10,18 @@ export type SynapseUser = Readonly<{ uid: number; gid: number }>;
 
 export const synapseUserName = 'bleep-synapse';
 
-/** `name:...` lines of an /etc/passwd or /etc/group file, as [name, id]. */
-function idsIn(text: string): [string, number][] {
-  return text
-    .split('\n')
-    .filter((line) => line.includes(':'))
-    .map((line) => {
-      const [name = '', , id = ''] = line.split(':');
-      return [name, Number(id)];
-    });
+/**
+ * An /etc/passwd or /etc/group text with `name` holding `id` (the entry `line`): the same text when it already does,
+ * without any stale entry for that name. Throws when another name holds the id.
+ */
+export function withIdEntry(text: string, name: string, id: number, line: string): string {
+  const entries = text.split('\n').filter((entry) => entry !== '');
+  const holder = entries.find((entry) => Number(entry.split(':')[2]) === id);
+  const holderName = holder?.split(':')[0];
+  if (holderName === name) return text;
+  if (holder !== undefined) throw new Error(`id ${id} belongs to "${holderName ?? ''}"`);
+  // An entry left from an earlier host user of that name (since deleted and made again) goes.
+  return `${[...entries.filter((entry) => !entry.startsWith(`${name}:`)), line].join('\n')}\n`;
 }
 
 /**
@@ -32,16 +35,17 @@ export async function ensureSynapseUser(sidRoot: string, logPath: string): Promi
     ['group', user.gid, `${user.name}:x:${user.gid}:`],
   ] as const) {
     const path = `${sidRoot}/etc/${file}`;
-    const entries = idsIn(await readFile(path, 'utf8'));
-    const holder = entries.find(([, entryId]) => entryId === id);
-    if (holder?.[0] === user.name) continue;
-    if (holder) {
+    const text = await readFile(path, 'utf8');
+    let updated: string;
+    try {
+      updated = withIdEntry(text, user.name, id, line);
+    } catch (error) {
       throw new StepError(
-        `id ${id} of the host's ${user.name} belongs to "${holder[0]}" in ${path}: remove the sid root to rebuild it`,
+        `the host's ${user.name} has id ${id}, which in ${path} ${(error as Error).message}: remove the sid root to rebuild it`,
         logPath,
       );
     }
-    await appendFile(path, `${line}\n`);
+    if (updated !== text) await writeFile(path, updated);
   }
   return { uid: user.uid, gid: user.gid };
 }
