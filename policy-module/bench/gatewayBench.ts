@@ -1,16 +1,16 @@
 // `npm run bench` (policy-module): what the policy gateway costs. In one run, on the same running Synapse
 // (trust-a of the local stack), it measures Synapse directly, Synapse behind a plain nginx reverse proxy (what a
 // trust would run without Bleep) and Synapse behind the gateway, on /sync (immediate and long-poll), /send and a
-// media download. Throughput comes from autocannon; latency from sequential requests timed in microseconds.
+// media download. Throughput comes from wrk (wrkLoad.ts); latency from sequential requests timed in microseconds.
 // It prints numbers and ratios; it asserts nothing.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import autocannon from 'autocannon';
 import { registerUser } from '../src/synapseAdmin/registerUser.ts';
 import { startNginxProxy } from './nginxProxy.ts';
+import { wrkThroughput } from './wrkLoad.ts';
 
 const execFileAsync = promisify(execFile);
 const stackCli = fileURLToPath(new URL('../../deploy/local/src/cli.ts', import.meta.url));
@@ -26,8 +26,9 @@ type Trust = { name: string; clientUrl: string; synapseUrl: string; registration
 type Scenario = {
   name: string;
   method: 'GET' | 'PUT';
-  /** A new path for each request (unique transaction IDs for /send). */
-  path: () => string;
+  path: string;
+  /** Each request adds its own id to `path` (a transaction ID for /send). */
+  uniqueSuffix: boolean;
   body?: string;
 };
 type Measurement = { requestsPerSecond: number; medianMs: number; p99Ms: number };
@@ -70,7 +71,10 @@ async function sampleLatency(
   const times: number[] = [];
   for (let index = 0; index < latencySamples; index += 1) {
     const started = process.hrtime.bigint();
-    const response = await fetch(`${baseUrl}${scenario.path()}`, {
+    const path = scenario.uniqueSuffix
+      ? `${scenario.path}latency-${process.pid}-${index}-${Date.now()}`
+      : scenario.path;
+    const response = await fetch(`${baseUrl}${path}`, {
       method: scenario.method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(scenario.body === undefined ? {} : { body: scenario.body }),
@@ -114,30 +118,23 @@ function median(values: readonly number[]): number {
   );
 }
 
-async function throughput(
+function throughput(
   baseUrl: string,
   token: string,
   scenario: Scenario,
 ): Promise<{ requestsPerSecond: number; total: number }> {
-  const result = await autocannon({
-    url: baseUrl,
+  return wrkThroughput(
+    {
+      baseUrl,
+      method: scenario.method,
+      path: scenario.path,
+      uniqueSuffix: scenario.uniqueSuffix,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      ...(scenario.body === undefined ? {} : { body: scenario.body }),
+    },
     connections,
-    duration: durationSeconds,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    requests: [
-      {
-        method: scenario.method,
-        ...(scenario.body === undefined ? {} : { body: scenario.body }),
-        setupRequest: (request) => ({ ...request, path: scenario.path() }),
-      },
-    ],
-  });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(
-      `${scenario.name} at ${baseUrl}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
-    );
-  }
-  return { requestsPerSecond: result.requests.average, total: result.requests.total };
+    durationSeconds,
+  );
 }
 
 /** One target, one round: sequential latency, then throughput (with the gateway's CPU spent meanwhile). */
@@ -275,7 +272,6 @@ async function main(): Promise<void> {
   });
   const mxc = String(((await upload.json()) as { content_uri?: string }).content_uri).replace('mxc://', '');
 
-  let transaction = 0;
   // Shaped like what an encrypted client sends: the gateway allows m.room.encrypted and refuses plaintext.
   const encryptedBody = JSON.stringify({
     algorithm: 'm.megolm.v1.aes-sha2',
@@ -289,15 +285,22 @@ async function main(): Promise<void> {
     {
       name: '/sync immediate (timeout=0; identical requests, so Synapse answers from its response cache)',
       method: 'GET',
-      path: () => `/_matrix/client/v3/sync?timeout=0&since=${since}`,
+      path: `/_matrix/client/v3/sync?timeout=0&since=${since}`,
+      uniqueSuffix: false,
     },
     {
       name: '/send (m.room.encrypted)',
       method: 'PUT',
-      path: () => `${roomPath}/send/m.room.encrypted/bench-${process.pid}-${(transaction += 1)}`,
+      path: `${roomPath}/send/m.room.encrypted/bench-${process.pid}-`,
+      uniqueSuffix: true,
       body: encryptedBody,
     },
-    { name: 'media download (1 MiB)', method: 'GET', path: () => `/_matrix/client/v1/media/download/${mxc}` },
+    {
+      name: 'media download (1 MiB)',
+      method: 'GET',
+      path: `/_matrix/client/v1/media/download/${mxc}`,
+      uniqueSuffix: false,
+    },
   ];
 
   const nginx = await startNginxProxy(Number(new URL(direct).port), 28_008);

@@ -1,27 +1,15 @@
 // A plain nginx reverse proxy in front of Synapse: what a trust would run without Bleep, the baseline the gateway
 // is measured against. Debian's nginx, keep-alive to the upstream, its own config and pid in a temp folder.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
+import { ensureDebianPackage } from './debianPackage.ts';
 
 export type NginxProxy = Readonly<{ url: string; stop: () => Promise<void> }>;
 
-async function ensureNginx(): Promise<void> {
-  try {
-    await execFileAsync('/usr/sbin/nginx', ['-v']);
-  } catch {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    await execFileAsync('apt-get', ['update'], { env });
-    await execFileAsync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], { env });
-  }
-}
-
 export async function startNginxProxy(upstreamPort: number, listenPort: number): Promise<NginxProxy> {
-  await ensureNginx();
+  await ensureDebianPackage('/usr/sbin/nginx', '-v', 'nginx-light');
   const dir = await mkdtemp(join(tmpdir(), 'bleep-bench-nginx-'));
   const config = `
 worker_processes 1;
