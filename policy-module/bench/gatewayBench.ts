@@ -62,29 +62,58 @@ function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
 }
 
-/** Latency of one request at a time over one keep-alive connection, in milliseconds with microsecond precision. */
+type Latency = { medianMs: number; p99Ms: number };
+
+/** One request, timed in milliseconds with microsecond precision. */
+async function timedRequest(baseUrl: string, token: string, scenario: Scenario, id: string): Promise<number> {
+  const path = scenario.uniqueSuffix ? `${scenario.path}latency-${process.pid}-${id}` : scenario.path;
+  const started = process.hrtime.bigint();
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: scenario.method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(scenario.body === undefined ? {} : { body: scenario.body }),
+  });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`${scenario.name} at ${baseUrl}: HTTP ${response.status}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/**
+ * Latency, one request at a time, the three targets interleaved in rotating order: each sample of the gateway has
+ * a direct and an nginx sample taken moments before or after it, so Synapse's drift cancels out of the paired
+ * differences, which are what "added latency" reports.
+ */
 async function sampleLatency(
-  baseUrl: string,
+  urls: Readonly<Record<Target, string>>,
   token: string,
   scenario: Scenario,
-): Promise<{ medianMs: number; p99Ms: number }> {
-  const times: number[] = [];
+): Promise<{ latency: Record<Target, Latency>; addedVsDirect: number; addedVsNginx: number }> {
+  const targets: Target[] = ['direct', 'nginx', 'gateway'];
+  const times: Record<Target, number[]> = { direct: [], nginx: [], gateway: [] };
+  const vsDirect: number[] = [];
+  const vsNginx: number[] = [];
   for (let index = 0; index < latencySamples; index += 1) {
-    const started = process.hrtime.bigint();
-    const path = scenario.uniqueSuffix
-      ? `${scenario.path}latency-${process.pid}-${index}-${Date.now()}`
-      : scenario.path;
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: scenario.method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(scenario.body === undefined ? {} : { body: scenario.body }),
-    });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`${scenario.name} at ${baseUrl}: HTTP ${response.status}`);
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const sample: Partial<Record<Target, number>> = {};
+    for (let turn = 0; turn < targets.length; turn += 1) {
+      const target = targets[(index + turn) % targets.length] ?? 'direct';
+      sample[target] = await timedRequest(urls[target], token, scenario, `${index}-${target}`);
+    }
+    const { direct = Number.NaN, nginx = Number.NaN, gateway = Number.NaN } = sample;
+    times.direct.push(direct);
+    times.nginx.push(nginx);
+    times.gateway.push(gateway);
+    vsDirect.push(gateway - direct);
+    vsNginx.push(gateway - nginx);
   }
-  times.sort((a, b) => a - b);
-  return { medianMs: percentile(times, 0.5), p99Ms: percentile(times, 0.99) };
+  const summary = (values: number[]): Latency => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { medianMs: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) };
+  };
+  return {
+    latency: { direct: summary(times.direct), nginx: summary(times.nginx), gateway: summary(times.gateway) },
+    addedVsDirect: median(vsDirect),
+    addedVsNginx: median(vsNginx),
+  };
 }
 
 /** CPU time (user + system) a process has used, in milliseconds; undefined when /proc does not tell. */
@@ -137,28 +166,22 @@ function throughput(
   );
 }
 
-/** One target, one round: sequential latency, then throughput (with the gateway's CPU spent meanwhile). */
-async function measure(
+/** One target's throughput for one round, with the gateway's CPU spent meanwhile. */
+async function measureThroughput(
   baseUrl: string,
   token: string,
   scenario: Scenario,
   pid?: number,
-): Promise<Measurement & { cpuMicrosPerRequest?: number }> {
-  const { medianMs, p99Ms } = await sampleLatency(baseUrl, token, scenario);
+): Promise<{ requestsPerSecond: number; cpuMicrosPerRequest?: number }> {
   const cpuBefore = await cpuMs(pid);
   const { requestsPerSecond, total } = await throughput(baseUrl, token, scenario);
   const cpuAfter = await cpuMs(pid);
-  const cpuMicrosPerRequest =
-    cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / total;
-  return {
-    requestsPerSecond,
-    medianMs,
-    p99Ms,
-    ...(cpuMicrosPerRequest === undefined ? {} : { cpuMicrosPerRequest }),
-  };
+  return cpuBefore === undefined || cpuAfter === undefined
+    ? { requestsPerSecond }
+    : { requestsPerSecond, cpuMicrosPerRequest: ((cpuAfter - cpuBefore) * 1000) / total };
 }
 
-/** Each target measured once per round, in turn; the median of each number over the rounds. */
+/** Each round: interleaved latency samples, then each target's throughput in turn; medians over the rounds. */
 async function measureRounds(
   urls: Readonly<Record<Target, string>>,
   token: string,
@@ -167,19 +190,25 @@ async function measureRounds(
 ): Promise<{
   results: Record<Target, Measurement>;
   ratios: { direct: number; nginx: number };
+  added: { direct: number; nginx: number };
   cpu?: number;
 }> {
   const perRound: Record<Target, Measurement[]> = { direct: [], nginx: [], gateway: [] };
   const ratioToDirect: number[] = [];
   const ratioToNginx: number[] = [];
+  const addedVsDirect: number[] = [];
+  const addedVsNginx: number[] = [];
   const cpu: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
-    const direct = await measure(urls.direct, token, scenario);
-    const nginx = await measure(urls.nginx, token, scenario);
-    const gateway = await measure(urls.gateway, token, scenario, pid);
-    perRound.direct.push(direct);
-    perRound.nginx.push(nginx);
-    perRound.gateway.push(gateway);
+    const latency = await sampleLatency(urls, token, scenario);
+    addedVsDirect.push(latency.addedVsDirect);
+    addedVsNginx.push(latency.addedVsNginx);
+    const direct = await measureThroughput(urls.direct, token, scenario);
+    const nginx = await measureThroughput(urls.nginx, token, scenario);
+    const gateway = await measureThroughput(urls.gateway, token, scenario, pid);
+    perRound.direct.push({ ...latency.latency.direct, requestsPerSecond: direct.requestsPerSecond });
+    perRound.nginx.push({ ...latency.latency.nginx, requestsPerSecond: nginx.requestsPerSecond });
+    perRound.gateway.push({ ...latency.latency.gateway, requestsPerSecond: gateway.requestsPerSecond });
     // Ratios within a round compare targets measured a few seconds apart, under the same drift.
     ratioToDirect.push(gateway.requestsPerSecond / direct.requestsPerSecond);
     ratioToNginx.push(gateway.requestsPerSecond / nginx.requestsPerSecond);
@@ -197,6 +226,7 @@ async function measureRounds(
       gateway: summary(perRound.gateway),
     },
     ratios: { direct: median(ratioToDirect), nginx: median(ratioToNginx) },
+    added: { direct: median(addedVsDirect), nginx: median(addedVsNginx) },
     ...(cpu.length > 0 ? { cpu: median(cpu) } : {}),
   };
 }
@@ -311,9 +341,7 @@ async function main(): Promise<void> {
     const pid = await gatewayPid();
     const urls = { direct, nginx: nginx.url, gateway: trust.clientUrl };
     for (const scenario of scenarios) {
-      const { results, ratios, cpu } = await measureRounds(urls, token, scenario, pid);
-      const addedMedianVsDirect = results.gateway.medianMs - results.direct.medianMs;
-      const addedMedianVsNginx = results.gateway.medianMs - results.nginx.medianMs;
+      const { results, ratios, added, cpu } = await measureRounds(urls, token, scenario, pid);
       process.stdout.write(
         [
           scenario.name,
@@ -321,7 +349,7 @@ async function main(): Promise<void> {
           row('nginx', results.nginx),
           row('gateway', results.gateway),
           `  gateway/direct throughput ${ratios.direct.toFixed(3)}, gateway/nginx throughput ${ratios.nginx.toFixed(3)} (medians of per-round ratios)`,
-          `  gateway added median latency: ${addedMedianVsDirect.toFixed(3)} ms vs direct, ${addedMedianVsNginx.toFixed(3)} ms vs nginx`,
+          `  gateway added latency (median of paired samples): ${added.direct.toFixed(3)} ms vs direct, ${added.nginx.toFixed(3)} ms vs nginx`,
           ...(cpu === undefined ? [] : [`  gateway CPU per request under load: ${cpu.toFixed(0)} µs`]),
           '',
         ].join('\n') + '\n',
