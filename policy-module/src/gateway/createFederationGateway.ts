@@ -1,6 +1,6 @@
 // The federation-facing gateway: partner trusts' servers reach Synapse's federation API only through here.
 // Non-partners are refused; what partners send passes unchanged, and plaintext among it is reported.
-import express, { type Express, type Request, type Response } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AuditSink } from './auditSink.ts';
 import { classifyRequest, pathSegments } from './classifyRequest.ts';
@@ -30,9 +30,14 @@ function isTransaction(method: string, url: string): boolean {
   return method === 'PUT' && segments[1] === 'federation' && segments[3] === 'send' && segments.length === 5;
 }
 
-export function createFederationGateway(deps: FederationGatewayDeps): Express {
+// A plain request listener: one handler needs no router, and this is the hot path for partner traffic.
+export function createFederationGateway(deps: FederationGatewayDeps): RequestListener {
   /** Forwards a partner's transaction unchanged, after noting any plaintext message events in it. */
-  async function forwardTransaction(request: Request, response: Response, origin: string): Promise<void> {
+  async function forwardTransaction(
+    request: IncomingMessage,
+    response: ServerResponse,
+    origin: string,
+  ): Promise<void> {
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
     if (!(declared <= maxInspectedTransactionBytes)) {
       await deps.proxy.forward(request, response);
@@ -63,12 +68,11 @@ export function createFederationGateway(deps: FederationGatewayDeps): Express {
     }
   }
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.use((request, response) => {
+  return (request, response) => {
+    const method = request.method ?? 'GET';
+    const url = request.url ?? '/';
     void (async () => {
-      const classified = classifyRequest(request.method, request.originalUrl);
+      const classified = classifyRequest(method, url);
       deps.metrics.requests.inc({ api: 'federation', kind: classified.kind });
       if (classified.kind === 'malformed') {
         sendMatrixError(response, new MatrixError(400, 'M_UNRECOGNIZED', classified.reason));
@@ -93,7 +97,7 @@ export function createFederationGateway(deps: FederationGatewayDeps): Express {
         sendMatrixError(response, refusal);
         return;
       }
-      if (origin !== undefined && isTransaction(request.method, request.originalUrl)) {
+      if (origin !== undefined && isTransaction(method, url)) {
         await forwardTransaction(request, response, origin);
         return;
       }
@@ -107,6 +111,5 @@ export function createFederationGateway(deps: FederationGatewayDeps): Express {
           new MatrixError(500, 'M_UNKNOWN', 'The Bleep gateway failed to handle this request'),
         );
     });
-  });
-  return app;
+  };
 }
