@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, openReferralRoom, signInNewClinician, type Clinician } from './clinicianClient.ts';
+import { signedFederationRequest } from './signedFederationRequest.ts';
 import { trustNamed } from './stackInfo.ts';
 
 type AuditRow = { actor: string; room: string; result: string; detail: unknown };
@@ -73,5 +74,26 @@ describe('plaintext from a partner server that does not enforce the policy', () 
     }
     expect(rows).toEqual([{ actor: trustB.serverName, room: roomId, result: 'm.room.message', detail: {} }]);
     expect(JSON.stringify(rows)).not.toContain(secret);
+  });
+
+  it('is not reported when Synapse refused the transaction: a forged partner origin cannot fill the audit', async () => {
+    // Signed with the outsider's key while claiming to be trust-b: the gateway lets the partner name through, and
+    // Synapse, checking the signature against trust-b's key, refuses it.
+    const fakeRoom = `!forged-${randomBytes(4).toString('hex')}:${trustB.serverName}`;
+    const forged = await signedFederationRequest({
+      originName: 'outsider',
+      originServer: trustB.serverName,
+      destinationServer: trustA.serverName,
+      port: Number(new URL(trustA.federationUrl).port),
+      method: 'PUT',
+      uri: `/_matrix/federation/v1/send/forged-${randomBytes(4).toString('hex')}`,
+      content: {
+        origin: trustB.serverName,
+        origin_server_ts: Date.now(),
+        pdus: [{ type: 'm.room.message', room_id: fakeRoom, content: { body: 'forged' } }],
+      },
+    });
+    expect(forged.status).toBe(401);
+    expect(await auditRowsFor(fakeRoom)).toEqual([]);
   });
 });
