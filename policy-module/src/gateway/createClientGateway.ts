@@ -27,7 +27,7 @@ export type ClientGatewayDeps = Readonly<{
   maxJsonBodyBytes: number;
   /** The client's address as the gateway tells Synapse (see forwardedFor.ts); keys the failed-attempt limits. */
   clientAddress: (request: IncomingMessage) => string;
-  failedAttemptLimit?: FailedAttemptLimit;
+  failedAttemptLimit: FailedAttemptLimit;
   metrics: GatewayMetrics;
   log: Logger;
 }>;

@@ -12,14 +12,13 @@ export type FailedAttemptLimit = Readonly<{
   windowMs: number;
 }>;
 
-export const defaultFailedAttemptLimit: FailedAttemptLimit = { failures: 20, windowMs: 15 * 60_000 };
-
 export function failedAttemptLimit(
   /** What is being attempted, for the error: "enrolment" or "sign-in". */
   what: string,
   clientAddress: (request: IncomingMessage) => string,
   onLimited: () => void,
-  limit: FailedAttemptLimit = defaultFailedAttemptLimit,
+  /** From the gateway's configuration (GATEWAY_FAILED_ATTEMPTS_PER_WINDOW, default 20 per 15 minutes). */
+  limit: FailedAttemptLimit,
 ): RequestHandler {
   return rateLimit({
     windowMs: limit.windowMs,
