@@ -30,15 +30,18 @@ export function auditEntry(actor: string | null, overrides: Partial<AuditEntry> 
   return { actor, device: 'WARD12-PC03', action: 'login', room: null, result: 'ok', ...overrides };
 }
 
-/** Runs `work` with the append-only trigger off, as a superuser tampering with the table would, then puts it back. */
+/**
+ * Runs `work` with the table's triggers off (append-only and next-link), as its owner or a superuser tampering
+ * with the table would, then puts them back.
+ */
 export async function withTriggerDisabled(
   database: ThrowawayDatabase,
   work: () => Promise<unknown>,
 ): Promise<void> {
-  await database.pool.query('ALTER TABLE bleep_audit DISABLE TRIGGER bleep_audit_no_change');
+  await database.pool.query('ALTER TABLE bleep_audit DISABLE TRIGGER USER');
   try {
     await work();
   } finally {
-    await database.pool.query('ALTER TABLE bleep_audit ENABLE TRIGGER bleep_audit_no_change');
+    await database.pool.query('ALTER TABLE bleep_audit ENABLE TRIGGER USER');
   }
 }

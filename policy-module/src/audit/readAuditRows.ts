@@ -49,11 +49,30 @@ export async function readAuditRows(pool: Pool, filter: AuditFilter = {}): Promi
   return found.rows.map(toStoredRow);
 }
 
-/** Up to `limit` rows with seq greater than `afterSeq`, in seq order. */
+// The chain is numbered from 1, and a seq must survive the trip through a JavaScript number.
+const chainBounds = `seq BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER}`;
+
+/** Up to `limit` rows of the chain with seq greater than `afterSeq`, in seq order. */
 export async function readAuditPage(pool: Pool, afterSeq: number, limit: number): Promise<StoredAuditRow[]> {
   const found = await pool.query<Row>(
-    `SELECT ${columns} FROM bleep_audit WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    `SELECT ${columns} FROM bleep_audit WHERE seq > $1 AND ${chainBounds} ORDER BY seq LIMIT $2`,
     [afterSeq, limit],
   );
   return found.rows.map(toStoredRow);
+}
+
+/**
+ * Rows numbered outside the chain, which a walk from row 1 never reads: how many there are, and the seqs (as
+ * text, exactly) of the first `limit` in seq order.
+ */
+export async function readRowsOutsideChain(
+  pool: Pool,
+  limit: number,
+): Promise<Readonly<{ count: number; seqs: readonly string[] }>> {
+  const found = await pool.query<{ seq_text: string; count: string }>(
+    `SELECT seq::text AS seq_text, count(*) OVER () AS count FROM bleep_audit WHERE NOT (${chainBounds})
+     ORDER BY seq LIMIT $1`,
+    [limit],
+  );
+  return { count: Number(found.rows[0]?.count ?? 0), seqs: found.rows.map((row) => row.seq_text) };
 }

@@ -3,7 +3,10 @@
 // would make the append fail, so a refused request went unaudited; the other would be stored as U+FFFD and then
 // read back different from what was hashed, a false alarm of tampering that hides any real one after it. Canonical
 // JSON, which the hash covers, has no form for a fraction (nor JSON for NaN), so a number that is not a safe
-// integer is kept as its text.
+// integer is kept as its text. A detail key outside the Basic Multilingual Plane would sort differently in the
+// database's check of the hash (code point order) than in canonicalJson (UTF-16 order), so such a character in a
+// key becomes U+FFFD too; keys are names chosen by code, and nothing is lost by it. What comes out of here is
+// exactly what the table's insert trigger admits (auditSchema.ts).
 import type { AuditEntry } from '../gateway/auditSink.ts';
 
 type DetailValue = string | number | boolean | null;
@@ -11,6 +14,10 @@ type DetailValue = string | number | boolean | null;
 /** Text as PostgreSQL will store and return it: lone surrogates and NUL become U+FFFD. */
 export function storableText(text: string): string {
   return text.toWellFormed().replaceAll('\u0000', '\uFFFD');
+}
+
+function storableKey(key: string): string {
+  return storableText(key).replace(/[\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
 }
 
 function storableValue(value: DetailValue): DetailValue {
@@ -31,7 +38,7 @@ export function storableAuditEntry(entry: AuditEntry): Required<AuditEntry> {
     room: storableOrNull(entry.room),
     result: storableText(entry.result),
     detail: Object.fromEntries(
-      Object.entries(entry.detail ?? {}).map(([key, value]) => [storableText(key), storableValue(value)]),
+      Object.entries(entry.detail ?? {}).map(([key, value]) => [storableKey(key), storableValue(value)]),
     ),
   };
 }

@@ -1,7 +1,7 @@
 // Against real PostgreSQL: each test tampers with its own throwaway database, as a superuser would.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ThrowawayDatabase } from '../database/throwawayDatabase.ts';
-import { auditHash } from './auditRecord.ts';
+import { auditHash, genesisHash, type AuditRecord } from './auditRecord.ts';
 import { createAuditLog } from './auditLog.ts';
 import {
   auditEntry,
@@ -51,12 +51,13 @@ describe('verifying the audit trail', () => {
     await withTriggerDisabled(database, () =>
       database.pool.query("UPDATE bleep_audit SET actor = '@someone.else:northgate.nhs.uk' WHERE seq = 5"),
     );
+    const finding = { code: 'AUDIT_ROW_CHANGED', seq: 5, problem: 'row 5 was changed after it was written' };
     expect(await verifyAuditChain(database.pool, { pageSize: 2 })).toEqual({
       ok: false,
-      code: 'AUDIT_ROW_CHANGED',
-      seq: 5,
-      problem: 'row 5 was changed after it was written',
+      ...finding,
       verifiedRows: 4,
+      findings: [finding],
+      findingCount: 1,
     });
     await expect(database.pool.query("UPDATE bleep_audit SET result = 'x' WHERE seq = 1")).rejects.toThrow(
       /append-only/,
@@ -161,4 +162,113 @@ describe('verifying the audit trail', () => {
       await verifyAuditChain(database.pool, { anchor: { seq: earlier.lastSeq, hash: earlier.lastHash } }),
     ).toMatchObject({ ok: false, code: 'AUDIT_ANCHOR_MISMATCH', seq: 3 });
   });
+
+  it('reports rows the owner planted at seq 0 and below, which a walk from row 1 never reads', async () => {
+    const database = await trailOf(2);
+    const [first] = await readAuditRows(database.pool);
+    if (!first) throw new Error('the trail has no first row');
+    await withTriggerDisabled(database, () =>
+      Promise.all(
+        [0, -5].map((seq) => {
+          const { prevHash: _prev, hash: _hash, ...record } = { ...first, seq };
+          return plantRow(database, record, genesisHash);
+        }),
+      ),
+    );
+    expect(await verifyAuditChain(database.pool)).toMatchObject({
+      ok: false,
+      code: 'AUDIT_ROW_OUTSIDE_CHAIN',
+      seq: -5,
+      verifiedRows: 0,
+      findings: [
+        expect.objectContaining({ code: 'AUDIT_ROW_OUTSIDE_CHAIN', seq: -5 }),
+        expect.objectContaining({ code: 'AUDIT_ROW_OUTSIDE_CHAIN', seq: 0 }),
+      ],
+      findingCount: 2,
+    });
+  });
+
+  it('reports a row planted past a gap, and a change further on that the gap must not hide', async () => {
+    const database = await trailOf(3);
+    const rows = await readAuditRows(database.pool);
+    const third = rows[2];
+    if (!third) throw new Error('the trail has no third row');
+    const { prevHash: _prev, hash: _hash, ...record } = third;
+    // Row 5, correctly hashed and linked to row 3, as if row 4 had been written and deleted.
+    await withTriggerDisabled(database, () => plantRow(database, { ...record, seq: 5 }, third.hash));
+    const audit = createAuditLog({ pool: database.pool, clock: steppingClock('2026-12-01T00:00:00Z') });
+    await audit.record(auditEntry('@after:northgate.nhs.uk'));
+    await audit.record(auditEntry('@after:northgate.nhs.uk'));
+    await withTriggerDisabled(database, () =>
+      database.pool.query("UPDATE bleep_audit SET result = 'refused' WHERE seq = 7"),
+    );
+    const verification = await verifyAuditChain(database.pool, { pageSize: 2 });
+    expect(verification).toMatchObject({ ok: false, code: 'AUDIT_ROW_MISSING', seq: 4, verifiedRows: 3 });
+    if (verification.ok) return;
+    expect(verification.findings.map(({ code, seq }) => [code, seq])).toEqual([
+      ['AUDIT_ROW_MISSING', 4],
+      ['AUDIT_ROW_CHANGED', 7],
+    ]);
+  });
+
+  it('reports a row planted with a wrong link, and goes on to the rows after it', async () => {
+    const database = await trailOf(2);
+    const [, second] = await readAuditRows(database.pool);
+    if (!second) throw new Error('the trail has no second row');
+    const { prevHash: _prev, hash: _hash, ...record } = second;
+    await withTriggerDisabled(database, () => plantRow(database, { ...record, seq: 3 }, 'e'.repeat(64)));
+    await withTriggerDisabled(database, () => plantRow(database, { ...record, seq: 4 }, 'f'.repeat(64)));
+    const verification = await verifyAuditChain(database.pool);
+    if (verification.ok) throw new Error('the planted rows should be reported');
+    expect(verification.findings).toEqual([
+      { code: 'AUDIT_LINK_BROKEN', seq: 3, problem: 'row 3 does not follow row 2' },
+      { code: 'AUDIT_LINK_BROKEN', seq: 4, problem: 'row 4 does not follow row 3' },
+    ]);
+  });
+
+  it('reports a row holding a value no appender writes instead of failing', async () => {
+    const database = await trailOf(2);
+    await withTriggerDisabled(database, () =>
+      database.pool.query(`UPDATE bleep_audit SET detail = '{"ratio": 0.5}' WHERE seq = 1`),
+    );
+    expect(await verifyAuditChain(database.pool)).toMatchObject({
+      ok: false,
+      findings: [{ code: 'AUDIT_ROW_CHANGED', seq: 1, problem: 'row 1 holds a value no appender writes' }],
+    });
+  });
+
+  it('lists findings up to a limit and counts them all', async () => {
+    const database = await trailOf(1);
+    await withTriggerDisabled(database, () =>
+      database.pool.query(
+        `INSERT INTO bleep_audit (seq, at, action, result, prev_hash, hash)
+         SELECT -n, now(), 'login', 'ok', '', md5(n::text) FROM generate_series(1, 5) AS n`,
+      ),
+    );
+    expect(await verifyAuditChain(database.pool, { maxFindings: 2 })).toMatchObject({
+      ok: false,
+      findings: [{ seq: -5 }, { seq: -4 }],
+      findingCount: 5,
+    });
+  });
 });
+
+/** Inserts a row hashed over its own fields behind the log; the caller has switched the triggers off. */
+async function plantRow(database: ThrowawayDatabase, record: AuditRecord, prevHash: string): Promise<void> {
+  await database.pool.query(
+    `INSERT INTO bleep_audit (seq, at, actor, device, action, room, result, detail, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      record.seq,
+      record.at,
+      record.actor,
+      record.device,
+      record.action,
+      record.room,
+      record.result,
+      JSON.stringify(record.detail),
+      prevHash,
+      auditHash(prevHash, record),
+    ],
+  );
+}

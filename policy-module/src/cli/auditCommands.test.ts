@@ -48,6 +48,32 @@ describe('audit commands', () => {
     expect(wrong.err[0]).toMatch(/AUDIT TRAIL BROKEN/);
   });
 
+  it('audit verify fails on rows planted outside the chain behind the log, and lists each one', async () => {
+    const planted = await createThrowawayDatabase('bleep_audit_cli_test');
+    try {
+      await migrateBleepSchema(planted.pool);
+      const audit = createAuditLog({ pool: planted.pool, clock: () => new Date('2026-11-20T10:00:00Z') });
+      await audit.record({ actor: '@a:x', device: null, action: 'login', room: null, result: 'ok' });
+      // As the owner would, with the table's triggers off: rows at 0 and -5 that a walk from row 1 never reads.
+      await planted.pool.query('ALTER TABLE bleep_audit DISABLE TRIGGER USER');
+      await planted.pool.query(
+        `INSERT INTO bleep_audit (seq, at, action, result, prev_hash, hash)
+         VALUES (0, now(), 'login', 'ok', '', 'x'), (-5, now(), 'login', 'ok', '', 'y')`,
+      );
+      await planted.pool.query('ALTER TABLE bleep_audit ENABLE TRIGGER USER');
+      const { context, err } = cliTestContext({ pool: planted.pool });
+      expect(await runCli(['audit', 'verify'], context)).toBe(exitCodes.failed);
+      expect(err).toEqual([
+        expect.stringMatching(/^AUDIT TRAIL BROKEN at row -5: .*\(AUDIT_ROW_OUTSIDE_CHAIN\)$/),
+        '2 findings in all:',
+        expect.stringMatching(/^ {2}row -5: .*outside the chain/),
+        expect.stringMatching(/^ {2}row 0: .*outside the chain/),
+      ]);
+    } finally {
+      await planted.drop();
+    }
+  });
+
   it("audit export gives one person's rows, as JSON or CSV", async () => {
     const json = cliTestContext({ pool: database.pool });
     expect(
