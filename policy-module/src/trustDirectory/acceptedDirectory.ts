@@ -1,5 +1,9 @@
 // Remembers, in the trust's Bleep database, the issue date of the newest trust directory the gateway has accepted,
 // so that after a restart an older (validly signed, unexpired) directory is still refused as a rollback.
+//
+// The gateway's role may UPDATE the mark to raise it, so the database itself refuses any lowering, and any
+// DELETE or TRUNCATE (the role is not granted those, and the triggers hold even for a role that was): whoever can
+// lower the mark can bring back a directory listing a partner the authority has since removed.
 import type { Pool } from 'pg';
 import { inTransaction } from '../database/inTransaction.ts';
 
@@ -9,6 +13,26 @@ CREATE TABLE IF NOT EXISTS bleep_accepted_directory (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   newest_issued_at timestamptz NOT NULL
 );
+
+CREATE OR REPLACE FUNCTION bleep_accepted_directory_only_up() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    IF NEW.newest_issued_at < OLD.newest_issued_at THEN
+      RAISE EXCEPTION 'bleep_accepted_directory only goes up: % is older than the accepted %',
+        NEW.newest_issued_at, OLD.newest_issued_at USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'bleep_accepted_directory only goes up: % refused', TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END $$;
+
+DROP TRIGGER IF EXISTS bleep_accepted_directory_only_up ON bleep_accepted_directory;
+CREATE TRIGGER bleep_accepted_directory_only_up BEFORE UPDATE OR DELETE ON bleep_accepted_directory
+  FOR EACH ROW EXECUTE FUNCTION bleep_accepted_directory_only_up();
+DROP TRIGGER IF EXISTS bleep_accepted_directory_no_truncate ON bleep_accepted_directory;
+CREATE TRIGGER bleep_accepted_directory_no_truncate BEFORE TRUNCATE ON bleep_accepted_directory
+  FOR EACH STATEMENT EXECUTE FUNCTION bleep_accepted_directory_only_up();
 `;
 
 export async function migrateAcceptedDirectorySchema(pool: Pool): Promise<void> {
