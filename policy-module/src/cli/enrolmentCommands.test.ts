@@ -108,7 +108,8 @@ describe('device enrolment commands', () => {
     expect(out.join('\n')).toContain('@nurse:northgate.nhs.uk: signed out');
     expect(err).toEqual([]);
     expect(await store.checkLogin('WARD12-PC03', redeemed.credential)).toMatchObject({
-      code: 'DEVICE_REVOKED',
+      code: 'DEVICE_LOGIN_REFUSED',
+      auditReason: 'DEVICE_REVOKED',
     });
   });
 
@@ -130,7 +131,8 @@ describe('device enrolment commands', () => {
     expect(err.join('\n')).toContain('1 user is still signed in on WARD12-PC03');
     expect([...out, ...err].join('\n')).not.toContain(adminToken);
     expect(await store.checkLogin('WARD12-PC03', redeemed.credential)).toMatchObject({
-      code: 'DEVICE_REVOKED',
+      code: 'DEVICE_LOGIN_REFUSED',
+      auditReason: 'DEVICE_REVOKED',
     });
   });
 

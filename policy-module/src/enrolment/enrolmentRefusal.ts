@@ -1,5 +1,10 @@
-// The ways the enrolment store says no. Each is a value with a code the gateway and the CLI can act on, and a
-// sentence a clinician or trust IT can read; none says more about a device than its code already does.
+// The ways the enrolment store says no. Each is a value with a code the gateway and the CLI can act on, a
+// sentence a clinician or trust IT can read, and the precise reason, for the audit trail only.
+//
+// A sign-in or a code redemption from an unauthenticated client is refused with one code and one sentence
+// whatever the reason (no such device, awaiting its code, revoked, wrong or missing credential or code), so the
+// answer cannot be used to learn which device IDs trust IT has enrolled. Only `auditReason` says which; it goes
+// to the audit trail and never to the client.
 
 const messages = {
   DEVICE_ID_MISSING: 'This sign-in names no device.',
@@ -8,20 +13,43 @@ const messages = {
   INVALID_LABEL: 'A device label is at most 200 characters, with no control characters.',
   DEVICE_NOT_ENROLLED: 'This computer is not enrolled with the trust.',
   DEVICE_ALREADY_ENROLLED: 'This device is already enrolled; revoke it before enrolling it again.',
-  DEVICE_REVOKED: "This computer's enrolment has been revoked.",
-  BAD_DEVICE_CREDENTIAL: "This computer's enrolment credential is missing or does not match.",
+  DEVICE_LOGIN_REFUSED:
+    'This computer is not enrolled with the trust, its enrolment was revoked, or its enrolment credential is missing or does not match.',
   BAD_ENROLMENT_CODE: 'This enrolment code is not valid for this device, or has already been used.',
+  // Told only to whoever presented the right code for the device, so it reveals nothing to anyone else.
   ENROLMENT_CODE_EXPIRED: 'This enrolment code has expired.',
 } as const;
 
 export type EnrolmentRefusalCode = keyof typeof messages;
 
+/** Why a uniform refusal was given, for the audit trail: never sent to the client. */
+export type EnrolmentRefusalReason =
+  /** No enrolment has this device ID. */
+  | 'DEVICE_UNKNOWN'
+  /** IT issued a code for the device; it has not been redeemed, so the device has no credential yet. */
+  | 'DEVICE_AWAITING_CODE'
+  | 'DEVICE_REVOKED'
+  | 'CREDENTIAL_MISSING'
+  | 'CREDENTIAL_MISMATCH'
+  /** The text presented cannot be an enrolment code at all. */
+  | 'CODE_MALFORMED'
+  | 'CODE_MISMATCH'
+  /** The device has no code waiting: its code was redeemed already (or, enrolled, it never needs one). */
+  | 'NO_CODE_PENDING';
+
 export type EnrolmentRefusal<Code extends EnrolmentRefusalCode = EnrolmentRefusalCode> = Readonly<{
   ok: false;
+  /** Safe to send to the client. */
   code: Code;
+  /** Safe to send to the client. */
   message: string;
+  /** For the audit trail only: the precise reason, which for a uniform refusal the code does not say. */
+  auditReason: EnrolmentRefusalCode | EnrolmentRefusalReason;
 }>;
 
-export function enrolmentRefusal<Code extends EnrolmentRefusalCode>(code: Code): EnrolmentRefusal<Code> {
-  return { ok: false, code, message: messages[code] };
+export function enrolmentRefusal<Code extends EnrolmentRefusalCode>(
+  code: Code,
+  auditReason: EnrolmentRefusalReason | Code = code,
+): EnrolmentRefusal<Code> {
+  return { ok: false, code, message: messages[code], auditReason };
 }

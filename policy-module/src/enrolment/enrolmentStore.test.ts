@@ -117,35 +117,85 @@ describe('enrolment store', () => {
   it("refuses a login with a wrong or missing credential, or another device's credential", async () => {
     const credential = await enrol('WARD12-PC03');
     const otherCredential = await enrol('WARD14-PC01');
-    expect(await store.checkLogin('WARD12-PC03', `${credential}x`)).toMatchObject({
-      ok: false,
-      code: 'BAD_DEVICE_CREDENTIAL',
-    });
-    expect(await store.checkLogin('WARD12-PC03', undefined)).toMatchObject({
-      ok: false,
-      code: 'BAD_DEVICE_CREDENTIAL',
-    });
-    expect(await store.checkLogin('WARD12-PC03', '')).toMatchObject({
-      ok: false,
-      code: 'BAD_DEVICE_CREDENTIAL',
-    });
-    expect(await store.checkLogin('WARD12-PC03', otherCredential)).toMatchObject({
-      ok: false,
-      code: 'BAD_DEVICE_CREDENTIAL',
-    });
+    for (const [presented, auditReason] of [
+      [`${credential}x`, 'CREDENTIAL_MISMATCH'],
+      [undefined, 'CREDENTIAL_MISSING'],
+      ['', 'CREDENTIAL_MISSING'],
+      [otherCredential, 'CREDENTIAL_MISMATCH'],
+    ] as const) {
+      expect(await store.checkLogin('WARD12-PC03', presented)).toMatchObject({
+        ok: false,
+        code: 'DEVICE_LOGIN_REFUSED',
+        auditReason,
+      });
+    }
   });
 
   it('refuses a login from a device nobody enrolled, one whose code is not yet redeemed, and one that names no device', async () => {
     expect(await store.checkLogin('PERSONAL-LAPTOP', 'anything')).toMatchObject({
       ok: false,
-      code: 'DEVICE_NOT_ENROLLED',
+      code: 'DEVICE_LOGIN_REFUSED',
+      auditReason: 'DEVICE_UNKNOWN',
     });
     await issue('WARD12-PC03');
     expect(await store.checkLogin('WARD12-PC03', 'anything')).toMatchObject({
       ok: false,
-      code: 'DEVICE_NOT_ENROLLED',
+      code: 'DEVICE_LOGIN_REFUSED',
+      auditReason: 'DEVICE_AWAITING_CODE',
     });
     expect(await store.checkLogin('', 'anything')).toMatchObject({ ok: false, code: 'DEVICE_ID_MISSING' });
+  });
+
+  it('answers a login the same whichever device IDs exist, and says why only in auditReason', async () => {
+    const credential = await enrol('WARD12-PC03');
+    await issue('WARD14-PC01');
+    const revokedCredential = await enrol('THEATRE-PC2');
+    await store.revoke('THEATRE-PC2');
+    const refusals = [
+      await store.checkLogin('NOBODY-PC', credential),
+      await store.checkLogin('NOBODY-PC', undefined),
+      await store.checkLogin('WARD14-PC01', credential),
+      await store.checkLogin('WARD12-PC03', `${credential}x`),
+      await store.checkLogin('WARD12-PC03', undefined),
+      await store.checkLogin('THEATRE-PC2', revokedCredential),
+    ];
+    // What the client is sent: one code and one sentence for all of them.
+    const told = refusals.map((refusal) => (refusal.ok ? 'accepted' : `${refusal.code}: ${refusal.message}`));
+    expect(new Set(told).size).toBe(1);
+    expect(told[0]).toMatch(/^DEVICE_LOGIN_REFUSED: /);
+    expect(refusals.map((refusal) => (refusal.ok ? 'accepted' : refusal.auditReason))).toEqual([
+      'DEVICE_UNKNOWN',
+      'DEVICE_UNKNOWN',
+      'DEVICE_AWAITING_CODE',
+      'CREDENTIAL_MISMATCH',
+      'CREDENTIAL_MISSING',
+      'DEVICE_REVOKED',
+    ]);
+  });
+
+  it('answers a code redemption the same whichever device IDs exist, and says why only in auditReason', async () => {
+    const pendingCode = await issue('WARD14-PC01');
+    const usedCode = await issue('WARD12-PC03');
+    if (!(await store.redeemCode('WARD12-PC03', usedCode)).ok) throw new Error('redeem refused');
+    const revokedCode = await issue('THEATRE-PC2');
+    await store.revoke('THEATRE-PC2');
+    const refusals = [
+      await store.redeemCode('NOBODY-PC', pendingCode),
+      await store.redeemCode('WARD14-PC01', '0000-0000-0000-0000'),
+      await store.redeemCode('WARD12-PC03', usedCode),
+      await store.redeemCode('THEATRE-PC2', revokedCode),
+      await store.redeemCode('NOBODY-PC', 'not a code'),
+    ];
+    const told = refusals.map((refusal) => (refusal.ok ? 'accepted' : `${refusal.code}: ${refusal.message}`));
+    expect(new Set(told).size).toBe(1);
+    expect(told[0]).toMatch(/^BAD_ENROLMENT_CODE: /);
+    expect(refusals.map((refusal) => (refusal.ok ? 'accepted' : refusal.auditReason))).toEqual([
+      'DEVICE_UNKNOWN',
+      'CODE_MISMATCH',
+      'NO_CODE_PENDING',
+      'DEVICE_REVOKED',
+      'CODE_MALFORMED',
+    ]);
   });
 
   it('refuses a revoked device even with its own credential, and kills a code it had not yet used', async () => {
@@ -154,7 +204,8 @@ describe('enrolment store', () => {
     expect(revoked).toMatchObject({ ok: true, revokedAt: monday });
     expect(await store.checkLogin('WARD12-PC03', credential)).toMatchObject({
       ok: false,
-      code: 'DEVICE_REVOKED',
+      code: 'DEVICE_LOGIN_REFUSED',
+      auditReason: 'DEVICE_REVOKED',
     });
 
     const code = await issue('WARD14-PC01');
@@ -162,6 +213,7 @@ describe('enrolment store', () => {
     expect(await store.redeemCode('WARD14-PC01', code)).toMatchObject({
       ok: false,
       code: 'BAD_ENROLMENT_CODE',
+      auditReason: 'DEVICE_REVOKED',
     });
   });
 
@@ -188,13 +240,15 @@ describe('enrolment store', () => {
     const code = await issue('WARD12-PC03');
     expect(await store.checkLogin('WARD12-PC03', oldCredential)).toMatchObject({
       ok: false,
-      code: 'DEVICE_NOT_ENROLLED',
+      code: 'DEVICE_LOGIN_REFUSED',
+      auditReason: 'DEVICE_AWAITING_CODE',
     });
     const redeemed = await store.redeemCode('WARD12-PC03', code);
     if (!redeemed.ok) throw new Error('redeem refused');
     expect(await store.checkLogin('WARD12-PC03', oldCredential)).toMatchObject({
       ok: false,
-      code: 'BAD_DEVICE_CREDENTIAL',
+      code: 'DEVICE_LOGIN_REFUSED',
+      auditReason: 'CREDENTIAL_MISMATCH',
     });
     expect(await store.checkLogin('WARD12-PC03', redeemed.credential)).toEqual({ ok: true });
   });

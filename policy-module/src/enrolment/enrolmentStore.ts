@@ -1,7 +1,8 @@
 // The record of which desktops trust IT enrolled: one-time codes, device credentials, revocations and who
 // signed in where. The one place that decides whether a device may log in.
+import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { enrolmentRefusal, type EnrolmentRefusal } from './enrolmentRefusal.ts';
+import { enrolmentRefusal, type EnrolmentRefusal, type EnrolmentRefusalReason } from './enrolmentRefusal.ts';
 import {
   hashEnrolmentCode,
   hashesMatch,
@@ -46,7 +47,11 @@ export interface EnrolmentStore {
   ): Promise<
     IssuedEnrolmentCode | EnrolmentRefusal<'INVALID_DEVICE_ID' | 'INVALID_LABEL' | 'DEVICE_ALREADY_ENROLLED'>
   >;
-  /** Exchanges the one-time code for the device credential, once: of concurrent attempts, exactly one wins. */
+  /**
+   * Exchanges the one-time code for the device credential, once: of concurrent attempts, exactly one wins. An
+   * unknown or revoked device, a wrong code and a used one are all BAD_ENROLMENT_CODE, told apart only by
+   * auditReason.
+   */
   redeemCode(
     deviceId: string,
     code: string,
@@ -54,16 +59,15 @@ export interface EnrolmentStore {
     | RedeemedEnrolmentCode
     | EnrolmentRefusal<'DEVICE_ID_MISSING' | 'BAD_ENROLMENT_CODE' | 'ENROLMENT_CODE_EXPIRED'>
   >;
-  /** Whether a login naming this device and carrying this credential may go on to Synapse. */
+  /**
+   * Whether a login naming this device and carrying this credential may go on to Synapse. An unknown device, one
+   * awaiting its code, a revoked one and a wrong or missing credential are all DEVICE_LOGIN_REFUSED, told apart
+   * only by auditReason.
+   */
   checkLogin(
     deviceId: string,
     credential: string | undefined,
-  ): Promise<
-    | Readonly<{ ok: true }>
-    | EnrolmentRefusal<
-        'DEVICE_ID_MISSING' | 'DEVICE_NOT_ENROLLED' | 'DEVICE_REVOKED' | 'BAD_DEVICE_CREDENTIAL'
-      >
-  >;
+  ): Promise<Readonly<{ ok: true }> | EnrolmentRefusal<'DEVICE_ID_MISSING' | 'DEVICE_LOGIN_REFUSED'>>;
   /** Remembers that a user signed in on an enrolled device; logins naming an unknown device are not kept. */
   recordLogin(deviceId: string, userId: string): Promise<void>;
   /**
@@ -88,6 +92,9 @@ const deviceIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const maxLabelLength = 200;
 // eslint-disable-next-line no-control-regex -- the point is to find control characters
 const controlCharacters = /[\u0000-\u001f\u007f]/;
+// Compared against when there is no stored hash (no such device, no credential or code yet), so a refusal takes
+// the same work whether or not the device ID exists. Random, so no secret can match it.
+const unmatchableHash = randomBytes(32);
 
 type EnrolmentRow = {
   device_id: string;
@@ -104,6 +111,34 @@ function stateOf(row: EnrolmentRow, now: Date): EnrolmentState {
   if (row.enrolled_at) return 'enrolled';
   if (row.code_expires_at && row.code_expires_at > now) return 'awaiting-code';
   return 'code-expired';
+}
+
+/** Why a login must be refused, or undefined when the credential is the enrolled device's own. */
+function loginRefusalReason(
+  row: Readonly<{ credential_hash: Buffer | null; revoked_at: Date | null }> | undefined,
+  credential: string | undefined,
+): EnrolmentRefusalReason | undefined {
+  // Hashed and compared whatever the row holds, so the time taken does not say whether the device exists.
+  const matches = hashesMatch(sha256(credential ?? ''), row?.credential_hash ?? unmatchableHash);
+  if (!row) return 'DEVICE_UNKNOWN';
+  if (row.revoked_at) return 'DEVICE_REVOKED';
+  // A code issued but not yet redeemed is not an enrolment.
+  if (!row.credential_hash) return 'DEVICE_AWAITING_CODE';
+  if (credential === undefined || credential === '') return 'CREDENTIAL_MISSING';
+  return matches ? undefined : 'CREDENTIAL_MISMATCH';
+}
+
+/** Why a presented code must be refused, or undefined when it is the device's pending code. */
+function codeRefusalReason(
+  row: Readonly<{ code_hash: Buffer | null; revoked_at: Date | null }> | undefined,
+  presented: Buffer,
+): EnrolmentRefusalReason | undefined {
+  // As for logins: compared whatever the row holds.
+  const matches = hashesMatch(presented, row?.code_hash ?? unmatchableHash);
+  if (!row) return 'DEVICE_UNKNOWN';
+  if (row.revoked_at) return 'DEVICE_REVOKED';
+  if (!row.code_hash) return 'NO_CODE_PENDING';
+  return matches ? undefined : 'CODE_MISMATCH';
 }
 
 export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
@@ -150,17 +185,24 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
     async redeemCode(deviceId, code) {
       if (deviceId === '') return enrolmentRefusal('DEVICE_ID_MISSING');
       const presented = hashEnrolmentCode(code);
-      if (presented === undefined) return enrolmentRefusal('BAD_ENROLMENT_CODE');
+      // Decided by the text alone, before any lookup: it says nothing about the device.
+      if (presented === undefined) return enrolmentRefusal('BAD_ENROLMENT_CODE', 'CODE_MALFORMED');
       return inTransaction(pool, async (client) => {
         // FOR UPDATE makes concurrent redeems of one device queue here; each later one sees the code gone.
-        const found = await client.query<{ code_hash: Buffer | null; code_expires_at: Date | null }>(
-          `SELECT code_hash, code_expires_at FROM bleep_device_enrolment
-           WHERE device_id = $1 AND revoked_at IS NULL FOR UPDATE`,
+        const found = await client.query<{
+          code_hash: Buffer | null;
+          code_expires_at: Date | null;
+          revoked_at: Date | null;
+        }>(
+          `SELECT code_hash, code_expires_at, revoked_at FROM bleep_device_enrolment
+           WHERE device_id = $1 FOR UPDATE`,
           [deviceId],
         );
         const row = found.rows[0];
-        if (!row?.code_hash || !row.code_expires_at || !hashesMatch(presented, row.code_hash)) {
-          return enrolmentRefusal('BAD_ENROLMENT_CODE');
+        const refusedBecause = codeRefusalReason(row, presented);
+        // code_expires_at is there whenever code_hash is (a CHECK on the table); tested for the type checker.
+        if (refusedBecause !== undefined || !row?.code_expires_at) {
+          return enrolmentRefusal('BAD_ENROLMENT_CODE', refusedBecause ?? 'NO_CODE_PENDING');
         }
         // Checked only after the code matched, so "expired" tells nobody but the code's holder anything.
         const now = clock();
@@ -182,14 +224,8 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
         'SELECT credential_hash, revoked_at FROM bleep_device_enrolment WHERE device_id = $1',
         [deviceId],
       );
-      const row = found.rows[0];
-      if (!row) return enrolmentRefusal('DEVICE_NOT_ENROLLED');
-      if (row.revoked_at) return enrolmentRefusal('DEVICE_REVOKED');
-      // A code issued but not yet redeemed is not an enrolment.
-      if (!row.credential_hash) return enrolmentRefusal('DEVICE_NOT_ENROLLED');
-      if (credential === undefined || !hashesMatch(sha256(credential), row.credential_hash)) {
-        return enrolmentRefusal('BAD_DEVICE_CREDENTIAL');
-      }
+      const refusedBecause = loginRefusalReason(found.rows[0], credential);
+      if (refusedBecause) return enrolmentRefusal('DEVICE_LOGIN_REFUSED', refusedBecause);
       return { ok: true };
     },
 

@@ -59,7 +59,8 @@ describe('revoking a device', () => {
       'DELETE /_synapse/admin/v2/users/%40nurse%3Anorthgate.nhs.uk/devices/WARD12-PC03',
     ]);
     expect(await store.checkLogin('WARD12-PC03', redeemed.credential)).toMatchObject({
-      code: 'DEVICE_REVOKED',
+      code: 'DEVICE_LOGIN_REFUSED',
+      auditReason: 'DEVICE_REVOKED',
     });
   });
 
