@@ -1,5 +1,6 @@
 // The trust policy: the one machine-readable statement of a trust's information-governance rules.
-// Every other part of Bleep reads these types; none re-declares a field.
+// Every other part of Bleep reads these types; none re-declares a field. Each default is written once, on its
+// field; a missing section is parsed as {} (prefault), so its fields' defaults apply.
 import { z } from 'zod';
 
 /** A Matrix server name: a hostname with an optional port (spec: appendices#server-name). */
@@ -37,14 +38,14 @@ export const trustPolicySchema = z
         clientDays: z.number().int().positive().max(366).default(90),
       })
       .strict()
-      .default({ serverHours: 72, clientDays: 90 }),
+      .prefault({}),
     devices: z
       .object({
         enrolmentRequired: z.boolean().default(true),
         idleLockMinutes: z.number().int().positive().max(240).default(5),
       })
       .strict()
-      .default({ enrolmentRequired: true, idleLockMinutes: 5 }),
+      .prefault({}),
     encryption: z
       .object({
         required: z.boolean().default(true),
@@ -52,7 +53,7 @@ export const trustPolicySchema = z
         plaintextEventTypes: z.array(z.string().min(1)).default(['m.reaction', 'm.room.redaction']),
       })
       .strict()
-      .default({ required: true, plaintextEventTypes: ['m.reaction', 'm.room.redaction'] }),
+      .prefault({}),
     media: z
       .object({
         maxUploadBytes: z
@@ -62,14 +63,14 @@ export const trustPolicySchema = z
           .default(50 * 1024 * 1024),
       })
       .strict()
-      .default({ maxUploadBytes: 50 * 1024 * 1024 }),
+      .prefault({}),
     notifications: z
       .object({
         /** What a desktop notification may show; patient data must not appear on a shared screen. */
         content: z.enum(['none', 'sender', 'full']).default('none'),
       })
       .strict()
-      .default({ content: 'none' }),
+      .prefault({}),
   })
   .strict()
   .superRefine((policy, ctx) => {
