@@ -1,10 +1,12 @@
 // Against real PostgreSQL: a throwaway database per file.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThrowawayDatabase } from '../database/throwawayDatabase.ts';
 import { createAuditLog } from './auditLog.ts';
 import { migrateAuditSchema } from './auditSchema.ts';
 import { auditEntry, createAuditTestDatabase, steppingClock } from './auditTestContext.ts';
 import { readAuditRows } from './readAuditRows.ts';
+import { maxAuditKeyLength, maxAuditTextLength } from './storableAuditEntry.ts';
 import { verifyAuditChain } from './verifyAuditChain.ts';
 
 let database: ThrowawayDatabase;
@@ -70,6 +72,42 @@ describe('audit trail', () => {
     });
     expect(rows.map((row) => row.device)).toEqual(['a\uFFFDb', '\uFFFDx']);
     expect(rows[1]?.detail).toEqual({ 'key\uFFFD': 'v\uFFFD' });
+  });
+
+  it('records a refused sign-in whose device_id and user are hostile and huge, cut to a length the table indexes', async () => {
+    const audit = createAuditLog({ pool: database.pool, clock: steppingClock('2026-11-26T00:00:00Z') });
+    // Random text does not compress: past ~2.7 kB an indexed column (actor) makes PostgreSQL refuse the row.
+    const huge = randomBytes(30_000).toString('base64');
+    await audit.record(
+      auditEntry(`@${huge}\u0000`, {
+        device: `\ud800${huge}\u0000`,
+        result: 'refused: INVALID_DEVICE_ID',
+        detail: { [huge]: huge },
+      }),
+    );
+    expect(await verifyAuditChain(database.pool)).toMatchObject({ ok: true });
+    const [row] = await readAuditRows(database.pool, {
+      from: new Date('2026-11-26T00:00:00Z'),
+      to: new Date('2026-11-27T00:00:00Z'),
+    });
+    expect(row?.result).toBe('refused: INVALID_DEVICE_ID');
+    expect(row?.device).toBe(`\uFFFD${huge.slice(0, maxAuditTextLength - 2)}\u2026`);
+    expect(row?.actor).toHaveLength(maxAuditTextLength);
+    const [[key, value] = []] = Object.entries(row?.detail ?? {});
+    expect(key).toHaveLength(maxAuditKeyLength);
+    expect(value).toHaveLength(maxAuditTextLength);
+  });
+
+  it('cuts text at a surrogate pair without leaving half of it', async () => {
+    const audit = createAuditLog({ pool: database.pool, clock: steppingClock('2026-11-27T00:00:00Z') });
+    const device = `${'x'.repeat(maxAuditTextLength - 2)}\u{1F600}tail`;
+    await audit.record(auditEntry(null, { device }));
+    expect(await verifyAuditChain(database.pool)).toMatchObject({ ok: true });
+    const [row] = await readAuditRows(database.pool, {
+      from: new Date('2026-11-27T00:00:00Z'),
+      to: new Date('2026-11-28T00:00:00Z'),
+    });
+    expect(row?.device).toBe(`${'x'.repeat(maxAuditTextLength - 2)}\uFFFD\u2026`);
   });
 
   it('records details with fractions and huge numbers, which canonical JSON cannot hash as numbers', async () => {

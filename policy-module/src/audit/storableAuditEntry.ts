@@ -7,17 +7,26 @@
 // database's check of the hash (code point order) than in canonicalJson (UTF-16 order), so such a character in a
 // key becomes U+FFFD too; keys are names chosen by code, and nothing is lost by it. What comes out of here is
 // exactly what the table's insert trigger admits (auditSchema.ts).
+//
+// Text is also cut to a length, marked with "…": a request can name a device in megabytes, and past ~2.7 kB an
+// indexed column (actor) makes PostgreSQL refuse the row, so the refusal would again go unaudited. 512 UTF-16
+// units are at most 1,536 bytes of UTF-8, and hold any Matrix user or room ID (255 bytes) and any device ID.
 import type { AuditEntry } from '../gateway/auditSink.ts';
 
 type DetailValue = string | number | boolean | null;
 
-/** Text as PostgreSQL will store and return it: lone surrogates and NUL become U+FFFD. */
-export function storableText(text: string): string {
-  return text.toWellFormed().replaceAll('\u0000', '\uFFFD');
+export const maxAuditTextLength = 512;
+export const maxAuditKeyLength = 128;
+
+/** Text as PostgreSQL will store and return it, at most `maxLength` long: lone surrogates and NUL become U+FFFD. */
+function storableText(text: string, maxLength = maxAuditTextLength): string {
+  // Cut before the surrogates are mended, so a pair split by the cut becomes one U+FFFD, not a lone half.
+  const cut = text.length > maxLength ? `${text.slice(0, maxLength - 1)}\u2026` : text;
+  return cut.toWellFormed().replaceAll('\u0000', '\uFFFD');
 }
 
 function storableKey(key: string): string {
-  return storableText(key).replace(/[\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
+  return storableText(key, maxAuditKeyLength).replace(/[\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
 }
 
 function storableValue(value: DetailValue): DetailValue {

@@ -8,9 +8,11 @@
 
 const messages = {
   DEVICE_ID_MISSING: 'This sign-in names no device.',
+  // Said about the text alone, whatever is enrolled: the gateway answers it as a malformed request.
   INVALID_DEVICE_ID:
     'A device ID is 1 to 64 letters, digits, dots, hyphens or underscores, starting with a letter or digit.',
   INVALID_LABEL: 'A device label is at most 200 characters, with no control characters.',
+  INVALID_CREATED_BY: 'The name of who issues a code is 1 to 200 characters, with no control characters.',
   DEVICE_NOT_ENROLLED: 'This computer is not enrolled with the trust.',
   DEVICE_ALREADY_ENROLLED: 'This device is already enrolled; revoke it before enrolling it again.',
   DEVICE_LOGIN_REFUSED:
@@ -49,7 +51,7 @@ export type EnrolmentRefusal<Code extends EnrolmentRefusalCode = EnrolmentRefusa
 
 export function enrolmentRefusal<Code extends EnrolmentRefusalCode>(
   code: Code,
-  auditReason: EnrolmentRefusalReason | Code = code,
+  auditReason: EnrolmentRefusalCode | EnrolmentRefusalReason = code,
 ): EnrolmentRefusal<Code> {
   return { ok: false, code, message: messages[code], auditReason };
 }

@@ -276,6 +276,65 @@ describe('enrolment store', () => {
     }
   });
 
+  it('refuses, as a malformed request and before PostgreSQL sees it, a device ID with a NUL, a surrogate or a slash', async () => {
+    const credential = await enrol('WARD12-PC03');
+    const code = await issue('WARD14-PC01');
+    for (const deviceId of [
+      'WARD12-PC03\u0000',
+      'a\u0000b',
+      '\ud800',
+      'PC/1',
+      '..',
+      'x'.repeat(65),
+      ' WARD12-PC03',
+    ]) {
+      expect(await store.checkLogin(deviceId, credential)).toMatchObject({
+        ok: false,
+        code: 'INVALID_DEVICE_ID',
+      });
+      expect(await store.redeemCode(deviceId, code)).toMatchObject({ ok: false, code: 'INVALID_DEVICE_ID' });
+      expect(await store.createEnrolment(deviceId, { createdBy: 'it-admin' })).toMatchObject({
+        code: 'INVALID_DEVICE_ID',
+      });
+      expect(await store.revoke(deviceId)).toMatchObject({ ok: false, code: 'DEVICE_NOT_ENROLLED' });
+      await store.recordLogin(deviceId, '@nurse:northgate.nhs.uk');
+      expect(await store.usersOf(deviceId)).toEqual([]);
+    }
+    // The device ids the README and the desktop use, and the ones Synapse makes, are all fine.
+    for (const deviceId of ['MY-DESKTOP', 'PERSONALLAPTOP', 'ABCDEFGHIJ', 'ward_12.pc-3', 'x'.repeat(64)]) {
+      expect(await store.checkLogin(deviceId, credential)).toMatchObject({ code: 'DEVICE_LOGIN_REFUSED' });
+    }
+    // The hostile ids changed nothing.
+    expect(await store.checkLogin('WARD12-PC03', credential)).toEqual({ ok: true });
+    expect((await store.redeemCode('WARD14-PC01', code)).ok).toBe(true);
+  });
+
+  it('keeps a NUL or lone surrogate in a credential, code, user or issuer away from PostgreSQL', async () => {
+    const credential = await enrol('WARD12-PC03');
+    expect(await store.checkLogin('WARD12-PC03', `${credential}\u0000`)).toMatchObject({
+      auditReason: 'CREDENTIAL_MISMATCH',
+    });
+    expect(await store.checkLogin('WARD12-PC03', '\ud800')).toMatchObject({
+      auditReason: 'CREDENTIAL_MISMATCH',
+    });
+    expect(await store.redeemCode('WARD12-PC03', '7K3M-Q9XA-B2CD-EFG\u0000')).toMatchObject({
+      auditReason: 'CODE_MALFORMED',
+    });
+    await store.recordLogin('WARD12-PC03', '@nurse\u0000:northgate.nhs.uk');
+    await store.recordLogin('WARD12-PC03', '@nurse\ud800:northgate.nhs.uk');
+    expect(await store.usersOf('WARD12-PC03')).toEqual([]);
+    for (const createdBy of ['jo\u0000it', 'jo\udc00', '', 'x'.repeat(201)]) {
+      expect(await store.createEnrolment('WARD14-PC01', { createdBy })).toMatchObject({
+        code: 'INVALID_CREATED_BY',
+      });
+    }
+    expect(
+      await store.createEnrolment('WARD14-PC01', { label: 'Ward \ud800', createdBy: 'jo' }),
+    ).toMatchObject({
+      code: 'INVALID_LABEL',
+    });
+  });
+
   it('stores neither codes nor credentials in clear, only 32-byte hashes', async () => {
     const pendingCode = await issue('WARD14-PC01');
     const redeemedCode = await issue('WARD12-PC03');

@@ -2,6 +2,7 @@
 // signed in where. The one place that decides whether a device may log in.
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
+import { isDeviceId } from './deviceId.ts';
 import { enrolmentRefusal, type EnrolmentRefusal, type EnrolmentRefusalReason } from './enrolmentRefusal.ts';
 import {
   hashEnrolmentCode,
@@ -45,7 +46,10 @@ export interface EnrolmentStore {
     deviceId: string,
     options: Readonly<{ label?: string | undefined; createdBy: string }>,
   ): Promise<
-    IssuedEnrolmentCode | EnrolmentRefusal<'INVALID_DEVICE_ID' | 'INVALID_LABEL' | 'DEVICE_ALREADY_ENROLLED'>
+    | IssuedEnrolmentCode
+    | EnrolmentRefusal<
+        'INVALID_DEVICE_ID' | 'INVALID_LABEL' | 'INVALID_CREATED_BY' | 'DEVICE_ALREADY_ENROLLED'
+      >
   >;
   /**
    * Exchanges the one-time code for the device credential, once: of concurrent attempts, exactly one wins. An
@@ -57,7 +61,9 @@ export interface EnrolmentStore {
     code: string,
   ): Promise<
     | RedeemedEnrolmentCode
-    | EnrolmentRefusal<'DEVICE_ID_MISSING' | 'BAD_ENROLMENT_CODE' | 'ENROLMENT_CODE_EXPIRED'>
+    | EnrolmentRefusal<
+        'DEVICE_ID_MISSING' | 'INVALID_DEVICE_ID' | 'BAD_ENROLMENT_CODE' | 'ENROLMENT_CODE_EXPIRED'
+      >
   >;
   /**
    * Whether a login naming this device and carrying this credential may go on to Synapse. An unknown device, one
@@ -67,7 +73,10 @@ export interface EnrolmentStore {
   checkLogin(
     deviceId: string,
     credential: string | undefined,
-  ): Promise<Readonly<{ ok: true }> | EnrolmentRefusal<'DEVICE_ID_MISSING' | 'DEVICE_LOGIN_REFUSED'>>;
+  ): Promise<
+    | Readonly<{ ok: true }>
+    | EnrolmentRefusal<'DEVICE_ID_MISSING' | 'INVALID_DEVICE_ID' | 'DEVICE_LOGIN_REFUSED'>
+  >;
   /** Remembers that a user signed in on an enrolled device; logins naming an unknown device are not kept. */
   recordLogin(deviceId: string, userId: string): Promise<void>;
   /**
@@ -87,9 +96,9 @@ export type EnrolmentStoreDeps = Readonly<{
   codeLifetimeHours?: number;
 }>;
 
-// Typeable by IT and safe in a URL path segment, a log line and a Synapse device ID.
-const deviceIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const maxLabelLength = 200;
+// Matrix user IDs are at most 255 bytes; nothing longer (nor a NUL) can have come from Synapse's own answer.
+const maxUserIdLength = 255;
 // eslint-disable-next-line no-control-regex -- the point is to find control characters
 const controlCharacters = /[\u0000-\u001f\u007f]/;
 // Compared against when there is no stored hash (no such device, no credential or code yet), so a refusal takes
@@ -111,6 +120,14 @@ function stateOf(row: EnrolmentRow, now: Date): EnrolmentState {
   if (row.enrolled_at) return 'enrolled';
   if (row.code_expires_at && row.code_expires_at > now) return 'awaiting-code';
   return 'code-expired';
+}
+
+/**
+ * Text PostgreSQL stores as given and a terminal shows as it is: well-formed UTF-16 (a lone surrogate would be
+ * stored as U+FFFD), no control characters (NUL among them, which PostgreSQL refuses), at most `maxLength`.
+ */
+function isPlainText(text: string, maxLength: number): boolean {
+  return text.length <= maxLength && text.isWellFormed() && !controlCharacters.test(text);
 }
 
 /** Why a login must be refused, or undefined when the credential is the enrolled device's own. */
@@ -146,6 +163,7 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
   const codeLifetimeMs = (deps.codeLifetimeHours ?? defaultCodeLifetimeHours) * 3_600_000;
 
   async function usersOf(deviceId: string): Promise<string[]> {
+    if (!isDeviceId(deviceId)) return [];
     const found = await pool.query<{ user_id: string }>(
       'SELECT user_id FROM bleep_device_login WHERE device_id = $1 ORDER BY user_id',
       [deviceId],
@@ -155,10 +173,11 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
 
   return {
     async createEnrolment(deviceId, { label, createdBy }) {
-      if (!deviceIdPattern.test(deviceId)) return enrolmentRefusal('INVALID_DEVICE_ID');
+      if (!isDeviceId(deviceId)) return enrolmentRefusal('INVALID_DEVICE_ID');
       const trimmedLabel = label?.trim() ?? '';
-      if (trimmedLabel.length > maxLabelLength || controlCharacters.test(trimmedLabel)) {
-        return enrolmentRefusal('INVALID_LABEL');
+      if (!isPlainText(trimmedLabel, maxLabelLength)) return enrolmentRefusal('INVALID_LABEL');
+      if (createdBy.trim() === '' || !isPlainText(createdBy, maxLabelLength)) {
+        return enrolmentRefusal('INVALID_CREATED_BY');
       }
       const { code, hash } = newEnrolmentCode();
       const expiresAt = new Date(clock().getTime() + codeLifetimeMs);
@@ -184,6 +203,8 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
 
     async redeemCode(deviceId, code) {
       if (deviceId === '') return enrolmentRefusal('DEVICE_ID_MISSING');
+      // Told apart from the uniform refusal: it depends on the text alone, not on what is enrolled.
+      if (!isDeviceId(deviceId)) return enrolmentRefusal('INVALID_DEVICE_ID');
       const presented = hashEnrolmentCode(code);
       // Decided by the text alone, before any lookup: it says nothing about the device.
       if (presented === undefined) return enrolmentRefusal('BAD_ENROLMENT_CODE', 'CODE_MALFORMED');
@@ -220,6 +241,7 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
 
     async checkLogin(deviceId, credential) {
       if (deviceId === '') return enrolmentRefusal('DEVICE_ID_MISSING');
+      if (!isDeviceId(deviceId)) return enrolmentRefusal('INVALID_DEVICE_ID');
       const found = await pool.query<{ credential_hash: Buffer | null; revoked_at: Date | null }>(
         'SELECT credential_hash, revoked_at FROM bleep_device_enrolment WHERE device_id = $1',
         [deviceId],
@@ -231,7 +253,8 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
 
     async recordLogin(deviceId, userId) {
       // Only enrolled devices: with enrolment switched off by policy the gateway still reports every login, and
-      // this table must not fill with device IDs nobody enrolled.
+      // this table must not fill with device IDs nobody enrolled (nor could one that is no device ID be enrolled).
+      if (!isDeviceId(deviceId) || !isPlainText(userId, maxUserIdLength)) return;
       await pool.query(
         `INSERT INTO bleep_device_login (device_id, user_id, last_login_at)
          SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM bleep_device_enrolment WHERE device_id = $1)
@@ -241,6 +264,7 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
     },
 
     async revoke(deviceId) {
+      if (!isDeviceId(deviceId)) return enrolmentRefusal('DEVICE_NOT_ENROLLED', 'INVALID_DEVICE_ID');
       const updated = await pool.query<{ revoked_at: Date }>(
         `UPDATE bleep_device_enrolment
          SET revoked_at = COALESCE(revoked_at, $2), code_hash = NULL, code_expires_at = NULL
