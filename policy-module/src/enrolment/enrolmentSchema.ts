@@ -1,7 +1,15 @@
 // The device enrolment tables in the trust's Bleep database. Idempotent, so the gateway and the bleep-policy
 // command can both apply it on start and whichever runs first creates the tables.
+//
+// Every change to an enrolment (issue, redeem, revoke, by any path, the CLI or hand-written SQL) sends a NOTIFY
+// naming the device, from a trigger, so in the same transaction: PostgreSQL delivers it only once the change is
+// committed, and the gateway's deviceStatusWatch.ts stops a revoked device's sessions at once rather than at its
+// next full reload. A TRUNCATE sends an empty payload: reload everything.
 import type { Pool } from 'pg';
 import { inTransaction } from '../database/inTransaction.ts';
+
+/** The LISTEN/NOTIFY channel; the payload is the changed device's ID, or '' when every enrolment may have changed. */
+export const deviceStatusChannel = 'bleep_device_status';
 
 export const enrolmentSchemaSql = `
 CREATE TABLE IF NOT EXISTS bleep_device_enrolment (
@@ -27,6 +35,28 @@ CREATE TABLE IF NOT EXISTS bleep_device_login (
   last_login_at timestamptz NOT NULL,
   PRIMARY KEY (device_id, user_id)
 );
+
+CREATE OR REPLACE FUNCTION bleep_device_enrolment_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_LEVEL = 'STATEMENT' THEN
+    PERFORM pg_notify('${deviceStatusChannel}', '');
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM pg_notify('${deviceStatusChannel}', OLD.device_id);
+  ELSE
+    PERFORM pg_notify('${deviceStatusChannel}', NEW.device_id);
+    IF TG_OP = 'UPDATE' AND OLD.device_id IS DISTINCT FROM NEW.device_id THEN
+      PERFORM pg_notify('${deviceStatusChannel}', OLD.device_id);
+    END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS bleep_device_enrolment_notify ON bleep_device_enrolment;
+CREATE TRIGGER bleep_device_enrolment_notify AFTER INSERT OR UPDATE OR DELETE ON bleep_device_enrolment
+  FOR EACH ROW EXECUTE FUNCTION bleep_device_enrolment_notify();
+DROP TRIGGER IF EXISTS bleep_device_enrolment_notify_truncate ON bleep_device_enrolment;
+CREATE TRIGGER bleep_device_enrolment_notify_truncate AFTER TRUNCATE ON bleep_device_enrolment
+  FOR EACH STATEMENT EXECUTE FUNCTION bleep_device_enrolment_notify();
 `;
 
 /** Creates the enrolment tables if they are missing. */

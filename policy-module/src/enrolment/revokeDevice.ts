@@ -1,5 +1,7 @@
 // Revocation, the whole of it: the device's credential stops working, then everyone who signed in on it is
 // signed out of Synapse at once. A sign-out that fails is reported; the revocation stays recorded either way.
+// Sessions the sign-out misses (a login that passed its check just before the revocation committed) are stopped
+// by the gateway, whose deviceStatusWatch.ts hears of the revocation by NOTIFY as soon as it commits.
 import type { EnrolmentRefusal } from './enrolmentRefusal.ts';
 import type { EnrolmentStore } from './enrolmentStore.ts';
 import type { UserSignOut } from './signOutDevice.ts';
