@@ -8,3 +8,5 @@ export { signDirectory } from './trustDirectory/signDirectory.ts';
 export type { DirectoryDocument } from './trustDirectory/trustDirectory.ts';
 export { canonicalJson } from './trustDirectory/canonicalJson.ts';
 export { grantServiceAccess, migrateBleepSchema } from './database/bleepSchema.ts';
+export { clientRoutes, type ClientRoute } from './gateway/routes/clientRoutes.ts';
+export { matchClientRoute } from './gateway/routes/matchClientRoute.ts';

@@ -33,9 +33,10 @@ export async function signInNewClinician(trust: RunningTrust, role: string): Pro
     username,
     password,
   });
-  // The registration's own session is IT's, not the clinician's device.
+  // The registration's own session is IT's, not the clinician's device: it ends at Synapse's internal listener (the
+  // gateway serves only sessions of enrolled desktops).
   await createClient({
-    baseUrl: trust.clientUrl,
+    baseUrl: trust.synapseUrl,
     accessToken: registered.accessToken,
     logger: quietLogger,
   }).logout(true);

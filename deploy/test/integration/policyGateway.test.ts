@@ -122,34 +122,43 @@ describe('policy gateway: rules on a signed-in clinician', () => {
   });
 
   it('keeps keys off the server: no key backup, no secret storage, no secret requests', async () => {
-    const create = await call(token, 'POST', '/_matrix/client/v3/room_keys/version', {
-      algorithm: 'm.megolm_backup.v1.curve25519-aes-sha2',
-      auth_data: {},
-    });
-    expect(create).toMatchObject({
-      status: 403,
-      body: { errcode: 'M_FORBIDDEN', 'uk.nhs.bleep.rule': 'no-key-copies' },
-    });
-    // Another spelling Synapse would route the same way.
-    const encoded = await call(token, 'POST', '/_matrix/client/unstable/room%5Fkeys/version', {
-      algorithm: 'x',
-      auth_data: {},
-    });
-    expect(encoded.status).toBe(403);
+    // Making a backup is not a route the gateway has, under any spelling Synapse would route.
+    for (const path of [
+      '/_matrix/client/v3/room_keys/version',
+      '/_matrix/client/unstable/room%5Fkeys/version',
+      '/_matrix/client/r0/room_keys/version',
+    ]) {
+      const create = await call(token, 'POST', path, {
+        algorithm: 'm.megolm_backup.v1.curve25519-aes-sha2',
+        auth_data: {},
+      });
+      expect(create.body, path).toMatchObject({
+        errcode: 'M_UNRECOGNIZED',
+        'uk.nhs.bleep.rule': 'default-deny',
+      });
+    }
+    // The lookup is answered "no backup" by the rule, so clients run without one...
     expect(await call(token, 'GET', '/_matrix/client/v3/room_keys/version')).toMatchObject({
       status: 404,
-      body: { errcode: 'M_NOT_FOUND' },
+      body: { errcode: 'M_NOT_FOUND', 'uk.nhs.bleep.rule': 'no-key-copies' },
     });
+    // ...and Synapse itself holds none.
+    const held = await fetch(`${trustA.synapseUrl}/_matrix/client/v3/room_keys/version`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await held.json()).toMatchObject({ errcode: 'M_NOT_FOUND' });
     const userPath = `/_matrix/client/v3/user/${encodeURIComponent(clinician.userId)}`;
     expect(
-      (await call(token, 'PUT', `${userPath}/account_data/m.secret_storage.default_key`, { key: 'k' }))
-        .status,
-    ).toBe(403);
+      await call(token, 'PUT', `${userPath}/account_data/m.secret_storage.default_key`, { key: 'k' }),
+    ).toMatchObject({
+      status: 403,
+      body: { 'uk.nhs.bleep.rule': 'no-key-copies' },
+    });
     expect((await call(token, 'PUT', `${userPath}/account_data/m.direct`, {})).status).toBe(200);
     const secretRequest = await call(token, 'PUT', '/_matrix/client/v3/sendToDevice/m.secret.request/t1', {
       messages: {},
     });
-    expect(secretRequest.status).toBe(403);
+    expect(secretRequest).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'no-key-copies' } });
     // matrix-js-sdk itself finds no backup to turn on.
     expect(await clinician.client.getCrypto()?.checkKeyBackupAndEnable()).toBeNull();
   });
@@ -181,19 +190,38 @@ describe('policy gateway: rules on a signed-in clinician', () => {
       session_id: 'x',
     });
     expect(mislabelled).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'e2ee-only' } });
+    for (const joinRule of ['public', 'knock', 'restricted', 'knock_restricted']) {
+      const opened = await call(token, 'PUT', `${roomPath}/state/m.room.join_rules`, { join_rule: joinRule });
+      expect(opened, joinRule).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'room-shape' } });
+    }
     expect(
-      (await call(token, 'PUT', `${roomPath}/state/m.room.join_rules`, { join_rule: 'public' })).status,
-    ).toBe(403);
+      await call(token, 'PUT', `${roomPath}/state/m.room.guest_access`, { guest_access: 'can_join' }),
+    ).toMatchObject({
+      status: 403,
+      body: { 'uk.nhs.bleep.rule': 'room-shape' },
+    });
     expect(
-      (
-        await call(
-          token,
-          'PUT',
-          `/_matrix/client/v3/directory/list/room/${encodeURIComponent(String(created.body.room_id))}`,
-          { visibility: 'public' },
-        )
-      ).status,
-    ).toBe(403);
+      await call(
+        token,
+        'PUT',
+        `/_matrix/client/v3/directory/list/room/${encodeURIComponent(String(created.body.room_id))}`,
+        {
+          visibility: 'public',
+        },
+      ),
+    ).toMatchObject({ status: 404, body: { 'uk.nhs.bleep.rule': 'default-deny' } });
+    // What Synapse holds: still invite-only, no guests, not in the public directory.
+    const inSynapse = (path: string) =>
+      fetch(`${trustA.synapseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (response) => response.json() as Promise<Record<string, unknown>>,
+      );
+    expect(await inSynapse(`${roomPath}/state/m.room.join_rules/`)).toEqual({ join_rule: 'invite' });
+    expect(await inSynapse(`${roomPath}/state/m.room.guest_access/`)).toEqual({ guest_access: 'forbidden' });
+    expect(
+      await inSynapse(
+        `/_matrix/client/v3/directory/list/room/${encodeURIComponent(String(created.body.room_id))}`,
+      ),
+    ).toEqual({ visibility: 'private' });
     // A reaction is on the policy's plaintext list.
     expect((await call(token, 'PUT', `${roomPath}/send/m.reaction/r1`, {})).status).toBe(200);
 
@@ -210,15 +238,20 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     // Room state is plaintext for every server: a custom type could carry anything, so it is refused.
     expect(
       await call(token, 'PUT', `${roomPath}/state/com.example.notes/`, { text: 'unencrypted' }),
-    ).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'e2ee-only' } });
+    ).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'room-shape' } });
   });
 
-  it('refuses guest accounts', async () => {
-    const response = await fetch(`${trustA.clientUrl}/_matrix/client/v3/register?kind=guest`, {
-      method: 'POST',
-      body: '{}',
-    });
-    expect(response.status).toBe(403);
+  it('refuses guest accounts: registration is not a route the gateway has', async () => {
+    for (const path of [
+      '/_matrix/client/v3/register?kind=guest',
+      '/_matrix/client/r0/register?kind=guest',
+      '/_matrix/client/api/v1/register',
+    ]) {
+      const response = await fetch(`${trustA.clientUrl}${path}`, { method: 'POST', body: '{}' });
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body, path).toMatchObject({ errcode: 'M_UNRECOGNIZED', 'uk.nhs.bleep.rule': 'default-deny' });
+      expect(body.access_token, path).toBeUndefined();
+    }
   });
 
   it('refuses an invitation to someone outside the federation, naming why', async () => {
@@ -293,7 +326,16 @@ describe('policy gateway: rules on a signed-in clinician', () => {
   });
 
   it('keeps the admin API off the public side', async () => {
-    expect((await call(token, 'GET', '/_synapse/admin/v2/users')).status).toBe(404);
+    for (const path of [
+      '/_synapse/admin/v2/users',
+      '/_synapse/admin/v1/server_version',
+      '/_matrix/client/v3/admin/whois/%40a%3Ax',
+    ]) {
+      expect(await call(token, 'GET', path), path).toMatchObject({
+        status: 404,
+        body: { 'uk.nhs.bleep.rule': 'default-deny' },
+      });
+    }
   });
 
   it('streams media up and down unchanged', async () => {
@@ -331,7 +373,13 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     const rows = JSON.parse(exported) as { action: string; result: string }[];
     const actions = rows.map((row) => row.action);
     expect(actions).toEqual(
-      expect.arrayContaining(['refuse:keyBackup', 'refuse:sendEvent', 'refuse:invite', 'refuse:createRoom']),
+      expect.arrayContaining([
+        'refuse:keyBackupVersion',
+        'refuse:sendEvent',
+        'refuse:invite',
+        'refuse:createRoom',
+        'refuse:unrecognised',
+      ]),
     );
     // The trail says what was refused and why, never what was written.
     expect(exported).not.toContain('unencrypted');
@@ -369,7 +417,7 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     expect(await anonymous.json()).toMatchObject({ errcode: 'M_MISSING_TOKEN' });
     expect(await call(token, 'GET', '/_matrix/client/v3/no/such/endpoint')).toMatchObject({
       status: 404,
-      body: { errcode: 'M_UNRECOGNIZED' },
+      body: { errcode: 'M_UNRECOGNIZED', 'uk.nhs.bleep.rule': 'default-deny' },
     });
   });
 

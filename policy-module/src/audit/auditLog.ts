@@ -2,7 +2,7 @@
 // field for message content, so none can be written. Appends are serialised by a transaction-scoped lock, so
 // concurrent writers (gateway requests, CLI commands) still form one chain.
 import type { Pool } from 'pg';
-import type { AuditEntry, AuditSink } from '../gateway/auditSink.ts';
+import type { AuditEntry, AuditSink } from './auditEntry.ts';
 import { inTransaction } from '../database/inTransaction.ts';
 import { auditHash, genesisHash, type AuditRecord } from './auditRecord.ts';
 import { storableAuditEntry } from './storableAuditEntry.ts';

@@ -9,7 +9,7 @@ import {
   createThrowawayServiceRole,
   type ThrowawayServiceRole,
 } from '../database/throwawayServiceRole.testkit.ts';
-import type { AuditEntry } from '../gateway/auditSink.ts';
+import type { AuditEntry } from './auditEntry.ts';
 import { createAuditLog } from './auditLog.ts';
 import { auditHash, genesisHash, type AuditRecord } from './auditRecord.ts';
 import { migrateAuditSchema } from './auditSchema.ts';

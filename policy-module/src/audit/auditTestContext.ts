@@ -2,7 +2,7 @@
 // BLEEP_TEST_POSTGRES_URL): a throwaway database with the audit schema, a clock that steps forward at each reading,
 // and audit entries.
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
-import type { AuditEntry } from '../gateway/auditSink.ts';
+import type { AuditEntry } from './auditEntry.ts';
 import { migrateAuditSchema } from './auditSchema.ts';
 
 export async function createAuditTestDatabase(): Promise<ThrowawayDatabase> {

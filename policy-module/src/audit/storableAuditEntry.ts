@@ -11,7 +11,7 @@
 // Text is also cut to a length, marked with "…": a request can name a device in megabytes, and past ~2.7 kB an
 // indexed column (actor) makes PostgreSQL refuse the row, so the refusal would again go unaudited. 512 UTF-16
 // units are at most 1,536 bytes of UTF-8, and hold any Matrix user or room ID (255 bytes) and any device ID.
-import type { AuditEntry } from '../gateway/auditSink.ts';
+import type { AuditEntry } from './auditEntry.ts';
 
 type DetailValue = string | number | boolean | null;
 

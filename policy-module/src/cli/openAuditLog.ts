@@ -2,7 +2,7 @@
 // enrolments and revocations are audited like the gateway's decisions.
 import { createAuditLog } from '../audit/auditLog.ts';
 import { auditTables, requireTables } from '../database/bleepSchema.ts';
-import type { AuditSink } from '../gateway/auditSink.ts';
+import type { AuditSink } from '../audit/auditEntry.ts';
 import type { CliContext } from './cliCommand.ts';
 
 export async function openAuditLog(context: CliContext): Promise<AuditSink> {

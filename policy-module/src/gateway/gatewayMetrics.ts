@@ -5,12 +5,14 @@ import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type GatewayMetrics = Readonly<{
   registry: Registry;
-  /** Requests by API (client, federation) and classified kind. */
+  /** Requests by API (client, federation) and route (or why none matched). */
   requests: Counter<'api' | 'kind'>;
   /** Refusals by the rule that refused. */
   refusals: Counter<'api' | 'rule'>;
   /** Requests Synapse did not answer (down, reset, timed out). */
   upstreamFailures: Counter<'api'>;
+  /** Requests the gateway itself failed to handle (a bug: each is logged). */
+  gatewayErrors: Counter<'api'>;
   /** Plaintext message events partner servers delivered (by partner server name, a short fixed list). */
   partnerPlaintext: Counter<'origin'>;
 }>;
@@ -35,6 +37,12 @@ export function createGatewayMetrics(): GatewayMetrics {
     upstreamFailures: new Counter({
       name: 'bleep_gateway_upstream_failures_total',
       help: 'Requests the homeserver did not answer',
+      labelNames: ['api'],
+      registers: [registry],
+    }),
+    gatewayErrors: new Counter({
+      name: 'bleep_gateway_errors_total',
+      help: 'Requests the gateway failed to handle',
       labelNames: ['api'],
       registers: [registry],
     }),

@@ -81,7 +81,7 @@ describe('gateway services', () => {
     const services = await startWith('good.json');
     // The test policy lists southmere and unvouched; the directory vouches for southmere only.
     expect(services.allowedPartners()).toEqual(['southmere.nhs.uk']);
-    expect(services.findNhsNumbers('943 476 5919')).toEqual(['9434765919']);
+    expect(services.devices.status('NEVER-ENROLLED')).toBe('unknown-device');
     await services.close();
     const rows = await readAuditRows(database.pool);
     expect(rows.at(-1)).toMatchObject({
@@ -91,7 +91,9 @@ describe('gateway services', () => {
   });
 
   it('after a restart, refuses a signed, unexpired directory older than the one it accepted before', async () => {
-    // Issued before good.json, accepted by the test above, and still in date: a rollback.
+    // good.json accepted (and the services stopped, as at a restart); then one issued before it, still in date.
+    await writeFile(join(dir, 'good.json'), directoryFile());
+    await (await startWith('good.json')).close();
     await writeFile(join(dir, 'older.json'), directoryFile(authority.privateKey, '2026-10-25T00:00:00.000Z'));
     await expect(startWith('older.json')).rejects.toThrow(/no valid trust directory/);
     const rows = await readAuditRows(database.pool);

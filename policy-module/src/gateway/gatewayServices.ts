@@ -1,6 +1,6 @@
 // The gateway's stateful services, built once at start: the audit trail and enrolment store (Bleep's database),
-// the trust directory (reloaded periodically; a bad new file leaves the last good one in force), and the NHS
-// number finder.
+// the trust directory (reloaded periodically; a bad new file leaves the last good one in force), and the view of
+// which desktops are enrolled now (kept current by the database's notifications).
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Pool } from 'pg';
@@ -8,19 +8,20 @@ import type { Logger } from 'pino';
 import { createAuditLog } from '../audit/auditLog.ts';
 import { auditTables, directoryTables, enrolmentTables, requireTables } from '../database/bleepSchema.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
-import { findNhsNumbers } from '../nhsNumber/nhsNumber.ts';
+import { createDeviceStatusWatch } from '../enrolment/deviceStatusWatch.ts';
 import type { TrustPolicy } from '../policy/trustPolicy.ts';
 import { readNewestAcceptedIssuedAt, recordAcceptedIssuedAt } from '../trustDirectory/acceptedDirectory.ts';
 import { createDirectoryStore } from '../trustDirectory/directoryStore.ts';
-import type { AuditSink } from './auditSink.ts';
+import type { AuditSink } from '../audit/auditEntry.ts';
 import type { GatewayConfig } from './gatewayConfig.ts';
 import type { DeviceEnrolment } from './rules/deviceEnrolment.ts';
+import type { DeviceStatusView } from './rules/enrolledSession.ts';
 
 export type GatewayServices = Readonly<{
   audit: AuditSink;
   enrolment: DeviceEnrolment;
   allowedPartners: () => readonly string[];
-  findNhsNumbers: (text: string) => string[];
+  devices: DeviceStatusView;
   close: () => Promise<void>;
 }>;
 
@@ -122,15 +123,20 @@ export async function createGatewayServices(
     });
   }, directoryReloadMs);
   reload.unref();
-
+  // Revocations arrive at once by NOTIFY; the minute's full reload is the safety net for a lost notification.
+  const devices = await createDeviceStatusWatch({
+    pool: database,
+    log: log.child({ module: 'deviceStatusWatch' }),
+    reloadMs: 60_000,
+  });
   return {
     audit,
     enrolment: createEnrolmentStore({ pool: database, clock }),
     allowedPartners: () => directory.allowedPartners(policy.federation.partners),
-    findNhsNumbers,
-    close: () => {
+    devices,
+    close: async () => {
       clearInterval(reload);
-      return Promise.resolve();
+      await devices.close();
     },
   };
 }

@@ -7,14 +7,16 @@ import { createServer as createTlsServer } from 'node:https';
 import pg from 'pg';
 import { pino } from 'pino';
 import { loadPolicy } from '../policy/loadPolicy.ts';
-import { createClientGateway } from './createClientGateway.ts';
-import { createFederationGateway } from './createFederationGateway.ts';
+import { createClientGateway } from './clientApi/createClientGateway.ts';
+import { createFederationGateway } from './federation/createFederationGateway.ts';
+import { synapseRequestBodyLimit } from './federation/synapseRequestBodyLimit.ts';
 import { parseGatewayConfig } from './gatewayConfig.ts';
 import { createGatewayMetrics, createMetricsServer } from './gatewayMetrics.ts';
 import { createGatewayServices } from './gatewayServices.ts';
 import { createForwardingHeaders } from './forwardedFor.ts';
 import { createSynapseProxy } from './synapseProxy.ts';
 import { createWhoAmI } from './whoAmI.ts';
+import { discardToken } from './discardToken.ts';
 
 async function listen(server: Server, port: number, host: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -54,11 +56,12 @@ async function main(): Promise<void> {
   const clientApp = createClientGateway({
     policy,
     allowedPartners: services.allowedPartners,
-    findNhsNumbers: services.findNhsNumbers,
     proxy: clientProxy,
     audit: services.audit,
     whoAmI: createWhoAmI(config.SYNAPSE_URL),
     enrolment: services.enrolment,
+    devices: services.devices,
+    discardToken: (accessToken) => discardToken(config.SYNAPSE_URL, accessToken, log),
     maxJsonBodyBytes: config.MAX_JSON_BODY_BYTES,
     clientAddress: (request) => forwardingHeaders(request)['x-forwarded-for'],
     failedAttemptLimit: {
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
     createFederationGateway({
       allowedPartners: services.allowedPartners,
       plaintextEventTypes: policy.encryption.plaintextEventTypes,
+      maxTransactionBytes: synapseRequestBodyLimit(policy),
       proxy: federationProxy,
       audit: services.audit,
       metrics,

@@ -1,7 +1,8 @@
-// Reads a request body the rules must inspect, with a hard size limit, and parses it as JSON. Only the request
-// kinds the rules read are buffered; everything else (media above all) streams through untouched.
+// Reads a request body with a hard size limit, and (for the requests the rules read) parses it as well-formed
+// JSON. Only media uploads stream through unread.
 import type { IncomingMessage } from 'node:http';
 import { MatrixError } from './matrixError.ts';
+import { parseWellFormedJson } from './rules/wellFormedJson.ts';
 
 export type JsonBody = Readonly<{ raw: Buffer; value: unknown }>;
 
@@ -19,14 +20,10 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
   return Buffer.concat(chunks);
 }
 
+/** The body parsed; an empty body is undefined (Synapse reads it as {} where a body is optional). */
 export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<JsonBody> {
   const raw = await readBody(request, limitBytes);
-  if (raw.length === 0) return { raw, value: {} };
-  try {
-    return { raw, value: JSON.parse(raw.toString('utf8')) as unknown };
-  } catch {
-    throw new MatrixError(400, 'M_NOT_JSON', 'The request body is not valid JSON');
-  }
+  return { raw, value: raw.length === 0 ? undefined : parseWellFormedJson(raw) };
 }
 
 function tooLarge(limitBytes: number): MatrixError {

@@ -20,6 +20,9 @@ const hopByHop = new Set([
   'host',
 ]);
 
+/** Dropped from Synapse's answers: which software and version runs behind the gateway is nobody's business. */
+const answerOnly = new Set(['server', 'x-powered-by']);
+
 type HeaderMap = Record<string, string | string[] | undefined>;
 
 function endToEndHeaders(
@@ -80,18 +83,31 @@ export function createSynapseProxy(upstreamUrl: string, options: SynapseProxyOpt
     return headers;
   }
 
+  function failed(error: unknown): void {
+    onFailure();
+    log.warn(
+      { err: { message: (error as Error).message, code: (error as NodeJS.ErrnoException).code } },
+      'upstream request failed',
+    );
+  }
+
   async function exchange(request: IncomingMessage, body: Buffer): Promise<BufferedAnswer> {
-    const upstream = await pool.request({
-      path: request.url ?? '/',
-      method: request.method ?? 'POST',
-      headers: upstreamHeaders(request, body),
-      body,
-    });
-    return {
-      statusCode: upstream.statusCode,
-      headers: endToEndHeaders(upstream.headers),
-      body: Buffer.from(await upstream.body.arrayBuffer()),
-    };
+    try {
+      const upstream = await pool.request({
+        path: request.url ?? '/',
+        method: request.method ?? 'POST',
+        headers: upstreamHeaders(request, body),
+        body,
+      });
+      return {
+        statusCode: upstream.statusCode,
+        headers: endToEndHeaders(upstream.headers, answerOnly),
+        body: Buffer.from(await upstream.body.arrayBuffer()),
+      };
+    } catch (error) {
+      failed(error);
+      throw upstreamUnavailable();
+    }
   }
 
   async function forward(request: IncomingMessage, response: ServerResponse, body?: Buffer): Promise<void> {
@@ -116,17 +132,13 @@ export function createSynapseProxy(upstreamUrl: string, options: SynapseProxyOpt
           signal: abort.signal,
         },
         ({ statusCode, headers: answerHeaders }) => {
-          response.writeHead(statusCode, endToEndHeaders(answerHeaders));
+          response.writeHead(statusCode, endToEndHeaders(answerHeaders, answerOnly));
           return response;
         },
       );
     } catch (error) {
       if (abort.signal.aborted) return;
-      onFailure();
-      log.warn(
-        { err: { message: (error as Error).message, code: (error as NodeJS.ErrnoException).code } },
-        'upstream request failed',
-      );
+      failed(error);
       if (!response.headersSent) sendMatrixError(response, upstreamUnavailable());
       else response.destroy();
     }

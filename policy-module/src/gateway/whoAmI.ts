@@ -1,44 +1,59 @@
-// Finds who is behind an access token, for audit entries of refused requests. Asks Synapse (/account/whoami) and
-// remembers the answer briefly, so a client retrying a refused request does not cost a lookup each time.
+// Finds who is behind an access token: the user and the device, so that every session can be held to the
+// device's enrolment and every refusal audited with a name. Asks Synapse (/account/whoami) and remembers the answer
+// briefly (a token's user and device never change, and a token Synapse has deleted is refused by Synapse itself),
+// so a desktop's steady stream of /sync requests costs one lookup a minute, not one each.
 import { createHash } from 'node:crypto';
 
 export type Identity = Readonly<{ userId: string; deviceId: string | null }>;
-export type WhoAmI = (authorization: string | undefined) => Promise<Identity | undefined>;
 
-export function createWhoAmI(
-  synapseUrl: string,
-  ttlMs = 60_000,
-  maxEntries = 10_000,
-  now: () => number = Date.now,
-): WhoAmI {
+export type TokenOwner =
+  | Readonly<{ outcome: 'identity'; identity: Identity }>
+  /** Synapse does not know the token (never issued, signed out, or malformed). */
+  | Readonly<{ outcome: 'unknown-token' }>
+  /** Synapse did not answer: nothing is known, and nothing is remembered. */
+  | Readonly<{ outcome: 'unavailable' }>;
+
+export type WhoAmI = (accessToken: string) => Promise<TokenOwner>;
+
+export type WhoAmIOptions = Readonly<{ ttlMs?: number; maxEntries?: number; now?: () => number }>;
+
+export function createWhoAmI(synapseUrl: string, options: WhoAmIOptions = {}): WhoAmI {
+  const { ttlMs = 60_000, maxEntries = 10_000, now = Date.now } = options;
+  const whoAmIUrl = new URL('/_matrix/client/v3/account/whoami', synapseUrl);
   // Keyed by a hash: the cache never holds access tokens themselves.
-  const cache = new Map<string, { identity: Identity | undefined; expires: number }>();
-  return async (authorization) => {
-    if (!authorization?.startsWith('Bearer ')) return undefined;
-    const key = createHash('sha256').update(authorization).digest('base64url');
-    const cached = cache.get(key);
-    if (cached && cached.expires > now()) return cached.identity;
-    let identity: Identity | undefined;
+  const cache = new Map<string, { owner: TokenOwner; expires: number }>();
+
+  async function ask(accessToken: string): Promise<TokenOwner> {
+    let response: Response;
     try {
-      const response = await fetch(new URL('/_matrix/client/v3/account/whoami', synapseUrl), {
-        headers: { authorization },
+      response = await fetch(whoAmIUrl, {
+        headers: { authorization: `Bearer ${accessToken}` },
         signal: AbortSignal.timeout(5000),
       });
-      if (response.ok) {
-        const body = (await response.json()) as { user_id?: unknown; device_id?: unknown };
-        if (typeof body.user_id === 'string') {
-          identity = {
-            userId: body.user_id,
-            deviceId: typeof body.device_id === 'string' ? body.device_id : null,
-          };
-        }
-      }
     } catch {
-      // Synapse unreachable: the refusal is still audited, without a name.
-      identity = undefined;
+      return { outcome: 'unavailable' };
     }
+    if (response.status === 401) return { outcome: 'unknown-token' };
+    if (!response.ok) return { outcome: 'unavailable' };
+    const body = (await response.json().catch(() => ({}))) as { user_id?: unknown; device_id?: unknown };
+    if (typeof body.user_id !== 'string') return { outcome: 'unavailable' };
+    return {
+      outcome: 'identity',
+      identity: {
+        userId: body.user_id,
+        deviceId: typeof body.device_id === 'string' ? body.device_id : null,
+      },
+    };
+  }
+
+  return async (accessToken) => {
+    const key = createHash('sha256').update(accessToken).digest('base64url');
+    const cached = cache.get(key);
+    if (cached && cached.expires > now()) return cached.owner;
+    const owner = await ask(accessToken);
+    if (owner.outcome === 'unavailable') return owner;
     if (cache.size >= maxEntries) cache.clear();
-    cache.set(key, { identity, expires: now() + ttlMs });
-    return identity;
+    cache.set(key, { owner, expires: now() + ttlMs });
+    return owner;
   };
 }

@@ -8,7 +8,7 @@ import { allow, isRecord, type PolicyRule } from './rule.ts';
 export const contentFreePush: PolicyRule = {
   name: 'content-free-push',
   check(request) {
-    if (request.classified.kind !== 'pusher') return allow;
+    if (request.route.name !== 'setPusher') return allow;
     const body = isRecord(request.body) ? request.body : {};
     // kind null deletes a pusher: always allowed.
     if (body.kind === null || body.kind === undefined) return allow;

@@ -3,7 +3,8 @@
 // cannot sign in even with a clinician's password.
 import { policyRefusal, type MatrixError } from '../matrixError.ts';
 
-export type EnrolmentRefusal = Readonly<{ ok: false; code: string; message: string }>;
+/** The store's refusal: `code` and `message` are what the client may be told, `auditReason` is for the audit only. */
+export type EnrolmentRefusal = Readonly<{ ok: false; code: string; message: string; auditReason?: string }>;
 
 /** What the gateway needs from the enrolment store. */
 export interface DeviceEnrolment {
@@ -18,20 +19,36 @@ export interface DeviceEnrolment {
   ): Promise<Readonly<{ ok: true; credential: string }> | EnrolmentRefusal>;
 }
 
+/** Why a sign-in is refused: the error for the client, and the precise reason for the audit trail only. */
+export type DeviceLoginRefusal = Readonly<{ error: MatrixError; auditReason?: string }>;
+
+/** The Matrix error for an enrolment refusal: a malformed device id is the client's mistake, the rest a refusal. */
+export function enrolmentError(refusal: EnrolmentRefusal, advice: string): MatrixError {
+  return refusal.code === 'INVALID_DEVICE_ID'
+    ? policyRefusal('device-enrolment', refusal.message, 400, 'M_INVALID_PARAM')
+    : policyRefusal('device-enrolment', `${refusal.message}${advice}`);
+}
+
 export async function checkDeviceLogin(
   enrolment: DeviceEnrolment,
   required: boolean,
   deviceId: unknown,
   credential: string | undefined,
-): Promise<MatrixError | undefined> {
+): Promise<DeviceLoginRefusal | undefined> {
   if (!required) return undefined;
   if (typeof deviceId !== 'string' || deviceId === '') {
-    return policyRefusal(
-      'device-enrolment',
-      'Sign in from an enrolled Bleep desktop: this login names no device. Ask trust IT to enrol this computer.',
-    );
+    return {
+      error: policyRefusal(
+        'device-enrolment',
+        'Sign in from an enrolled Bleep desktop: this login names no device. Ask trust IT to enrol this computer.',
+      ),
+      auditReason: 'DEVICE_ID_MISSING',
+    };
   }
   const result = await enrolment.checkLogin(deviceId, credential);
   if (result.ok) return undefined;
-  return policyRefusal('device-enrolment', `${result.message} Ask trust IT to enrol this computer.`);
+  return {
+    error: enrolmentError(result, ' Ask trust IT to enrol this computer.'),
+    auditReason: result.auditReason ?? result.code,
+  };
 }

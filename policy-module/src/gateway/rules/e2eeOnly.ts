@@ -1,12 +1,10 @@
-// Rule: everything clinical is end-to-end encrypted. New rooms are made private and encrypted whatever the client
-// asked for; plaintext message events are refused (only the policy's content-free types may be plaintext); a room
-// cannot be opened to the public, to guests, or to the directory; room state is the Matrix spec's own (custom
-// state types, plaintext for every server, could carry anything); and device-to-device messages, which the server
-// stores until delivered, are encrypted too, apart from the encryption protocol's own content-free ones.
+// Rule: everything clinical is end-to-end encrypted. New rooms are encrypted from their first event whatever the
+// client asked for; plaintext message events are refused (only the policy's content-free types may be plaintext); and
+// device-to-device messages, which the server stores until delivered, are encrypted too, apart from the
+// encryption protocol's own content-free ones. (Which room state may exist is rules/roomShape.ts.)
 import { policyRefusal } from '../matrixError.ts';
 import { allow, isRecord, type PolicyRule, type RuleVerdict } from './rule.ts';
-
-const megolm = 'm.megolm.v1.aes-sha2';
+import { megolm } from './roomShape.ts';
 
 /**
  * To-device types the end-to-end encryption protocol itself sends in the clear: device verification, key requests
@@ -25,7 +23,7 @@ const plaintextToDeviceTypes = new Set([
  * client that puts its plaintext under the encrypted type would otherwise leave it readable on every server.
  * (A Megolm message is version byte 3, the message index, AES ciphertext, an 8-byte MAC and a 64-byte signature.)
  */
-function notMegolm(content: unknown): string | undefined {
+export function notMegolm(content: unknown): string | undefined {
   if (!isRecord(content)) return 'it has no content';
   if (content.algorithm !== megolm) return `it does not use ${megolm}`;
   const { ciphertext, session_id: sessionId } = content;
@@ -46,88 +44,43 @@ function refuse(message: string): RuleVerdict {
   return { outcome: 'refuse', error: policyRefusal('e2ee-only', message) };
 }
 
-/** State that would open or unencrypt a room, or carry free plaintext; undefined when the state is acceptable. */
-function stateProblem(
-  eventType: string,
-  content: unknown,
-  plaintextTypes: readonly string[],
-): string | undefined {
-  const value = isRecord(content) ? content : {};
-  // Spec state (m.*) has known, mostly content-free fields; a custom type only if the policy lists it.
-  if (!eventType.startsWith('m.') && !plaintextTypes.includes(eventType))
-    return `room state of type ${eventType} is not allowed (room state is not encrypted)`;
-  switch (eventType) {
-    case 'm.room.join_rules':
-      return value.join_rule === 'public' ? 'rooms cannot be public' : undefined;
-    case 'm.room.guest_access':
-      return value.guest_access === 'can_join' ? 'guests cannot join rooms' : undefined;
-    case 'm.room.history_visibility':
-      return value.history_visibility === 'world_readable'
-        ? 'room history cannot be world-readable'
-        : undefined;
-    case 'm.room.encryption':
-      return value.algorithm === megolm ? undefined : `rooms must use ${megolm} encryption`;
-    default:
-      return undefined;
-  }
-}
-
-/** A createRoom body forced to a private, encrypted room; the rest of what the client asked for is kept. */
-function privateEncryptedRoom(
-  body: Record<string, unknown>,
-  plaintextTypes: readonly string[],
-): Record<string, unknown> {
-  const initialState = Array.isArray(body.initial_state) ? body.initial_state.filter(isRecord) : [];
-  const kept = initialState.filter(
-    (event) =>
-      typeof event.type === 'string' &&
-      stateProblem(event.type, event.content, plaintextTypes) === undefined &&
-      event.type !== 'm.room.encryption',
-  );
+/** A createRoom body whose room is encrypted from its first event; the rest of what the client asked is kept. */
+function encryptedRoom(body: Record<string, unknown>): Record<string, unknown> {
+  const initialState: unknown[] = Array.isArray(body.initial_state) ? body.initial_state : [];
+  const encrypted = initialState.some((event) => isRecord(event) && event.type === 'm.room.encryption');
+  if (encrypted) return body; // roomShape has checked that it is Megolm
   return {
     ...body,
-    preset: body.preset === 'trusted_private_chat' ? 'trusted_private_chat' : 'private_chat',
-    visibility: 'private',
-    initial_state: [...kept, { type: 'm.room.encryption', state_key: '', content: { algorithm: megolm } }],
+    initial_state: [
+      ...initialState,
+      { type: 'm.room.encryption', state_key: '', content: { algorithm: megolm } },
+    ],
   };
 }
 
 export const e2eeOnly: PolicyRule = {
   name: 'e2ee-only',
-  check(request, { policy }) {
+  check({ route, params, body }, { policy }) {
     if (!policy.encryption.required) return allow;
-    const { classified, body } = request;
-    switch (classified.kind) {
+    const eventType = params.eventType ?? '';
+    switch (route.name) {
       case 'createRoom':
-        return {
-          outcome: 'rewrite',
-          body: privateEncryptedRoom(isRecord(body) ? body : {}, policy.encryption.plaintextEventTypes),
-        };
+        return { outcome: 'rewrite', body: encryptedRoom(isRecord(body) ? body : {}) };
       case 'sendEvent': {
-        if (classified.eventType === 'm.room.encrypted') {
+        if (eventType === 'm.room.encrypted') {
           const problem = notMegolm(body);
           return problem ? refuse(`This event is labelled encrypted but ${problem}`) : allow;
         }
-        if (policy.encryption.plaintextEventTypes.includes(classified.eventType)) return allow;
+        if (policy.encryption.plaintextEventTypes.includes(eventType)) return allow;
         return refuse(
-          `Unencrypted ${classified.eventType} events are not allowed by this trust: messages must be end-to-end encrypted`,
+          `Unencrypted ${eventType} events are not allowed by this trust: messages must be end-to-end encrypted`,
         );
       }
-      case 'stateEvent': {
-        const problem = stateProblem(classified.eventType, body, policy.encryption.plaintextEventTypes);
-        return problem ? refuse(`This trust's policy says ${problem}`) : allow;
-      }
-      case 'directoryVisibility':
-        return isRecord(body) && body.visibility === 'public'
-          ? refuse('Rooms cannot be published in the room directory')
-          : allow;
-      case 'register':
-        return classified.guest ? refuse('Guest accounts are not allowed by this trust') : allow;
       case 'toDevice':
-        return isProtocolToDevice(classified.eventType)
+        return isProtocolToDevice(eventType)
           ? allow
           : refuse(
-              `Unencrypted ${classified.eventType} device messages are not allowed by this trust: they must be end-to-end encrypted`,
+              `Unencrypted ${eventType} device messages are not allowed by this trust: they must be end-to-end encrypted`,
             );
       default:
         return allow;

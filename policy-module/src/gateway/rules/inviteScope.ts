@@ -11,7 +11,7 @@ export function serverOfUserId(userId: string): string | undefined {
   return userId.slice(colon + 1);
 }
 
-function checkInvitee(userId: unknown, context: RuleContext): RuleVerdict {
+export function checkInvitee(userId: unknown, context: RuleContext): RuleVerdict {
   if (typeof userId !== 'string' || serverOfUserId(userId) === undefined) {
     return {
       outcome: 'refuse',
@@ -42,9 +42,9 @@ function checkInvitee(userId: unknown, context: RuleContext): RuleVerdict {
 export const inviteScope: PolicyRule = {
   name: 'invite-scope',
   check(request, context) {
-    const { classified, body } = request;
+    const { route, body } = request;
     const fields = isRecord(body) ? body : {};
-    if (classified.kind === 'invite') {
+    if (route.name === 'invite') {
       if ('medium' in fields || 'address' in fields) {
         return {
           outcome: 'refuse',
@@ -53,7 +53,7 @@ export const inviteScope: PolicyRule = {
       }
       return checkInvitee(fields.user_id, context);
     }
-    if (classified.kind === 'createRoom') {
+    if (route.name === 'createRoom') {
       if (Array.isArray(fields.invite_3pid) && fields.invite_3pid.length > 0) {
         return {
           outcome: 'refuse',

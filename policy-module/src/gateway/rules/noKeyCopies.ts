@@ -1,11 +1,12 @@
 // Rule: no copy of a clinician's keys leaves the enrolled desktop. Server-side key backup, secret storage in
 // account data, and secret requests to the user's other devices are refused. Synapse has no setting for any of
 // these, and matrix-js-sdk turns backup on by itself when the server has one, so this gateway is the only guard.
+// (Every other key backup route, and dehydrated devices, are not in the route table at all: default deny.)
 import { policyRefusal } from '../matrixError.ts';
-import { allow, type PolicyRule } from './rule.ts';
+import { allow, isWrite, type PolicyRule } from './rule.ts';
 
 /** Account data types that hold encrypted secrets (key backup key, cross-signing private keys, SSSS keys). */
-function isSecretAccountData(eventType: string): boolean {
+export function isSecretAccountData(eventType: string): boolean {
   return (
     eventType.startsWith('m.secret_storage.') ||
     eventType.startsWith('m.cross_signing.') ||
@@ -16,10 +17,9 @@ function isSecretAccountData(eventType: string): boolean {
 
 export const noKeyCopies: PolicyRule = {
   name: 'no-key-copies',
-  check(request) {
-    const { classified, method } = request;
-    if (classified.kind === 'keyBackup') {
-      if (classified.isVersionLookup) {
+  check({ route, params, method }) {
+    switch (route.name) {
+      case 'keyBackupVersion':
         // What Synapse answers when no backup exists: clients then simply run without one.
         return {
           outcome: 'refuse',
@@ -30,42 +30,29 @@ export const noKeyCopies: PolicyRule = {
             'M_NOT_FOUND',
           ),
         };
-      }
-      return {
-        outcome: 'refuse',
-        error: policyRefusal(
-          'no-key-copies',
-          'Server-side key backup is not allowed by this trust: keys stay on the enrolled desktop',
-        ),
-      };
+      case 'accountData':
+      case 'roomAccountData':
+        return isWrite(method) && isSecretAccountData(params.eventType ?? '')
+          ? {
+              outcome: 'refuse',
+              error: policyRefusal(
+                'no-key-copies',
+                `Secret storage (${params.eventType ?? ''}) is not allowed by this trust`,
+              ),
+            }
+          : allow;
+      case 'toDevice':
+        return (params.eventType ?? '').startsWith('m.secret.')
+          ? {
+              outcome: 'refuse',
+              error: policyRefusal(
+                'no-key-copies',
+                'Sharing secrets with other devices is not allowed by this trust',
+              ),
+            }
+          : allow;
+      default:
+        return allow;
     }
-    if (classified.kind === 'dehydratedDevice') {
-      return {
-        outcome: 'refuse',
-        error: policyRefusal(
-          'no-key-copies',
-          'Dehydrated devices keep keys on the server and are not allowed by this trust',
-        ),
-      };
-    }
-    if (classified.kind === 'accountData' && method !== 'GET' && isSecretAccountData(classified.eventType)) {
-      return {
-        outcome: 'refuse',
-        error: policyRefusal(
-          'no-key-copies',
-          `Secret storage (${classified.eventType}) is not allowed by this trust`,
-        ),
-      };
-    }
-    if (classified.kind === 'toDevice' && classified.eventType.startsWith('m.secret.')) {
-      return {
-        outcome: 'refuse',
-        error: policyRefusal(
-          'no-key-copies',
-          'Sharing secrets with other devices is not allowed by this trust',
-        ),
-      };
-    }
-    return allow;
   },
 };

@@ -1,83 +1,35 @@
-// Rule: no patient identifiers in plaintext. Room names, topics, display names and the free-text reasons and
-// statuses Matrix keeps beside messages are not end-to-end encrypted (the server, and mostly every partner server,
-// see them), so any of them holding a valid NHS number is refused.
+// Rule: no patient identifiers in plaintext. Whatever a request asks the server to keep or pass on outside
+// end-to-end encryption (room names and topics, aliases, state keys, tags, profile fields, reasons, statuses,
+// device names, account data, reaction keys...) is readable by the server and mostly by every partner server, so
+// every string in the request (path parameters, and the body's keys and values at any depth) is searched for a
+// valid NHS number, not a list of fields: a list always misses one. Ciphertext cannot hold one by accident (the
+// detector never matches digits inside a base64 or hex run). Reads change nothing and are not searched.
+import { findNhsNumbers } from '../../nhsNumber/nhsNumber.ts';
+import { findNhsNumbersInJson } from '../../nhsNumber/nhsNumbersInJson.ts';
 import { policyRefusal } from '../matrixError.ts';
-import { allow, isRecord, type PolicyRule, type RuleVerdict } from './rule.ts';
+import { allow, isWrite, type PolicyRule, type RuleVerdict } from './rule.ts';
 
-/** The plaintext fields of a state event that people write free text into. */
-const freeTextFields: Readonly<Record<string, string>> = {
-  'm.room.name': 'name',
-  'm.room.topic': 'topic',
-  'm.room.member': 'displayname',
-};
-
-function refuseIfIdentifier(
-  texts: readonly { where: string; text: unknown }[],
-  find: (text: string) => string[],
-): RuleVerdict {
-  for (const { where, text } of texts) {
-    if (typeof text === 'string' && find(text).length > 0) {
-      return {
-        outcome: 'refuse',
-        // Never echo the number back: errors end up in logs.
-        error: policyRefusal(
-          'no-patient-identifiers',
-          `The ${where} contains an NHS number. ${where[0]?.toUpperCase() ?? ''}${where.slice(1)}s are not encrypted: put patient details in the conversation instead`,
-        ),
-      };
-    }
-  }
-  return allow;
+function refuse(where: string): RuleVerdict {
+  return {
+    outcome: 'refuse',
+    // Never echo the number back: errors end up in logs. Say where, so the person can find it.
+    error: policyRefusal(
+      'no-patient-identifiers',
+      `This request contains an NHS number (${where}), which would be stored unencrypted: put patient details in the conversation instead`,
+    ),
+  };
 }
 
 export const noPatientIdentifiers: PolicyRule = {
   name: 'no-patient-identifiers',
-  check(request, { findNhsNumbers }) {
-    const { classified, body } = request;
-    const fields = isRecord(body) ? body : {};
-    switch (classified.kind) {
-      case 'createRoom': {
-        const texts = [
-          { where: 'room name', text: fields.name },
-          { where: 'room topic', text: fields.topic },
-          { where: 'room address', text: fields.room_alias_name },
-        ];
-        for (const event of Array.isArray(fields.initial_state)
-          ? fields.initial_state.filter(isRecord)
-          : []) {
-          const field = typeof event.type === 'string' ? freeTextFields[event.type] : undefined;
-          if (field && isRecord(event.content))
-            texts.push({ where: `room ${field}`, text: event.content[field] });
-        }
-        return refuseIfIdentifier(texts, findNhsNumbers);
-      }
-      case 'stateEvent': {
-        const field = freeTextFields[classified.eventType];
-        if (!field) return allow;
-        const where = field === 'displayname' ? 'display name' : `room ${field}`;
-        return refuseIfIdentifier(
-          [
-            { where, text: fields[field] },
-            // A membership change can carry a reason too.
-            { where: 'reason', text: fields.reason },
-          ],
-          findNhsNumbers,
-        );
-      }
-      case 'displayName':
-        return refuseIfIdentifier([{ where: 'display name', text: fields.displayname }], findNhsNumbers);
-      case 'invite':
-        return refuseIfIdentifier([{ where: 'reason', text: fields.reason }], findNhsNumbers);
-      case 'freeText':
-        return refuseIfIdentifier(
-          classified.fields.map((field) => ({
-            where: field === 'status_msg' ? 'status message' : field,
-            text: fields[field],
-          })),
-          findNhsNumbers,
-        );
-      default:
-        return allow;
+  check({ method, params, body }) {
+    if (!isWrite(method)) return allow;
+    for (const [name, value] of Object.entries(params)) {
+      if (findNhsNumbers(value).length > 0) return refuse(`in the address, ${name}`);
     }
+    const [found] = findNhsNumbersInJson(body);
+    if (!found) return allow;
+    // A number used as a key is part of its own path: then the path is not told either.
+    return refuse(findNhsNumbers(found.path).length > 0 ? 'in a field name' : `at ${found.path}`);
   },
 };

@@ -1,23 +1,26 @@
-// The shape every policy rule has: it looks at one classified request (and its JSON body when the rule needs it)
-// and allows it, allows it rewritten, or refuses it with a Matrix error.
+// The shape every policy rule has: it looks at one request to a route of the gateway's table (its path
+// parameters, its parsed JSON body, who sent it) and allows it, allows it rewritten, or refuses it with a Matrix
+// error.
 import type { TrustPolicy } from '../../policy/trustPolicy.ts';
-import type { ClassifiedRequest } from '../classifyRequest.ts';
 import type { MatrixError } from '../matrixError.ts';
+import type { ClientRoute } from '../routes/clientRoutes.ts';
+import type { PathParams } from '../routes/routeTemplate.ts';
+import type { Identity } from '../whoAmI.ts';
 
 export type RuleRequest = Readonly<{
   method: string;
-  classified: ClassifiedRequest;
-  /** Parsed JSON body, for the request kinds whose body the rules read; undefined otherwise. */
+  route: ClientRoute;
+  params: PathParams;
+  /** The parsed JSON body; undefined when the request has none (and for streamed media). */
   body: unknown;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Who holds the session, for routes that need one. */
+  identity: Identity | undefined;
 }>;
 
 export type RuleContext = Readonly<{
   policy: TrustPolicy;
   /** Partner server names allowed now: the policy's partners that the signed trust directory vouches for. */
   allowedPartners: () => readonly string[];
-  /** NHS numbers found in free text. */
-  findNhsNumbers: (text: string) => string[];
 }>;
 
 export type RuleVerdict =
@@ -35,4 +38,9 @@ export const allow: RuleVerdict = { outcome: 'allow' };
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True for the methods that change what the server holds. */
+export function isWrite(method: string): boolean {
+  return method !== 'GET';
 }

@@ -1,16 +1,23 @@
-// Every policy rule the gateway applies to client requests, in order. Reading this folder lists the trust's
-// enforced rules; each has a test beside it and an integration test through the real gateway.
+// Every policy rule the gateway applies to the requests its route table lets through, in order. Reading this
+// folder lists the trust's enforced rules; each has a test beside it and an integration test through the real
+// gateway. What the table does not hold is refused before any of these run (defaultDeny.ts), as is a body that
+// cannot be read as Synapse would read it (wellFormedJson.ts) and a session of a device that is not enrolled
+// (enrolledSession.ts); sign-ins pass deviceEnrolment.ts.
+import { accountDataTypes } from './accountDataTypes.ts';
 import { contentFreePush } from './contentFreePush.ts';
 import { e2eeOnly } from './e2eeOnly.ts';
 import { inviteScope } from './inviteScope.ts';
 import { noKeyCopies } from './noKeyCopies.ts';
 import { noPatientIdentifiers } from './noPatientIdentifiers.ts';
+import { roomShape } from './roomShape.ts';
 import type { PolicyRule, RuleContext, RuleRequest, RuleVerdict } from './rule.ts';
 
 export const clientRules: readonly PolicyRule[] = [
   noKeyCopies,
+  accountDataTypes,
   inviteScope,
   noPatientIdentifiers,
+  roomShape,
   e2eeOnly,
   contentFreePush,
 ];

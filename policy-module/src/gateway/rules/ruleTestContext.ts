@@ -1,6 +1,8 @@
-// Builds rule inputs for the rules' unit tests: a real parsed policy and classified requests.
+// Builds rule inputs for the rules' unit tests: a real parsed policy and requests matched against the real route
+// table (a path the table does not hold fails the test, rather than testing a rule on a request it never sees).
 import { parsePolicy } from '../../policy/loadPolicy.ts';
-import { classifyRequest } from '../classifyRequest.ts';
+import { matchClientRoute } from '../routes/matchClientRoute.ts';
+import type { Identity } from '../whoAmI.ts';
 import type { RuleContext, RuleRequest } from './rule.ts';
 
 export const testPolicy = parsePolicy(
@@ -21,11 +23,20 @@ export function ruleContext(overrides: Partial<RuleContext> = {}): RuleContext {
     policy: testPolicy,
     // The signed directory vouches for southmere only.
     allowedPartners: () => ['southmere.nhs.uk'],
-    findNhsNumbers: () => [],
     ...overrides,
   };
 }
 
-export function ruleRequest(method: string, path: string, body?: unknown): RuleRequest {
-  return { method, classified: classifyRequest(method, path), body, headers: {} };
+export const testIdentity: Identity = { userId: '@a:northgate.nhs.uk', deviceId: 'PC1' };
+
+export function ruleRequest(
+  method: string,
+  path: string,
+  body?: unknown,
+  identity: Identity = testIdentity,
+): RuleRequest {
+  const match = matchClientRoute(method, path);
+  if (match.outcome !== 'route')
+    throw new Error(`${method} ${path} is not in the route table (${match.outcome})`);
+  return { method, route: match.route, params: match.params, body, identity };
 }

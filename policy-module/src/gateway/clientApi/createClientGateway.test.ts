@@ -1,0 +1,397 @@
+// Unit test of the client gateway's wiring: default deny, sessions of enrolled desktops only, bad input, and a
+// homeserver that is down. Synapse here is a stand-in HTTP server that records what reaches it (unit test only;
+// deploy/test/integration/ proves the same against the real Synapse, judged by what Synapse then holds).
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../audit/auditEntry.ts';
+import { createGatewayMetrics } from '../gatewayMetrics.ts';
+import type { DeviceStatus } from '../rules/enrolledSession.ts';
+import { testPolicy } from '../rules/ruleTestContext.ts';
+import { createSynapseProxy } from '../synapseProxy.ts';
+import type { TokenOwner } from '../whoAmI.ts';
+import { createClientGateway } from './createClientGateway.ts';
+
+type Seen = { method: string; url: string; body: string };
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function bodyOf(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Tokens the stand-in knows, by the device that holds them. */
+const owners: Record<string, TokenOwner> = {
+  'token-pc1': { outcome: 'identity', identity: { userId: '@dr:northgate.nhs.uk', deviceId: 'PC1' } },
+  'token-revoked': { outcome: 'identity', identity: { userId: '@dr:northgate.nhs.uk', deviceId: 'OLD-PC' } },
+  'token-laptop': { outcome: 'identity', identity: { userId: '@dr:northgate.nhs.uk', deviceId: 'LAPTOP' } },
+};
+const deviceStatus: Record<string, DeviceStatus> = { PC1: 'active', 'OLD-PC': 'revoked' };
+
+describe('client gateway', () => {
+  const seen: Seen[] = [];
+  const audit: AuditEntry[] = [];
+  const discarded: string[] = [];
+  const loginAnswer = { user_id: '@dr:northgate.nhs.uk', access_token: 'new-token', device_id: 'PC1' };
+  const standIn = createServer((request, response) => {
+    void bodyOf(request).then((body) => {
+      seen.push({ method: request.method ?? '', url: request.url ?? '', body });
+      response.writeHead(200, { 'content-type': 'application/json', server: 'Synapse/1.160.0' });
+      response.end(
+        JSON.stringify(request.url?.includes('/login') ? loginAnswer : { room_id: '!new:northgate.nhs.uk' }),
+      );
+    });
+  });
+  let gatewayUrl = '';
+  let downGatewayUrl = '';
+  const servers: Server[] = [];
+  const metrics = createGatewayMetrics();
+
+  function gatewayFor(upstream: string): Server {
+    const log = pino({ level: 'silent' });
+    const app = createClientGateway({
+      policy: testPolicy,
+      allowedPartners: () => ['southmere.nhs.uk'],
+      proxy: createSynapseProxy(upstream, {
+        log,
+        onFailure: () => {
+          metrics.upstreamFailures.inc({ api: 'client' });
+        },
+      }),
+      audit: {
+        record: (entry) => {
+          audit.push(entry);
+          return Promise.resolve();
+        },
+      },
+      whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token' }),
+      devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
+      discardToken: (token) => {
+        discarded.push(token);
+        return Promise.resolve();
+      },
+      enrolment: {
+        checkLogin: (deviceId, credential) =>
+          Promise.resolve(
+            deviceId === 'PC1' && credential === 'cred-pc1'
+              ? { ok: true }
+              : { ok: false, code: 'DEVICE_NOT_ENROLLED', message: 'This device is not enrolled.' },
+          ),
+        recordLogin: () => Promise.resolve(),
+        redeemCode: (_deviceId, code) =>
+          Promise.resolve(
+            code === 'GOOD'
+              ? { ok: true, credential: 'c'.repeat(43) }
+              : { ok: false, code: 'BAD_CODE', message: 'bad code' },
+          ),
+      },
+      maxJsonBodyBytes: 4096,
+      // Unit test only: the address comes from a test header, so one test can act as two clients.
+      clientAddress: (request) => {
+        const address = request.headers['x-test-client'];
+        return typeof address === 'string' ? address : '127.0.0.1';
+      },
+      failedAttemptLimit: { failures: 3, windowMs: 60_000 },
+      metrics,
+      log,
+    });
+    const server = createServer(app);
+    servers.push(server);
+    return server;
+  }
+
+  beforeAll(async () => {
+    const upstream = await listen(standIn);
+    gatewayUrl = await listen(gatewayFor(upstream));
+    // A port with nothing behind it: the homeserver is down.
+    const closed = createServer();
+    const closedUrl = await listen(closed);
+    await new Promise((resolve) => closed.close(resolve));
+    downGatewayUrl = await listen(gatewayFor(closedUrl));
+  });
+
+  beforeEach(() => {
+    seen.length = 0;
+    audit.length = 0;
+    discarded.length = 0;
+  });
+
+  afterAll(async () => {
+    for (const server of [standIn, ...servers]) await new Promise((resolve) => server.close(resolve));
+  });
+
+  const call = (path: string, init: RequestInit & { token?: string } = {}) =>
+    fetch(`${gatewayUrl}${path}`, {
+      ...init,
+      headers: {
+        'content-type': 'application/json',
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
+  const post = (path: string, body: string, token = 'token-pc1') =>
+    call(path, { method: 'POST', body, token });
+
+  it('refuses what the route table does not hold, forwarding nothing, whatever prefix or spelling', async () => {
+    for (const [method, path, status] of [
+      ['POST', '/_matrix/client/api/v1/login', 404],
+      ['POST', '/_matrix/client/r0/createRoom', 404],
+      ['PUT', '/_matrix/client/v3/createRoom/txn1', 404],
+      ['POST', '/_matrix/client/v3/rooms/!r:x/send/m.room.message', 404],
+      ['PUT', '/_matrix/client/v3/rooms/!r:x/invite/txn1', 404],
+      ['POST', '/_matrix/client/v3/rooms/!r:x/redact/$e', 404],
+      ['POST', '/_matrix/client/v3/room_keys/version', 405],
+      ['PUT', '/_matrix/client/v3/room_keys/keys', 404],
+      ['GET', '/_matrix/client/unstable/org.matrix.msc3814.v1/dehydrated_device', 404],
+      ['POST', '/_matrix/client/v3/Createroom', 404],
+      ['POST', '/_matrix/client/v3/%63reateRoom', 404],
+      ['POST', '/_matrix/client/v3//createRoom', 404],
+      ['POST', '/_matrix/client/v3/createRoom/', 404],
+      ['PUT', '/_matrix/client/v3/profile/@a:x/notes', 404],
+      ['PUT', '/_matrix/client/v3/directory/list/room/!r:x', 404],
+      ['GET', '/_synapse/admin/v2/users', 404],
+      ['POST', '/_matrix/client/v3/register?kind=guest', 404],
+    ] as const) {
+      const response = await call(path, {
+        method,
+        token: 'token-pc1',
+        ...(method === 'GET' ? {} : { body: '{}' }),
+      });
+      expect(response.status, `${method} ${path}`).toBe(status);
+      expect(await response.json(), path).toMatchObject({
+        errcode: 'M_UNRECOGNIZED',
+        'uk.nhs.bleep.rule': 'default-deny',
+      });
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it('answers a known path with a method it does not take with 405', async () => {
+    const response = await call('/_matrix/client/v3/sync', { method: 'DELETE', token: 'token-pc1' });
+    expect(response.status).toBe(405);
+    expect(seen).toEqual([]);
+  });
+
+  it('audits a refused request with the name behind its session, and counts it', async () => {
+    await call('/_synapse/admin/v2/users', { token: 'token-pc1' });
+    expect(audit.at(-1)).toMatchObject({
+      action: 'refuse:unrecognised',
+      actor: '@dr:northgate.nhs.uk',
+      device: 'PC1',
+    });
+    const counted = await metrics.refusals.get();
+    expect(counted.values).toEqual(
+      expect.arrayContaining([expect.objectContaining({ labels: { api: 'client', rule: 'default-deny' } })]),
+    );
+  });
+
+  it('forwards only sessions of desktops enrolled now', async () => {
+    expect((await call('/_matrix/client/v3/sync', { token: 'token-pc1' })).status).toBe(200);
+    expect(seen).toHaveLength(1);
+    for (const token of ['token-revoked', 'token-laptop']) {
+      const response = await call('/_matrix/client/v3/sync', { token });
+      expect(response.status, token).toBe(401);
+      // One answer for revoked and never-enrolled devices.
+      expect(await response.json(), token).toEqual({
+        errcode: 'M_UNKNOWN_TOKEN',
+        error: expect.stringContaining('not enrolled') as string,
+        'uk.nhs.bleep.rule': 'device-enrolment',
+      });
+    }
+    expect((await call('/_matrix/client/v3/sync')).status).toBe(401);
+    expect((await call('/_matrix/client/v3/sync', { token: 'nobody' })).status).toBe(401);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('reads the token where Synapse reads it, and refuses a second one beside it', async () => {
+    expect((await call('/_matrix/client/v3/sync?access_token=token-pc1')).status).toBe(200);
+    const mixed = await call('/_matrix/client/v3/sync?access_token=token-revoked', { token: 'token-pc1' });
+    expect(mixed.status).toBe(401);
+    const twice = await call('/_matrix/client/v3/sync?access_token=token-pc1&access_token=token-revoked');
+    expect(twice.status).toBe(401);
+    const lowercase = await call('/_matrix/client/v3/sync', {
+      headers: { authorization: 'bearer token-pc1' },
+    });
+    expect(lowercase.status).toBe(401);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('refuses form-encoded bodies, whose fields Synapse would read as query parameters', async () => {
+    const response = await call('/_matrix/media/v3/upload', {
+      method: 'POST',
+      token: 'token-pc1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'access_token=token-revoked',
+    });
+    expect(response.status).toBe(400);
+    expect(seen).toEqual([]);
+  });
+
+  it('limits failed enrolment attempts per address, counting only failures', async () => {
+    const enrol = (code: string, client: string) =>
+      fetch(`${gatewayUrl}/_bleep/enrol`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-client': client },
+        body: JSON.stringify({ device_id: 'WARD-PC', code }),
+      });
+    // Desktops enrolling successfully never use up the allowance.
+    for (let attempt = 0; attempt < 5; attempt += 1)
+      expect((await enrol('GOOD', '10.0.0.1')).status).toBe(200);
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      expect((await enrol('WRONG', '10.0.0.1')).status).toBe(403);
+    const limited = await enrol('WRONG', '10.0.0.1');
+    expect(limited.status).toBe(429);
+    const body = (await limited.json()) as { errcode: string; retry_after_ms: number };
+    expect(body.errcode).toBe('M_LIMIT_EXCEEDED');
+    expect(body.retry_after_ms).toBeGreaterThan(0);
+    expect(body.retry_after_ms).toBeLessThanOrEqual(60_000);
+    // Until the window passes, even a right code waits: the address has used its allowance.
+    expect((await enrol('GOOD', '10.0.0.1')).status).toBe(429);
+    // Another desktop is not held back by this address's failures.
+    expect((await enrol('WRONG', '10.0.0.2')).status).toBe(403);
+  });
+
+  it('audits an enrolment with an unreadable body and answers 400', async () => {
+    const response = await fetch(`${gatewayUrl}/_bleep/enrol`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-client': '10.0.0.3' },
+      body: '{"device_id": "PC\\u0000", "code": "x"}',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errcode: 'M_BAD_JSON' });
+    expect(audit.at(-1)).toMatchObject({ action: 'enrol', result: 'refused: M_BAD_JSON' });
+  });
+
+  it('limits refused sign-ins per address', async () => {
+    const login = () =>
+      fetch(`${gatewayUrl}/_matrix/client/v3/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-client': '10.0.0.9' },
+        body: JSON.stringify({ type: 'm.login.password', device_id: 'MY-LAPTOP' }),
+      });
+    for (let attempt = 0; attempt < 3; attempt += 1) expect((await login()).status).toBe(403);
+    const limited = await login();
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ errcode: 'M_LIMIT_EXCEEDED' });
+  });
+
+  it('refuses a sign-in from a device that is not enrolled without asking the homeserver, and audits it', async () => {
+    const response = await post(
+      '/_matrix/client/v3/login',
+      JSON.stringify({ type: 'm.login.password', device_id: 'LAPTOP' }),
+    );
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({
+      errcode: 'M_FORBIDDEN',
+      'uk.nhs.bleep.rule': 'device-enrolment',
+    });
+    expect(seen).toEqual([]);
+    expect(audit.at(-1)).toMatchObject({ action: 'refuse:login', device: 'LAPTOP' });
+  });
+
+  it('audits a sign-in whose device id holds a NUL, and answers 400', async () => {
+    const response = await post(
+      '/_matrix/client/v3/login',
+      '{"type":"m.login.password","device_id":"PC1\\u0000"}',
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errcode: 'M_BAD_JSON' });
+    expect(audit.at(-1)).toMatchObject({ action: 'refuse:login' });
+    expect(seen).toEqual([]);
+  });
+
+  it('lets an enrolled desktop sign in, and takes back a token whose desktop was revoked meanwhile', async () => {
+    const signIn = () =>
+      call('/_matrix/client/v3/login', {
+        method: 'POST',
+        headers: { 'x-bleep-device-credential': 'cred-pc1' },
+        body: JSON.stringify({ type: 'm.login.password', device_id: 'PC1' }),
+      });
+    const ok = await signIn();
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('server')).toBeNull();
+    expect(audit.at(-1)).toMatchObject({ action: 'login', result: 'ok', device: 'PC1' });
+    deviceStatus.PC1 = 'revoked';
+    try {
+      const late = await signIn();
+      expect(late.status).toBe(401);
+      expect(discarded).toEqual(['new-token']);
+      expect(audit.at(-1)).toMatchObject({ action: 'refuse:login', device: 'PC1' });
+    } finally {
+      deviceStatus.PC1 = 'active';
+    }
+  });
+
+  it('answers bad JSON with a 400 and forwards nothing', async () => {
+    const cases: [string, string][] = [
+      ['{"name": ', 'M_NOT_JSON'],
+      ['{"name": "a\\u0000b"}', 'M_BAD_JSON'],
+      ['{"name": "\\ud800"}', 'M_BAD_JSON'],
+      ['{"na\\u0000me": "x"}', 'M_BAD_JSON'],
+      [`${'['.repeat(20_000)}${']'.repeat(20_000)}`, 'M_TOO_LARGE'],
+      [`{"name": ${'['.repeat(100)}${']'.repeat(100)}}`, 'M_BAD_JSON'],
+    ];
+    for (const [body, errcode] of cases) {
+      const response = await post('/_matrix/client/v3/createRoom', body);
+      expect(response.status, body.slice(0, 40)).toBeGreaterThanOrEqual(400);
+      expect(response.status, body.slice(0, 40)).toBeLessThan(500);
+      expect(await response.json(), body.slice(0, 40)).toMatchObject({ errcode });
+    }
+    const notUtf8 = await fetch(`${gatewayUrl}/_matrix/client/v3/createRoom`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer token-pc1' },
+      body: Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
+    });
+    expect(notUtf8.status).toBe(400);
+    expect(seen).toEqual([]);
+  });
+
+  it('answers a path parameter it cannot read the way Synapse would with 400', async () => {
+    for (const path of [
+      '/_matrix/client/v3/rooms/%E0%A4%A/send/m.room.encrypted/1',
+      '/_matrix/client/v3/rooms/!r%00:x/send/m.room.encrypted/1',
+      '/_matrix/client/v3/rooms/!r:x/send/m.room.encrypted/%ED%A0%80',
+    ]) {
+      const response = await call(path, { method: 'PUT', token: 'token-pc1', body: '{}' });
+      expect(response.status, path).toBe(400);
+      expect(await response.json(), path).toMatchObject({ errcode: 'M_INVALID_PARAM' });
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it('forwards the rewritten body of an allowed request, without naming the homeserver', async () => {
+    const response = await post(
+      '/_matrix/client/v3/createRoom',
+      JSON.stringify({ name: 'Ward 12', preset: 'public_chat' }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('server')).toBeNull();
+    expect(JSON.parse(seen.at(-1)?.body ?? '{}')).toMatchObject({
+      preset: 'private_chat',
+      visibility: 'private',
+    });
+  });
+
+  it('answers with 502 M_UNKNOWN when the homeserver is down, for streamed and inspected requests alike', async () => {
+    const down = (path: string, init: RequestInit = {}) =>
+      fetch(`${downGatewayUrl}${path}`, { ...init, headers: { authorization: 'Bearer token-pc1' } });
+    const streamed = await down('/_matrix/client/v3/sync');
+    expect(streamed.status).toBe(502);
+    expect(await streamed.json()).toMatchObject({ errcode: 'M_UNKNOWN' });
+    expect((await down('/_matrix/client/v3/createRoom', { method: 'POST', body: '{}' })).status).toBe(502);
+    const signIn = await fetch(`${downGatewayUrl}/_matrix/client/v3/login`, {
+      method: 'POST',
+      headers: { 'x-bleep-device-credential': 'cred-pc1' },
+      body: JSON.stringify({ type: 'm.login.password', device_id: 'PC1' }),
+    });
+    expect(signIn.status).toBe(502);
+    const failures = await metrics.upstreamFailures.get();
+    expect(failures.values.find((value) => value.labels.api === 'client')?.value).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -1,0 +1,226 @@
+// The client-facing gateway: wires the route table, the session check, the policy rules and the proxy into one
+// request listener. A request is forwarded to Synapse only when its route is in the table (routes/clientRoutes.ts),
+// its session belongs to an enrolled desktop, its body reads the same to every parser, and every rule allows it;
+// anything else is refused with a Matrix error, counted, logged and audited. Bleep's own routes (/_bleep/...) and
+// sign-ins go through express, for its rate limiter; every other request goes straight to the rules and the proxy.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express from 'express';
+import type { Logger } from 'pino';
+import type { TrustPolicy } from '../../policy/trustPolicy.ts';
+import type { AuditSink } from '../../audit/auditEntry.ts';
+import { clientPolicyView } from '../clientPolicyView.ts';
+import { failedAttemptLimit, type FailedAttemptLimit } from '../failedAttemptLimit.ts';
+import type { GatewayMetrics } from '../gatewayMetrics.ts';
+import { MatrixError, sendMatrixError } from '../matrixError.ts';
+import { readJsonBody } from '../readJsonBody.ts';
+import { matchClientRoute } from '../routes/matchClientRoute.ts';
+import { unreadableParameter, unrecognisedRequest } from '../rules/defaultDeny.ts';
+import type { DeviceEnrolment } from '../rules/deviceEnrolment.ts';
+import type { DeviceStatusView } from '../rules/enrolledSession.ts';
+import { applyClientRules } from '../rules/ruleBook.ts';
+import type { RuleContext } from '../rules/rule.ts';
+import { upstreamUnavailable, type SynapseProxy } from '../synapseProxy.ts';
+import type { Identity, WhoAmI } from '../whoAmI.ts';
+import { findAccessToken, hasFormBody } from './accessToken.ts';
+import { createRefuse } from './clientRefusal.ts';
+import { createEnrolRoute } from './enrolRoute.ts';
+import { checkSession } from './sessionCheck.ts';
+import { createSignIn } from './signIn.ts';
+
+export type ClientGatewayDeps = Readonly<{
+  policy: TrustPolicy;
+  allowedPartners: () => readonly string[];
+  proxy: SynapseProxy;
+  audit: AuditSink;
+  whoAmI: WhoAmI;
+  enrolment: DeviceEnrolment;
+  devices: DeviceStatusView;
+  /** Signs an access token out at Synapse (a sign-in that finished after its desktop was revoked). */
+  discardToken: (accessToken: string) => Promise<void>;
+  maxJsonBodyBytes: number;
+  /** The client's address as the gateway tells Synapse (see forwardedFor.ts); keys the failed-attempt limits. */
+  clientAddress: (request: IncomingMessage) => string;
+  failedAttemptLimit: FailedAttemptLimit;
+  metrics: GatewayMetrics;
+  log: Logger;
+}>;
+
+export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
+  const { log, metrics } = deps;
+  const enrolmentRequired = deps.policy.devices.enrolmentRequired;
+  const ruleContext: RuleContext = { policy: deps.policy, allowedPartners: deps.allowedPartners };
+  const refuse = createRefuse(deps);
+  const signIn = createSignIn({
+    ...deps,
+    enrolmentRequired,
+    refuse,
+    checkBody: (body) => {
+      const { verdict } = applyClientRules(
+        { method: 'POST', route: loginRoute, params: {}, body, identity: undefined },
+        ruleContext,
+      );
+      return verdict.outcome === 'refuse' ? verdict.error : undefined;
+    },
+  });
+  const loginMatch = matchClientRoute('POST', '/_matrix/client/v3/login');
+  if (loginMatch.outcome !== 'route') throw new Error('the route table has no sign-in route');
+  const loginRoute = loginMatch.route;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.get('/_bleep/health', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  // Read-only: the client learns its limits (retention, idle lock, notifications) from the server it trusts.
+  app.get('/_bleep/policy', (_request, response) => {
+    response.json(clientPolicyView(deps.policy, deps.allowedPartners()));
+  });
+  const limitFor = (what: string) =>
+    failedAttemptLimit(
+      what,
+      deps.clientAddress,
+      () => {
+        metrics.refusals.inc({ api: 'client', rule: `${what}-rate-limit` });
+      },
+      deps.failedAttemptLimit,
+    );
+  const enrol = createEnrolRoute(deps);
+  app.post('/_bleep/enrol', limitFor('enrolment'), (request, response) => {
+    enrol(request, response).catch((error: unknown) => {
+      fail(response, error);
+    });
+  });
+  const signInLimit = limitFor('sign-in');
+  // Express is reached only by /_bleep paths and by requests the route table matched as the sign-in.
+  app.use((request, response) => {
+    if (!request.originalUrl.startsWith('/_bleep/')) {
+      signInLimit(request, response, () => {
+        signIn(request, response).catch((error: unknown) => {
+          fail(response, error);
+        });
+      });
+      return;
+    }
+    sendMatrixError(response, unrecognisedRequest(404));
+  });
+
+  /** Every client-server API request other than a sign-in. */
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const method = request.method ?? 'GET';
+    const match = matchClientRoute(method, request.url ?? '/');
+    metrics.requests.inc({
+      api: 'client',
+      kind: match.outcome === 'route' ? match.route.name : match.outcome,
+    });
+    if (match.outcome === 'preflight') {
+      await deps.proxy.forward(request, response, Buffer.alloc(0));
+      return;
+    }
+    if (match.outcome === 'bad-param') {
+      await refuse(
+        response,
+        { what: 'unrecognised', identity: undefined, room: null },
+        unreadableParameter(match.param, match.reason),
+      );
+      return;
+    }
+    if (match.outcome === 'unrecognised') {
+      // Attributed when the request carries a session (someone probing the admin API, say); never a lookup else.
+      const token = findAccessToken(request);
+      const owner = token.outcome === 'token' ? await deps.whoAmI(token.token) : undefined;
+      const identity = owner?.outcome === 'identity' ? owner.identity : undefined;
+      await refuse(
+        response,
+        { what: 'unrecognised', identity, room: null },
+        unrecognisedRequest(match.status),
+      );
+      return;
+    }
+    const { route, params } = match;
+    const room = params.roomId ?? null;
+    if (hasFormBody(request)) {
+      const error = new MatrixError(
+        400,
+        'M_NOT_JSON',
+        'Form-encoded request bodies are not accepted',
+        'well-formed-json',
+      );
+      await refuse(response, { what: route.name, identity: undefined, room }, error);
+      return;
+    }
+    let identity: Identity | undefined;
+    if (route.auth === 'session') {
+      const session = await checkSession(request, {
+        whoAmI: deps.whoAmI,
+        devices: deps.devices,
+        enrolmentRequired,
+      });
+      if (session.outcome === 'refused') {
+        await refuse(response, { what: route.name, identity: session.identity, room }, session.error);
+        return;
+      }
+      identity = session.identity;
+    }
+    if (route.body === 'media') {
+      await deps.proxy.forward(request, response);
+      return;
+    }
+    let body: Awaited<ReturnType<typeof readJsonBody>>;
+    try {
+      body = await readJsonBody(request, deps.maxJsonBodyBytes);
+    } catch (error) {
+      if (!(error instanceof MatrixError)) throw error;
+      await refuse(response, { what: route.name, identity, room }, error);
+      return;
+    }
+    const result = applyClientRules({ method, route, params, body: body.value, identity }, ruleContext);
+    if (result.verdict.outcome === 'refuse') {
+      await refuse(response, { what: route.name, identity, room }, result.verdict.error);
+      return;
+    }
+    const forwarded =
+      result.verdict.outcome === 'rewrite' ? Buffer.from(JSON.stringify(result.body)) : body.raw;
+    await deps.proxy.forward(request, response, forwarded);
+  }
+
+  function fail(response: ServerResponse, error: unknown): void {
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    if (error instanceof MatrixError) {
+      sendMatrixError(response, error);
+      return;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (error as Error).name === 'SocketError') {
+      metrics.upstreamFailures.inc({ api: 'client' });
+      log.warn({ err: { name: (error as Error).name } }, 'homeserver unreachable');
+      sendMatrixError(response, upstreamUnavailable());
+      return;
+    }
+    metrics.gatewayErrors.inc({ api: 'client' });
+    log.error({ err: { message: (error as Error).message, name: (error as Error).name } }, 'gateway error');
+    sendMatrixError(
+      response,
+      new MatrixError(500, 'M_UNKNOWN', 'The Bleep gateway failed to handle this request'),
+    );
+  }
+
+  return (request, response) => {
+    const url = request.url ?? '/';
+    if (url.startsWith('/_bleep/')) {
+      app(request, response);
+      return;
+    }
+    const match = request.method === 'POST' ? matchClientRoute('POST', url) : undefined;
+    if (match?.outcome === 'route' && match.route.name === 'login') {
+      metrics.requests.inc({ api: 'client', kind: 'login' });
+      app(request, response);
+      return;
+    }
+    handle(request, response).catch((error: unknown) => {
+      fail(response, error);
+    });
+  };
+}

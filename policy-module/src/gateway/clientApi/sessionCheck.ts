@@ -1,0 +1,44 @@
+// Who is behind a request to a route that needs a session, and whether their device may hold one now: the access
+// token as Synapse reads it, its owner from Synapse, and the owner's device against the enrolment list. The
+// outcome is either an identity to go on with, or the error to answer with.
+import type { IncomingMessage } from 'node:http';
+import { MatrixError } from '../matrixError.ts';
+import { checkEnrolledSession, type DeviceStatusView } from '../rules/enrolledSession.ts';
+import { upstreamUnavailable } from '../synapseProxy.ts';
+import type { Identity, WhoAmI } from '../whoAmI.ts';
+import { findAccessToken } from './accessToken.ts';
+
+export type SessionCheck =
+  | Readonly<{ outcome: 'session'; identity: Identity }>
+  | Readonly<{ outcome: 'refused'; error: MatrixError; identity?: Identity }>;
+
+export type SessionCheckDeps = Readonly<{
+  whoAmI: WhoAmI;
+  devices: DeviceStatusView;
+  enrolmentRequired: boolean;
+}>;
+
+export async function checkSession(request: IncomingMessage, deps: SessionCheckDeps): Promise<SessionCheck> {
+  const token = findAccessToken(request);
+  if (token.outcome === 'none') {
+    return { outcome: 'refused', error: new MatrixError(401, 'M_MISSING_TOKEN', 'Missing access token') };
+  }
+  if (token.outcome === 'ambiguous') {
+    return {
+      outcome: 'refused',
+      error: new MatrixError(401, 'M_MISSING_TOKEN', `The access token is ambiguous: ${token.reason}`),
+    };
+  }
+  const owner = await deps.whoAmI(token.token);
+  if (owner.outcome === 'unavailable') return { outcome: 'refused', error: upstreamUnavailable() };
+  if (owner.outcome === 'unknown-token') {
+    return {
+      outcome: 'refused',
+      error: new MatrixError(401, 'M_UNKNOWN_TOKEN', 'Unrecognised access token'),
+    };
+  }
+  const refusal = checkEnrolledSession(owner.identity, deps.devices, deps.enrolmentRequired);
+  return refusal
+    ? { outcome: 'refused', error: refusal, identity: owner.identity }
+    : { outcome: 'session', identity: owner.identity };
+}

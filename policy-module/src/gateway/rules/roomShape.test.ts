@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../policy/loadPolicy.ts';
+import { roomShape } from './roomShape.ts';
+import { ruleContext, ruleRequest, testPolicy } from './ruleTestContext.ts';
+
+const check = (method: string, path: string, body?: unknown) =>
+  roomShape.check(ruleRequest(method, path, body), ruleContext());
+const setState = (type: string, content: unknown, stateKey = '') =>
+  check('PUT', `/_matrix/client/v3/rooms/!r:x/state/${type}/${stateKey}`, content);
+const createRoom = (body: unknown) => check('POST', '/_matrix/client/v3/createRoom', body);
+
+describe("rule: every room has Bleep's shape", () => {
+  it('keeps rooms invite-only: every other join rule is refused', () => {
+    for (const joinRule of ['public', 'knock', 'restricted', 'knock_restricted', 'private', undefined]) {
+      expect(setState('m.room.join_rules', { join_rule: joinRule }), String(joinRule)).toMatchObject({
+        outcome: 'refuse',
+        error: { rule: 'room-shape' },
+      });
+    }
+    expect(setState('m.room.join_rules', { join_rule: 'invite' })).toEqual({ outcome: 'allow' });
+  });
+
+  it('forbids guests and world-readable history, and keeps Megolm encryption', () => {
+    expect(setState('m.room.guest_access', { guest_access: 'can_join' })).toMatchObject({
+      outcome: 'refuse',
+    });
+    expect(setState('m.room.guest_access', { guest_access: 'forbidden' })).toEqual({ outcome: 'allow' });
+    expect(setState('m.room.history_visibility', { history_visibility: 'world_readable' })).toMatchObject({
+      outcome: 'refuse',
+    });
+    expect(setState('m.room.history_visibility', { history_visibility: 'shared' })).toEqual({
+      outcome: 'allow',
+    });
+    expect(setState('m.room.encryption', {})).toMatchObject({ outcome: 'refuse' });
+    expect(setState('m.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' })).toEqual({
+      outcome: 'allow',
+    });
+  });
+
+  it('refuses state types Bleep does not use, m.* included, unless the policy lists them', () => {
+    for (const type of [
+      'com.example.notes',
+      'm.room.server_acl',
+      'm.space.child',
+      'm.room.third_party_invite',
+      'm.custom',
+    ]) {
+      expect(setState(type, { text: 'bed 4' }), type).toMatchObject({
+        outcome: 'refuse',
+        error: { rule: 'room-shape' },
+      });
+    }
+    const listed = parsePolicy(
+      { ...testPolicy, encryption: { ...testPolicy.encryption, plaintextEventTypes: ['uk.nhs.bleep.ward'] } },
+      'listed',
+    );
+    expect(
+      roomShape.check(
+        ruleRequest('PUT', '/_matrix/client/v3/rooms/!r:x/state/uk.nhs.bleep.ward/', { ward: '12' }),
+        ruleContext({ policy: listed }),
+      ),
+    ).toEqual({ outcome: 'allow' });
+    expect(setState('m.room.avatar', {})).toEqual({ outcome: 'allow' });
+    expect(check('GET', '/_matrix/client/v3/rooms/!r:x/state/com.example.notes/')).toEqual({
+      outcome: 'allow',
+    });
+  });
+
+  it('lets a clinician set only their own member state, and only as a member', () => {
+    expect(
+      setState('m.room.member', { membership: 'join', displayname: 'Dr A' }, '@a:northgate.nhs.uk'),
+    ).toEqual({
+      outcome: 'allow',
+    });
+    // An invitation of a stranger through member state would skip the invitation rule.
+    expect(setState('m.room.member', { membership: 'invite' }, '@friend:matrix.org')).toMatchObject({
+      outcome: 'refuse',
+    });
+    expect(setState('m.room.member', { membership: 'join' }, '@b:northgate.nhs.uk')).toMatchObject({
+      outcome: 'refuse',
+    });
+    expect(setState('m.room.member', { membership: 'ban' }, '@a:northgate.nhs.uk')).toMatchObject({
+      outcome: 'refuse',
+    });
+  });
+
+  it('makes every new room private and closed to guests, whatever preset or visibility the client asked for', () => {
+    const forbidden = { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'forbidden' } };
+    expect(createRoom({ name: 'Ward 12', preset: 'public_chat', visibility: 'public' })).toEqual({
+      outcome: 'rewrite',
+      body: { name: 'Ward 12', preset: 'private_chat', visibility: 'private', initial_state: [forbidden] },
+    });
+    expect(createRoom({ preset: 'trusted_private_chat', is_direct: true })).toMatchObject({
+      body: { preset: 'trusted_private_chat', visibility: 'private' },
+    });
+  });
+
+  it('refuses a new room with disallowed initial state, unknown fields or unknown creation content', () => {
+    for (const body of [
+      {
+        initial_state: [
+          { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'can_join' } },
+        ],
+      },
+      { initial_state: [{ type: 'm.room.join_rules', content: { join_rule: 'knock' } }] },
+      { initial_state: [{ type: 'com.example.notes', state_key: '', content: { text: 'bed 4' } }] },
+      {
+        initial_state: [
+          { type: 'm.room.member', state_key: '@friend:matrix.org', content: { membership: 'invite' } },
+        ],
+      },
+      { initial_state: [{ type: 'm.room.name', state_key: 5, content: { name: 'x' } }] },
+      { initial_state: 'm.room.name' },
+      { creation_content: { 'm.federate': true, notes: 'bed 4' } },
+      { creation_content: { type: 'm.space' } },
+      { creation_content: 'x' },
+      { guest_can_join: true },
+    ]) {
+      expect(createRoom(body), JSON.stringify(body)).toMatchObject({
+        outcome: 'refuse',
+        error: { rule: 'room-shape' },
+      });
+    }
+    expect(
+      createRoom({
+        creation_content: { 'm.federate': true },
+        initial_state: [{ type: 'm.room.history_visibility', content: { history_visibility: 'joined' } }],
+      }),
+    ).toMatchObject({ outcome: 'rewrite' });
+  });
+});

@@ -1,0 +1,147 @@
+// Rule: every room has Bleep's shape. Room state is plaintext on every server in the room, so only the state
+// types Bleep uses may be set (anything else, m.* included, unless the policy lists it), and only with values that
+// keep the room closed: invite-only, no guests, history never world-readable, Megolm encryption. Membership
+// changes go through their own endpoints (where the invitation rule reads them), not through raw member state.
+// createRoom is held to the same list, its fields to the ones the spec documents, and made private.
+import { policyRefusal } from '../matrixError.ts';
+import type { Identity } from '../whoAmI.ts';
+import { allow, isRecord, isWrite, type PolicyRule, type RuleVerdict } from './rule.ts';
+
+export const megolm = 'm.megolm.v1.aes-sha2';
+
+type StateCheck = (
+  content: Record<string, unknown>,
+  stateKey: string,
+  identity: Identity | undefined,
+) => string | undefined;
+
+const anyContent: StateCheck = () => undefined;
+
+/** The state event types Bleep's rooms use, each with what its content must be; undefined means acceptable. */
+const stateChecks: Readonly<Record<string, StateCheck>> = {
+  'm.room.name': anyContent,
+  'm.room.topic': anyContent,
+  'm.room.avatar': anyContent,
+  'm.room.pinned_events': anyContent,
+  'm.room.power_levels': anyContent,
+  'm.room.canonical_alias': anyContent,
+  'm.room.join_rules': (content) =>
+    content.join_rule === 'invite' ? undefined : 'rooms are invite-only (join rule "invite")',
+  'm.room.guest_access': (content) =>
+    content.guest_access === 'forbidden' ? undefined : 'guests cannot join rooms',
+  'm.room.history_visibility': (content) =>
+    ['invited', 'joined', 'shared'].includes(String(content.history_visibility))
+      ? undefined
+      : 'room history is visible to members only',
+  'm.room.encryption': (content) =>
+    content.algorithm === megolm ? undefined : `rooms must use ${megolm} encryption`,
+  // A clinician may change their own name in one room; invitations, kicks and bans have their own endpoints.
+  'm.room.member': (content, stateKey, identity) =>
+    identity !== undefined && stateKey === identity.userId && content.membership === 'join'
+      ? undefined
+      : 'membership changes are made by inviting, removing or banning, not by setting member state',
+};
+
+/** What is wrong with this state event for a Bleep room; undefined when nothing is. */
+export function stateProblem(
+  eventType: string,
+  content: unknown,
+  stateKey: string,
+  identity: Identity | undefined,
+  plaintextTypes: readonly string[],
+): string | undefined {
+  if (!isRecord(content)) return `${eventType} content must be a JSON object`;
+  const check = stateChecks[eventType];
+  if (check) return check(content, stateKey, identity);
+  return plaintextTypes.includes(eventType)
+    ? undefined
+    : `room state of type ${eventType} is not used by Bleep (room state is not encrypted)`;
+}
+
+/** createRoom fields in the client-server API; anything else is refused rather than passed on unread. */
+const createRoomFields = new Set([
+  'name',
+  'topic',
+  'preset',
+  'visibility',
+  'invite',
+  'invite_3pid',
+  'is_direct',
+  'initial_state',
+  'creation_content',
+  'room_version',
+  'power_level_content_override',
+  'room_alias_name',
+]);
+
+/** creation_content is copied into m.room.create, plaintext forever: only whether the room federates. */
+const creationContentFields = new Set(['m.federate']);
+
+function refuse(message: string): RuleVerdict {
+  return { outcome: 'refuse', error: policyRefusal('room-shape', `This trust's policy says ${message}`) };
+}
+
+function createRoomProblem(
+  body: Record<string, unknown>,
+  plaintextTypes: readonly string[],
+): string | undefined {
+  const unknownField = Object.keys(body).find((field) => !createRoomFields.has(field));
+  if (unknownField !== undefined) return `a new room cannot have the field "${unknownField}"`;
+  if (body.creation_content !== undefined) {
+    if (!isRecord(body.creation_content)) return 'creation_content must be a JSON object';
+    const unknown = Object.keys(body.creation_content).find((field) => !creationContentFields.has(field));
+    if (unknown !== undefined) return `a new room cannot have "${unknown}" in its creation content`;
+  }
+  if (body.initial_state === undefined) return undefined;
+  if (!Array.isArray(body.initial_state)) return 'initial_state must be a list of state events';
+  for (const event of body.initial_state) {
+    if (!isRecord(event) || typeof event.type !== 'string') return 'every initial state event needs a type';
+    const stateKey = event.state_key ?? '';
+    if (typeof stateKey !== 'string') return 'a state key must be a string';
+    // No member state at creation: who is in the room is the invite list.
+    const problem = stateProblem(event.type, event.content, stateKey, undefined, plaintextTypes);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+export const roomShape: PolicyRule = {
+  name: 'room-shape',
+  check({ route, method, params, body, identity }, { policy }) {
+    const plaintextTypes = policy.encryption.plaintextEventTypes;
+    if (route.name === 'createRoom') {
+      const fields = isRecord(body) ? body : {};
+      const problem = createRoomProblem(fields, plaintextTypes);
+      if (problem) return refuse(problem);
+      // Private whatever the client asked for: a public preset would make the room joinable by anyone.
+      // trusted_private_chat (direct messages) is private too; anything else becomes private_chat.
+      const preset = fields.preset === 'trusted_private_chat' ? fields.preset : 'private_chat';
+      // Synapse's private presets still set guest access to can_join: closed from the first event instead.
+      const initialState: unknown[] = Array.isArray(fields.initial_state) ? fields.initial_state : [];
+      const hasGuestAccess = initialState.some(
+        (event) => isRecord(event) && event.type === 'm.room.guest_access',
+      );
+      const closedToGuests = hasGuestAccess
+        ? initialState
+        : [
+            ...initialState,
+            { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'forbidden' } },
+          ];
+      return {
+        outcome: 'rewrite',
+        body: { ...fields, preset, visibility: 'private', initial_state: closedToGuests },
+      };
+    }
+    if (route.name === 'stateEvent' && isWrite(method)) {
+      const problem = stateProblem(
+        params.eventType ?? '',
+        body,
+        params.stateKey ?? '',
+        identity,
+        plaintextTypes,
+      );
+      return problem ? refuse(problem) : allow;
+    }
+    return allow;
+  },
+};
