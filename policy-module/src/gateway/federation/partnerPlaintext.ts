@@ -3,7 +3,7 @@
 // Refusing the transaction would stall everything else that partner sends (its server retries the same one), so
 // the gateway lets it through and reports it instead: information governance needs to know, with the room and the
 // partner, never the content.
-import { isRecord } from './rules/rule.ts';
+import { isRecord } from '../rules/rule.ts';
 
 export type PlaintextEvent = Readonly<{ roomId: string; eventType: string }>;
 
