@@ -14,17 +14,36 @@ const policy = parsePolicy(
   'inline',
 );
 const deployment = { public_baseurl: 'https://matrix.test.nhs.uk/', database: { args: { password: 'pw' } } };
+/** What a signed directory vouches for among the policy's partners (here: all of them). */
+const vouchedPartners = ['matrix.partner.nhs.uk'];
 
 describe('homeserver config rendering', () => {
-  it('takes the federation allow-list and server name from the policy', () => {
-    const config = renderHomeserverConfig({ templateText, policy, deployment });
+  it('takes the server name from the policy, the allow-list from its partners the directory vouches for', () => {
+    const config = renderHomeserverConfig({ templateText, policy, vouchedPartners, deployment });
     expect(config.server_name).toBe('matrix.test.nhs.uk');
     expect(config.federation_domain_whitelist).toEqual(['matrix.partner.nhs.uk']);
     expect(config.encryption_enabled_by_default_for_room_type).toBe('all');
   });
 
+  it('leaves out a partner the signed directory does not vouch for, so Synapse refuses it too', () => {
+    const config = renderHomeserverConfig({ templateText, policy, vouchedPartners: [], deployment });
+    expect(config.federation_domain_whitelist).toEqual([]);
+  });
+
+  it('refuses a deployment value or override that would change what the policy owns', () => {
+    for (const changed of [
+      { federation_domain_whitelist: null },
+      { federation_domain_whitelist: ['evil.example'] },
+      { server_name: 'x' },
+    ]) {
+      expect(() =>
+        renderHomeserverConfig({ templateText, policy, vouchedPartners, deployment, overrides: [changed] }),
+      ).toThrow(/belongs to the trust policy/);
+    }
+  });
+
   it('keeps the production template closed: no registration, no URL previews, no public directory', () => {
-    const config = renderHomeserverConfig({ templateText, policy, deployment });
+    const config = renderHomeserverConfig({ templateText, policy, vouchedPartners, deployment });
     expect(config.enable_registration).toBe(false);
     expect(config.url_preview_enabled).toBe(false);
     expect(config.allow_public_rooms_over_federation).toBe(false);
@@ -33,7 +52,7 @@ describe('homeserver config rendering', () => {
   });
 
   it('refuses to render while a placeholder is left', () => {
-    expect(() => renderHomeserverConfig({ templateText, policy, deployment: {} })).toThrow(
+    expect(() => renderHomeserverConfig({ templateText, policy, vouchedPartners, deployment: {} })).toThrow(
       /placeholders at: .*public_baseurl.*database\.args\.password/,
     );
   });
@@ -42,6 +61,7 @@ describe('homeserver config rendering', () => {
     const config = renderHomeserverConfig({
       templateText,
       policy,
+      vouchedPartners,
       deployment,
       overrides: [parseYamlMap(overridesText, 'overrides')],
     });

@@ -1,5 +1,7 @@
 // Renders a trust's homeserver.yaml: the template, then the settings its policy owns, then the deployment's own
 // values (paths, listeners, database, secrets' paths), then any overrides (the local runner's test-only file).
+// The federation allow-list is the policy's partners that the signed trust directory vouches for, as the gateway
+// enforces it; no deployment value or override may change it.
 import { synapseSettingsFor, type TrustPolicy } from '@bleep/policy-module';
 import { parse, stringify } from 'yaml';
 
@@ -12,6 +14,8 @@ export class ConfigRenderError extends Error {
 export type RenderInput = Readonly<{
   templateText: string;
   policy: TrustPolicy;
+  /** The policy's partners the signed trust directory vouches for now (vouchedPartners in @bleep/policy-module). */
+  vouchedPartners: readonly string[];
   /** Values only the deployment knows: public_baseurl, database args, listeners, paths. */
   deployment: YamlMap;
   /** Applied last, in order. */
@@ -51,9 +55,17 @@ function unrenderedPaths(value: unknown, path: string): string[] {
 
 export function renderHomeserverConfig(input: RenderInput): YamlMap {
   let config = parseYamlMap(input.templateText, 'homeserver template');
-  config = mergeConfig(config, synapseSettingsFor(input.policy));
+  const policySettings = synapseSettingsFor(input.policy, input.vouchedPartners);
+  config = mergeConfig(config, policySettings);
   config = mergeConfig(config, input.deployment);
   for (const override of input.overrides ?? []) config = mergeConfig(config, override);
+  for (const [key, value] of Object.entries(policySettings)) {
+    if (JSON.stringify(config[key]) !== JSON.stringify(value)) {
+      throw new ConfigRenderError(
+        `${key} belongs to the trust policy: the deployment or an override changed it`,
+      );
+    }
+  }
   const missing = unrenderedPaths(config, '');
   if (missing.length > 0) {
     throw new ConfigRenderError(`homeserver config still has placeholders at: ${missing.join(', ')}`);

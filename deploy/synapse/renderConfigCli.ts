@@ -1,10 +1,13 @@
 // Production entry point (docker-compose's synapse-config step): renders homeserver.yaml for one trust from the
-// mounted template and policy. Secrets arrive as environment variables and are written only to the output file.
+// mounted template, policy and signed trust directory (the same files the gateway reads). Secrets arrive as
+// environment variables and are written only to the output file. The directory is read at each render: a new one
+// reaches Synapse's allow-list at the next `up` (the gateway follows it within minutes meanwhile), and a file that
+// does not verify stops the render, as it stops the gateway's start.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseArgs } from 'node:util';
-import { loadPolicy } from '@bleep/policy-module';
+import { loadPolicy, vouchedPartners } from '@bleep/policy-module';
 import { homeserverYaml, renderHomeserverConfig } from './renderConfig.ts';
 
 function requiredEnv(name: string): string {
@@ -31,18 +34,33 @@ async function main(): Promise<void> {
     options: {
       policy: { type: 'string' },
       template: { type: 'string' },
+      directory: { type: 'string' },
+      'directory-key': { type: 'string' },
       out: { type: 'string' },
     },
   });
-  if (!values.policy || !values.template || !values.out) {
+  if (!values.policy || !values.template || !values.directory || !values['directory-key'] || !values.out) {
     throw new Error(
-      'usage: renderConfigCli.ts --policy trust.json --template homeserver.yaml --out homeserver.yaml',
+      'usage: renderConfigCli.ts --policy trust.json --template homeserver.yaml ' +
+        '--directory trust-directory.json --directory-key authority.pub --out homeserver.yaml',
     );
   }
   const policy = await loadPolicy(values.policy);
+  const vouched = vouchedPartners({
+    policy,
+    directoryText: await readFile(values.directory, 'utf8'),
+    authorityKey: await readFile(values['directory-key'], 'utf8'),
+    now: new Date(),
+  });
+  if (vouched.outcome === 'refused') {
+    throw new Error(
+      `the trust directory ${values.directory} is refused (${vouched.error.code}): ${vouched.error.message}`,
+    );
+  }
   const config = renderHomeserverConfig({
     templateText: await readFile(values.template, 'utf8'),
     policy,
+    vouchedPartners: vouched.partners,
     deployment: {
       public_baseurl: requiredEnv('PUBLIC_BASEURL'),
       database: {
@@ -58,7 +76,9 @@ async function main(): Promise<void> {
   // Synapse would otherwise write its own log config, logging to a file in its working directory; in a container
   // the log belongs on stdout, where the platform collects it. Synapse logs no message content.
   await writeFile(join(dirname(values.out), 'log.config'), consoleLogConfig());
-  process.stdout.write(`rendered ${values.out} for ${policy.trust.serverName}\n`);
+  process.stdout.write(
+    `rendered ${values.out} for ${policy.trust.serverName}; federates with: ${vouched.partners.join(', ') || 'nobody'}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

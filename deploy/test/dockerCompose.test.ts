@@ -277,6 +277,17 @@ describe.each(trusts)('%s in docker-compose.yml', (trust) => {
     expect(commandOption(init, '--policy')).toBe('/policy/trust.json');
   });
 
+  it("renders Synapse's allow-list from the signed trust directory the gateway reads, read-only", () => {
+    const init = service(`synapse-config-${trust}`);
+    const gateway = service(`gateway-${trust}`);
+    expect(mountAt(init, '/directory')).toEqual(mountAt(gateway, '/directory'));
+    expect(mountAt(init, '/directory').readOnly).toBe(true);
+    expect(commandOption(init, '--directory')).toBe(environmentOf(gateway).TRUST_DIRECTORY_PATH);
+    expect(commandOption(init, '--directory-key')).toBe(
+      environmentOf(gateway).TRUST_DIRECTORY_PUBLIC_KEY_PATH,
+    );
+  });
+
   it('runs the renderer CLI from deploy/Dockerfile, which docker-compose.yml gives only its arguments', async () => {
     const build = service(`synapse-config-${trust}`).build;
     expect(build).toMatchObject({ context: '.', dockerfile: 'deploy/Dockerfile' });

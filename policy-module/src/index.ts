@@ -6,6 +6,7 @@ export { createEnrolmentStore, type EnrolmentStore } from './enrolment/enrolment
 export { registerUser, RegistrationError, type RegisteredUser } from './synapseAdmin/registerUser.ts';
 export { signDirectory } from './trustDirectory/signDirectory.ts';
 export type { DirectoryDocument } from './trustDirectory/trustDirectory.ts';
+export { vouchedPartners, type VouchedPartners } from './trustDirectory/vouchedPartners.ts';
 export { canonicalJson } from './trustDirectory/canonicalJson.ts';
 export { grantServiceAccess, migrateBleepSchema } from './database/bleepSchema.ts';
 export { clientRoutes, type ClientRoute } from './gateway/routes/clientRoutes.ts';

@@ -4,8 +4,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { signDirectory } from '@bleep/policy-module';
+import { signDirectory, vouchedPartners, type TrustPolicy } from '@bleep/policy-module';
 import { loadLocalTrust } from './localTrusts.ts';
+import { StepError } from './progress.ts';
 import { writeSecretOnce } from './trustSecrets.ts';
 
 export type LocalDirectory = Readonly<{ directoryPath: string; publicKeyPath: string }>;
@@ -49,4 +50,27 @@ export async function ensureLocalTrustDirectory(
   );
   await writeFile(directoryPath, `${JSON.stringify(signed, null, 2)}\n`);
   return { directoryPath, publicKeyPath };
+}
+
+/**
+ * The policy's partners the local directory vouches for, read and verified as the gateway reads it: the Synapse
+ * allow-list the runner renders, so a partner left out of the directory is refused by Synapse too.
+ */
+export async function locallyVouchedPartners(
+  policy: TrustPolicy,
+  directory: LocalDirectory,
+  now = new Date(),
+): Promise<string[]> {
+  const vouched = vouchedPartners({
+    policy,
+    directoryText: await readFile(directory.directoryPath, 'utf8'),
+    authorityKey: await readFile(directory.publicKeyPath, 'utf8'),
+    now,
+  });
+  if (vouched.outcome === 'refused') {
+    throw new StepError(
+      `the local trust directory is refused (${vouched.error.code}): ${vouched.error.message}`,
+    );
+  }
+  return vouched.partners;
 }

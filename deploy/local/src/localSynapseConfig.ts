@@ -1,9 +1,11 @@
-// The local runner's homeserver.yaml for one trust: the production template rendered with the trust's policy,
-// local paths and ports, and deploy/synapse/local-test-overrides.yaml (the only test-only settings).
+// The local runner's homeserver.yaml for one trust: the production template rendered with the trust's policy and
+// the partners the local signed directory vouches for (as in production), local paths and ports, and
+// deploy/synapse/local-test-overrides.yaml (the only test-only settings).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseYamlMap, renderHomeserverConfig } from '../../synapse/renderConfig.ts';
+import { locallyVouchedPartners, type LocalDirectory } from './localDirectory.ts';
 import type { LocalTrust } from './localTrusts.ts';
 import type { PostgresTarget } from './postgres.ts';
 import type { TrustFiles } from './trustFiles.ts';
@@ -14,6 +16,8 @@ const overridesUrl = new URL('../../synapse/local-test-overrides.yaml', import.m
 export type LocalConfigInput = Readonly<{
   trust: LocalTrust;
   files: TrustFiles;
+  /** The signed local trust directory: Synapse's allow-list is the policy's partners it vouches for. */
+  directory: LocalDirectory;
   /** CA certificate path inside the chroot. */
   chrootCaPath: string;
   database: Readonly<{ target: PostgresTarget; name: string; password: string }>;
@@ -69,6 +73,7 @@ export async function renderLocalSynapseConfig(input: LocalConfigInput): Promise
   return renderHomeserverConfig({
     templateText: await readFile(templateUrl, 'utf8'),
     policy: trust.policy,
+    vouchedPartners: await locallyVouchedPartners(trust.policy, input.directory),
     deployment,
     overrides: [parseYamlMap(await readFile(overridesUrl, 'utf8'), 'local-test-overrides.yaml')],
   });

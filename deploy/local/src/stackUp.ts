@@ -141,7 +141,7 @@ export async function stackUp(
       await stopTrustProcesses(layout, trust.name, state);
     }
     const files = await reporter.step(`${trust.name}: config, certificates, databases`, () =>
-      prepareTrust(layout, trust, logPath, { synapse: user, gateway: gatewayUser }),
+      prepareTrust(layout, trust, logPath, { synapse: user, gateway: gatewayUser }, directory),
     );
     toStart.push({ trust, files });
   }

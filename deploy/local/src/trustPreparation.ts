@@ -8,6 +8,7 @@ import pg from 'pg';
 import { grantServiceAccess, migrateBleepSchema } from '@bleep/policy-module';
 import { homeserverYaml } from '../../synapse/renderConfig.ts';
 import { ensureLocalCa, ensureTlsCertificate } from './certificates.ts';
+import type { LocalDirectory } from './localDirectory.ts';
 import type { LocalTrust } from './localTrusts.ts';
 import { renderLocalSynapseConfig, synapseLogConfig } from './localSynapseConfig.ts';
 import { databaseUrl, ensureLoginRole, ensureTrustDatabase, localPostgres } from './postgres.ts';
@@ -67,6 +68,7 @@ export async function prepareTrust(
   trust: LocalTrust,
   logPath: string,
   users: Readonly<{ synapse: SynapseUser; gateway: GatewayUser | undefined }>,
+  directory: LocalDirectory,
 ): Promise<TrustFiles> {
   const files = trustFiles(layout, trust.name);
   // Recursive mkdir gives every new parent the same mode: make the traversable parents first.
@@ -86,6 +88,7 @@ export async function prepareTrust(
   const config = await renderLocalSynapseConfig({
     trust,
     files,
+    directory,
     chrootCaPath: join(layout.chrootStateDir, 'ca', 'ca.crt'),
     database: { target: localPostgres, name: dbName, password },
   });

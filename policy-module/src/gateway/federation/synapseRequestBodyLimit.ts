@@ -19,5 +19,5 @@ function synapseSizeBytes(size: string): number {
 
 export function synapseRequestBodyLimit(policy: TrustPolicy): number {
   // Read from the rendered setting, so a change in how the policy's limit is rendered moves this with it.
-  return Math.max(synapseMaxRequestSize, synapseSizeBytes(synapseSettingsFor(policy).max_upload_size));
+  return Math.max(synapseMaxRequestSize, synapseSizeBytes(synapseSettingsFor(policy, []).max_upload_size));
 }
