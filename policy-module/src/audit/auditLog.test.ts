@@ -1,10 +1,10 @@
 // Against real PostgreSQL: a throwaway database per file.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import type { ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import { createAuditLog } from './auditLog.ts';
 import { migrateAuditSchema } from './auditSchema.ts';
-import { auditEntry, createAuditTestDatabase, steppingClock } from './auditTestContext.ts';
+import { auditEntry, createAuditTestDatabase, steppingClock } from './auditContext.testkit.ts';
 import { readAuditRows } from './readAuditRows.ts';
 import { maxAuditKeyLength, maxAuditTextLength } from './storableAuditEntry.ts';
 import { verifyAuditChain } from './verifyAuditChain.ts';

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateBleepSchema } from '../database/bleepSchema.ts';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import {
   createThrowawayServiceRole,
   type ThrowawayServiceRole,
@@ -13,7 +13,7 @@ import type { AuditEntry } from './auditEntry.ts';
 import { createAuditLog } from './auditLog.ts';
 import { auditHash, genesisHash, type AuditRecord } from './auditRecord.ts';
 import { migrateAuditSchema } from './auditSchema.ts';
-import { auditEntry, steppingClock } from './auditTestContext.ts';
+import { auditEntry, steppingClock } from './auditContext.testkit.ts';
 import { readAuditRows } from './readAuditRows.ts';
 import { verifyAuditChain } from './verifyAuditChain.ts';
 

@@ -1,8 +1,8 @@
 // Against real PostgreSQL: a throwaway database per file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import type { ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import { createAuditLog } from './auditLog.ts';
-import { auditEntry, createAuditTestDatabase, steppingClock } from './auditTestContext.ts';
+import { auditEntry, createAuditTestDatabase, steppingClock } from './auditContext.testkit.ts';
 import { auditRowsToCsv, csvField, exportAudit } from './exportAudit.ts';
 import type { StoredAuditRow } from './readAuditRows.ts';
 

@@ -1,6 +1,6 @@
 // Against real PostgreSQL: each test tampers with its own throwaway database, as a superuser would.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import type { ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import { auditHash, genesisHash, type AuditRecord } from './auditRecord.ts';
 import { createAuditLog } from './auditLog.ts';
 import {
@@ -8,7 +8,7 @@ import {
   createAuditTestDatabase,
   steppingClock,
   withTriggerDisabled,
-} from './auditTestContext.ts';
+} from './auditContext.testkit.ts';
 import { readAuditRows } from './readAuditRows.ts';
 import { verifyAuditChain } from './verifyAuditChain.ts';
 

@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../audit/auditLog.ts';
 import { migrateBleepSchema } from '../database/bleepSchema.ts';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import { exitCodes } from './cliCommand.ts';
-import { cliTestContext } from './cliTestContext.ts';
+import { cliTestContext } from './cliContext.testkit.ts';
 import { runCli } from './runCli.ts';
 
 describe('audit commands', () => {

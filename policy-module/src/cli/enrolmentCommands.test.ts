@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateBleepSchema } from '../database/bleepSchema.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
-import { startSynapseAdminStandIn, type SynapseAdminStandIn } from '../enrolment/synapseAdminStandIn.ts';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { startSynapseAdminStandIn, type SynapseAdminStandIn } from '../enrolment/synapseAdminStandIn.testkit.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import { exitCodes } from './cliCommand.ts';
-import { cliTestContext } from './cliTestContext.ts';
+import { cliTestContext } from './cliContext.testkit.ts';
 import { runCli } from './runCli.ts';
 
 const adminToken = 'syt_admin_token_never_printed';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodes, parseCommandOptions, requiredOption, type CliCommand } from './cliCommand.ts';
-import { cliTestContext } from './cliTestContext.ts';
+import { cliTestContext } from './cliContext.testkit.ts';
 import { runCli } from './runCli.ts';
 
 describe('bleep-policy dispatcher', () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../audit/auditLog.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
 import { grantServiceAccess, migrateBleepSchema, requireTables, BleepSchemaError } from './bleepSchema.ts';
-import { createThrowawayDatabase, type ThrowawayDatabase } from './throwawayDatabase.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './throwawayDatabase.testkit.ts';
 
 describe("Bleep's schema and the gateway role's access", () => {
   let database: ThrowawayDatabase;

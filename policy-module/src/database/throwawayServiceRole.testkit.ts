@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { grantServiceAccess } from './bleepSchema.ts';
-import type { ThrowawayDatabase } from './throwawayDatabase.ts';
+import type { ThrowawayDatabase } from './throwawayDatabase.testkit.ts';
 
 export type ThrowawayServiceRole = Readonly<{
   role: string;

@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import { createDeviceStatusWatch, type DeviceStatus, type DeviceStatusWatch } from './deviceStatusWatch.ts';
 import { migrateEnrolmentSchema } from './enrolmentSchema.ts';
 import { createEnrolmentStore, type EnrolmentStore } from './enrolmentStore.ts';

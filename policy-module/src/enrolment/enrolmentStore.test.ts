@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateEnrolmentSchema } from './enrolmentSchema.ts';
 import { createEnrolmentStore, type EnrolmentStore } from './enrolmentStore.ts';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 
 const hour = 3_600_000;
 const monday = new Date('2025-01-06T09:00:00Z');

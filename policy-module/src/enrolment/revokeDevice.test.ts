@@ -5,8 +5,8 @@ import { migrateEnrolmentSchema } from './enrolmentSchema.ts';
 import { createEnrolmentStore } from './enrolmentStore.ts';
 import { revokeDevice } from './revokeDevice.ts';
 import { signOutDevice } from './signOutDevice.ts';
-import { startSynapseAdminStandIn, type SynapseAdminStandIn } from './synapseAdminStandIn.ts';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { startSynapseAdminStandIn, type SynapseAdminStandIn } from './synapseAdminStandIn.testkit.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 
 describe('revoking a device', () => {
   let database: ThrowawayDatabase;

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signOutDevice } from './signOutDevice.ts';
-import { startSynapseAdminStandIn, type SynapseAdminStandIn } from './synapseAdminStandIn.ts';
+import { startSynapseAdminStandIn, type SynapseAdminStandIn } from './synapseAdminStandIn.testkit.ts';
 
 const adminToken = 'syt_admin_token_that_must_not_leak';
 

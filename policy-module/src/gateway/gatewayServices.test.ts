@@ -8,11 +8,11 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAuditRows } from '../audit/readAuditRows.ts';
 import { migrateBleepSchema } from '../database/bleepSchema.ts';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import { signDirectory } from '../trustDirectory/signDirectory.ts';
 import { parseGatewayConfig } from './gatewayConfig.ts';
 import { createGatewayServices } from './gatewayServices.ts';
-import { testPolicy } from './rules/ruleTestContext.ts';
+import { testPolicy } from './rules/ruleContext.testkit.ts';
 
 const authority = generateKeyPairSync('ed25519');
 const now = new Date('2026-11-23T09:00:00Z');

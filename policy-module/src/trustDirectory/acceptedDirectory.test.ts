@@ -2,7 +2,7 @@
 // directory's high-water mark only ever goes up, whatever SQL the gateway's role sends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateBleepSchema } from '../database/bleepSchema.ts';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import {
   createThrowawayServiceRole,
   type ThrowawayServiceRole,

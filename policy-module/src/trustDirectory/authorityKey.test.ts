@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { authorityPrivateKey, authorityPublicKey } from './authorityKey.ts';
 import { signDirectory } from './signDirectory.ts';
-import { directoryDocument } from './directoryTestContext.ts';
+import { directoryDocument } from './directoryContext.testkit.ts';
 
 const authority = generateKeyPairSync('ed25519');
 const publicPem = authority.publicKey.export({ format: 'pem', type: 'spki' }).toString();

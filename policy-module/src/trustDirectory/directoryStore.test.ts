@@ -7,7 +7,7 @@ import {
   impostor,
   signedDirectoryFile,
   testNow,
-} from './directoryTestContext.ts';
+} from './directoryContext.testkit.ts';
 import type { DirectoryDocument } from './trustDirectory.ts';
 
 function store(clock: () => Date = () => testNow, warnWithinDays?: number, newestAcceptedIssuedAt?: string) {

@@ -8,7 +8,7 @@ import {
   impostor,
   signedDirectoryFile,
   testNow,
-} from './directoryTestContext.ts';
+} from './directoryContext.testkit.ts';
 import { DirectoryError, type DirectoryErrorCode } from './trustDirectory.ts';
 import { verifyDirectory } from './verifyDirectory.ts';
 

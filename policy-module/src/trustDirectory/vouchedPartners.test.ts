@@ -7,7 +7,7 @@ import {
   impostor,
   signedDirectoryFile,
   testNow,
-} from './directoryTestContext.ts';
+} from './directoryContext.testkit.ts';
 import { vouchedPartners } from './vouchedPartners.ts';
 
 const policy = parsePolicy(

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../audit/auditEntry.ts';
 import { createGatewayMetrics } from '../gatewayMetrics.ts';
 import type { DeviceStatus } from '../rules/enrolledSession.ts';
-import { testPolicy } from '../rules/ruleTestContext.ts';
+import { testPolicy } from '../rules/ruleContext.testkit.ts';
 import { createSynapseProxy } from '../synapseProxy.ts';
 import type { TokenOwner } from '../whoAmI.ts';
 import { createClientGateway } from './createClientGateway.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountDataTypes } from './accountDataTypes.ts';
-import { ruleContext, ruleRequest } from './ruleTestContext.ts';
+import { ruleContext, ruleRequest } from './ruleContext.testkit.ts';
 
 const put = (path: string) => accountDataTypes.check(ruleRequest('PUT', path, {}), ruleContext());
 

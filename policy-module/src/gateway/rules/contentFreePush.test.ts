@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentFreePush } from './contentFreePush.ts';
-import { ruleContext, ruleRequest } from './ruleTestContext.ts';
+import { ruleContext, ruleRequest } from './ruleContext.testkit.ts';
 
 const setPusher = (body: unknown) =>
   contentFreePush.check(ruleRequest('POST', '/_matrix/client/v3/pushers/set', body), ruleContext());

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../policy/loadPolicy.ts';
 import { e2eeOnly } from './e2eeOnly.ts';
-import { ruleContext, ruleRequest, testPolicy } from './ruleTestContext.ts';
+import { ruleContext, ruleRequest, testPolicy } from './ruleContext.testkit.ts';
 
 /** Shaped like a real Megolm event: version byte 3, then index, ciphertext, MAC and signature bytes. */
 function megolmContent(): Record<string, unknown> {

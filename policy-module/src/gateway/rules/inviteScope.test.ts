@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inviteScope, serverOfUserId } from './inviteScope.ts';
-import { ruleContext, ruleRequest } from './ruleTestContext.ts';
+import { ruleContext, ruleRequest } from './ruleContext.testkit.ts';
 
 const invite = (body: unknown) =>
   inviteScope.check(ruleRequest('POST', '/_matrix/client/v3/rooms/!r:x/invite', body), ruleContext());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { noKeyCopies } from './noKeyCopies.ts';
-import { ruleContext, ruleRequest } from './ruleTestContext.ts';
+import { ruleContext, ruleRequest } from './ruleContext.testkit.ts';
 
 const check = (method: string, path: string) => noKeyCopies.check(ruleRequest(method, path), ruleContext());
 

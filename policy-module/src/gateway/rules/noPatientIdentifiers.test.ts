@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { noPatientIdentifiers } from './noPatientIdentifiers.ts';
-import { ruleContext, ruleRequest } from './ruleTestContext.ts';
+import { ruleContext, ruleRequest } from './ruleContext.testkit.ts';
 
 const check = (method: string, path: string, body?: unknown) =>
   noPatientIdentifiers.check(ruleRequest(method, path, body), ruleContext());

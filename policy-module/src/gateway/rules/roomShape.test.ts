@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../policy/loadPolicy.ts';
 import { roomShape } from './roomShape.ts';
-import { ruleContext, ruleRequest, testPolicy } from './ruleTestContext.ts';
+import { ruleContext, ruleRequest, testPolicy } from './ruleContext.testkit.ts';
 
 const check = (method: string, path: string, body?: unknown) =>
   roomShape.check(ruleRequest(method, path, body), ruleContext());

@@ -1,7 +1,7 @@
 // Test support for the audit trail's tests, which run against real PostgreSQL (127.0.0.1:5432, user postgres, or
 // BLEEP_TEST_POSTGRES_URL): a throwaway database with the audit schema, a clock that steps forward at each reading,
 // and audit entries.
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import type { AuditEntry } from './auditEntry.ts';
 import { migrateAuditSchema } from './auditSchema.ts';
 
