@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { registerUser } from '../src/synapseAdmin/registerUser.ts';
+import { benchSession, type BenchTrust } from './benchSession.ts';
 import { startNginxProxy } from './nginxProxy.ts';
 import { wrkThroughput } from './wrkLoad.ts';
 
@@ -22,7 +22,7 @@ const latencySamples = Number(process.env.BENCH_SAMPLES ?? 300);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const stackFile = process.env.BLEEP_STACK_FILE ?? '/var/cache/bleep/sid-root/srv/bleep/stack.json';
 
-type Trust = { name: string; clientUrl: string; synapseUrl: string; registrationSharedSecret: string };
+type Trust = BenchTrust & { name: string };
 type Scenario = {
   name: string;
   method: 'GET' | 'PUT';
@@ -283,13 +283,7 @@ function row(label: string, value: Measurement): string {
 
 async function main(): Promise<void> {
   const trust = await runningTrustA();
-  const bench = await registerUser({
-    synapseUrl: trust.synapseUrl,
-    sharedSecret: trust.registrationSharedSecret,
-    username: `bench-${randomBytes(4).toString('hex')}`,
-    password: randomBytes(16).toString('hex'),
-  });
-  const token = bench.accessToken;
+  const token = (await benchSession(trust, 'bench')).accessToken;
   const direct = trust.synapseUrl;
   const room = await json(`${direct}/_matrix/client/v3/createRoom`, token, 'POST', { name: 'bench' });
   const roomPath = `/_matrix/client/v3/rooms/${encodeURIComponent(String(room.room_id))}`;
@@ -357,12 +351,7 @@ async function main(): Promise<void> {
     }
     // The listener is its own account, in the room but never online: its own presence changes would otherwise wake
     // its long-polls before the message does.
-    const listener = await registerUser({
-      synapseUrl: trust.synapseUrl,
-      sharedSecret: trust.registrationSharedSecret,
-      username: `bench-listener-${randomBytes(4).toString('hex')}`,
-      password: randomBytes(16).toString('hex'),
-    });
+    const listener = await benchSession(trust, 'bench-listener');
     await json(`${direct}${roomPath}/invite`, token, 'POST', { user_id: listener.userId });
     await json(`${direct}${roomPath}/join`, listener.accessToken, 'POST', {});
     // A filter per target: otherwise the next target's first sync would be answered from Synapse's response cache
