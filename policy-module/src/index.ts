@@ -11,3 +11,6 @@ export { canonicalJson } from './trustDirectory/canonicalJson.ts';
 export { grantServiceAccess, migrateBleepSchema } from './database/bleepSchema.ts';
 export { clientRoutes, type ClientRoute } from './gateway/routes/clientRoutes.ts';
 export { matchClientRoute } from './gateway/routes/matchClientRoute.ts';
+export { federationRoutes, type FederationRoute } from './gateway/routes/federationRoutes.ts';
+export { matchFederationRoute } from './gateway/routes/matchFederationRoute.ts';
+export { readXMatrixOrigin } from './gateway/federation/xMatrixOrigin.ts';

@@ -18,7 +18,8 @@ export async function signingKeyOf(trustName: string): Promise<SigningKey> {
   return { keyId: `ed25519:${version}`, seed: Buffer.from(seed, 'base64') };
 }
 
-function xMatrixHeader(
+/** An X-Matrix Authorization header as Synapse writes one (synapse/http/matrixfederationclient.py). */
+export function xMatrixHeader(
   key: SigningKey,
   origin: string,
   destination: string,
@@ -29,7 +30,14 @@ function xMatrixHeader(
   // PKCS#8 wrapper for a raw Ed25519 seed (RFC 8410).
   const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), key.seed]);
   const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-  const signed = canonicalJson({ method, uri, origin, destination, content });
+  // A request without a body (GET) signs no content, as Synapse checks it.
+  const signed = canonicalJson({
+    method,
+    uri,
+    origin,
+    destination,
+    ...(content === undefined ? {} : { content }),
+  });
   const signature = sign(null, Buffer.from(signed), privateKey).toString('base64').replace(/=+$/, '');
   return `X-Matrix origin="${origin}",destination="${destination}",key="${key.keyId}",sig="${signature}"`;
 }
@@ -45,12 +53,17 @@ export async function signedFederationRequest(
     port: number;
     method: string;
     uri: string;
+    /** The JSON body; undefined for a request without one (GET). */
     content: unknown;
+    /** 'chunked': the body goes in pieces with no content-length (transfer-encoding: chunked). */
+    framing?: 'content-length' | 'chunked';
+    /** More Authorization headers after the signed one: a request that carries several. */
+    extraAuthorization?: readonly string[];
   }>,
 ): Promise<FederationResponse> {
   const key = await signingKeyOf(input.originName);
   const ca = await readFile(join(localLayout().caDir, 'ca.crt'));
-  const body = JSON.stringify(input.content);
+  const body = input.content === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(input.content));
   const authorization = xMatrixHeader(
     key,
     input.originServer,
@@ -59,6 +72,17 @@ export async function signedFederationRequest(
     input.uri,
     input.content,
   );
+  // Raw header pairs, so Authorization can repeat; raw headers get no Host unless given one.
+  const headers = [
+    'host',
+    input.destinationServer,
+    ...[authorization, ...(input.extraAuthorization ?? [])].flatMap((value) => ['authorization', value]),
+    'content-type',
+    'application/json',
+    ...(input.framing === 'chunked' || input.content === undefined
+      ? []
+      : ['content-length', String(body.length)]),
+  ];
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -68,11 +92,7 @@ export async function signedFederationRequest(
         path: input.uri,
         ca,
         servername: input.destinationServer.split(':')[0],
-        headers: {
-          authorization,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
+        headers,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -90,6 +110,13 @@ export async function signedFederationRequest(
       },
     );
     req.on('error', reject);
-    req.end(body);
+    if (input.framing === 'chunked') {
+      // Several pieces, so the receiver really reads a chunked stream.
+      const piece = Math.max(1, Math.ceil(body.length / 4));
+      for (let start = 0; start < body.length; start += piece) req.write(body.subarray(start, start + piece));
+      req.end();
+    } else {
+      req.end(body);
+    }
   });
 }
