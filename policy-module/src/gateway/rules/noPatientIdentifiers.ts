@@ -4,7 +4,7 @@
 // every string in the request (path parameters, and the body's keys and values at any depth) is searched for a
 // valid NHS number, not a list of fields: a list always misses one. Ciphertext cannot hold one by accident (the
 // detector never matches digits inside a base64 or hex run). Reads change nothing and are not searched.
-import { findNhsNumbers } from '../../nhsNumber/nhsNumber.ts';
+import { containsNhsNumber } from '../../nhsNumber/nhsNumber.ts';
 import { findNhsNumbersInJson } from '../../nhsNumber/nhsNumbersInJson.ts';
 import { policyRefusal } from '../matrixError.ts';
 import { allow, isWrite, type PolicyRule, type RuleVerdict } from './rule.ts';
@@ -25,11 +25,10 @@ export const noPatientIdentifiers: PolicyRule = {
   check({ method, params, body }) {
     if (!isWrite(method)) return allow;
     for (const [name, value] of Object.entries(params)) {
-      if (findNhsNumbers(value).length > 0) return refuse(`in the address, ${name}`);
+      if (containsNhsNumber(value)) return refuse(`in the address, ${name}`);
     }
+    // The path names where, never what: a key holding a number is written ~redacted in it.
     const [found] = findNhsNumbersInJson(body);
-    if (!found) return allow;
-    // A number used as a key is part of its own path: then the path is not told either.
-    return refuse(findNhsNumbers(found.path).length > 0 ? 'in a field name' : `at ${found.path}`);
+    return found ? refuse(`at ${found.path}`) : allow;
   },
 };
