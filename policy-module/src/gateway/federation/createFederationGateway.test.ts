@@ -13,7 +13,7 @@ import { createFederationHandler } from './createFederationGateway.ts';
 
 type Seen = Readonly<{ method: string; url: string; headers: IncomingMessage['headers']; body: Buffer }>;
 type Answer = Readonly<{ status: number; body: unknown }>;
-type Reply = Readonly<{ status: number; body: Record<string, unknown> }>;
+type Reply = Readonly<{ status: number; body: Record<string, unknown>; connection?: string }>;
 
 const partner = 'southmere.nhs.uk';
 const signed = (origin: string) =>
@@ -150,6 +150,7 @@ describe('federation gateway', () => {
               resolve({
                 status: response.statusCode ?? 0,
                 body: JSON.parse(text.toString('utf8')) as Record<string, unknown>,
+                ...(response.headers.connection ? { connection: response.headers.connection } : {}),
               });
             })
             .catch(reject);
@@ -174,7 +175,7 @@ describe('federation gateway', () => {
 
   it('refuses a server that is not a partner, names it, and audits the refusal', async () => {
     const reply = await putTransaction(transaction(), { authorization: [signed('evil.example')] });
-    expect(reply).toEqual({
+    expect({ status: reply.status, body: reply.body }).toEqual({
       status: 403,
       body: {
         errcode: 'M_FORBIDDEN',
@@ -233,11 +234,15 @@ describe('federation gateway', () => {
     }
     expect(seen).toEqual([]);
     expect(audit).toEqual([]);
+    // A partner's next request may use the same connection: nothing of the refused one is left unread.
+    expect((await send({ method: 'GET', path: '/_matrix/federation/v1/publicRooms' })).connection).toBe(
+      'keep-alive',
+    );
     const after = (await metrics.refusals.get()).values.find(
       (value) => value.labels.api === 'federation' && value.labels.rule === 'default-deny',
     )?.value;
-    expect(after).toBe(before + 7);
-    expect(logLines.filter((line) => line.includes('federation request refused'))).toHaveLength(7);
+    expect(after).toBe(before + 8);
+    expect(logLines.filter((line) => line.includes('federation request refused'))).toHaveLength(8);
   });
 
   it('refuses, 401, an X-Matrix header Synapse could read as another origin, forwarding nothing', async () => {
@@ -299,6 +304,8 @@ describe('federation gateway', () => {
       const reply = await putTransaction(body, { chunked, base: smallLimitGatewayUrl });
       expect(reply, `chunked: ${String(chunked)}`).toMatchObject({
         status: 413,
+        // The rest of the body is not read: the connection closes after the answer.
+        connection: 'close',
         body: { errcode: 'M_TOO_LARGE', 'uk.nhs.bleep.rule': 'inspected-transactions' },
       });
     }

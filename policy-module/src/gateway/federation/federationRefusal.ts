@@ -43,8 +43,12 @@ export function createFederationRefuse(
         detail: { route: refused.what },
       });
     }
-    // A body left unread is not drained for a refused sender: the connection closes after the answer.
-    if (!request.readableEnded) response.shouldKeepAlive = false;
+    // A body still arriving is not drained for a refused sender: the connection closes after the answer. A
+    // request without one leaves the connection open for the partner's next request.
+    const hasBody =
+      request.headers['transfer-encoding'] !== undefined ||
+      Number(request.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !request.complete) response.shouldKeepAlive = false;
     sendMatrixError(response, error);
   };
 }
