@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateBleepSchema } from '../database/bleepSchema.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
-import { startSynapseAdminStandIn, type SynapseAdminStandIn } from '../enrolment/synapseAdminStandIn.testkit.ts';
+import {
+  startSynapseAdminStandIn,
+  type SynapseAdminStandIn,
+} from '../enrolment/synapseAdminStandIn.testkit.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import { exitCodes } from './cliCommand.ts';
 import { cliTestContext } from './cliContext.testkit.ts';
