@@ -242,7 +242,11 @@ describe('federation gateway', () => {
       (value) => value.labels.api === 'federation' && value.labels.rule === 'default-deny',
     )?.value;
     expect(after).toBe(before + 8);
-    expect(logLines.filter((line) => line.includes('federation request refused'))).toHaveLength(8);
+    const refusals = logLines.filter((line) => line.includes('federation request refused'));
+    expect(refusals).toHaveLength(8);
+    // The log names the door, never the query string (openid's access_token).
+    expect(refusals[1]).toContain('"path":"/_matrix/federation/v1/openid/userinfo"');
+    expect(refusals.join('\n')).not.toContain('access_token');
   });
 
   it('refuses, 401, an X-Matrix header Synapse could read as another origin, forwarding nothing', async () => {

@@ -29,8 +29,14 @@ export function createFederationRefuse(
   return async (request, response, refused, error) => {
     const rule = error.rule ?? error.errcode;
     deps.metrics.refusals.inc({ api: 'federation', rule });
+    // Which door was knocked on, for a request outside the table (a partner's Synapse using a route nobody has
+    // added would show here); without the query string, which can carry a token.
+    const door =
+      refused.what === 'unrecognised'
+        ? { method: request.method, path: (request.url ?? '').split('?')[0]?.slice(0, 200) }
+        : {};
     deps.log.info(
-      { what: refused.what, origin: refused.origin, status: error.status, rule },
+      { what: refused.what, ...door, origin: refused.origin, status: error.status, rule },
       'federation request refused',
     );
     if (refused.audited) {
