@@ -361,6 +361,28 @@ describe('federation gateway', () => {
     expect(audit).toEqual([]);
   });
 
+  it('holds at most four transactions of one claimed origin at once, refusing more with 429 until one is answered', async () => {
+    const release = deferred<Answer>();
+    let arrived = 0;
+    const allArrived = deferred<undefined>();
+    answer = () => {
+      arrived += 1;
+      if (arrived === 4) allArrived.resolve(undefined);
+      return release.promise;
+    };
+    const held = [1, 2, 3, 4].map(() => putTransaction(transaction()));
+    await allArrived.promise;
+    const fifth = await putTransaction(transaction());
+    expect(fifth).toMatchObject({
+      status: 429,
+      body: { errcode: 'M_LIMIT_EXCEEDED', 'uk.nhs.bleep.rule': 'inspected-transactions' },
+    });
+    expect(seen).toHaveLength(4);
+    release.resolve({ status: 200, body: { pdus: {} } });
+    for (const reply of held) expect((await reply).status).toBe(200);
+    expect((await putTransaction(transaction())).status).toBe(200);
+  });
+
   it('reports plaintext Synapse accepted even when the partner hung up before the answer', async () => {
     const received = deferred<Seen>();
     const release = deferred<Answer>();

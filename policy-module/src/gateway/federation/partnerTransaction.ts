@@ -11,7 +11,11 @@ import { MatrixError, sendMatrixError } from '../matrixError.ts';
 import type { SynapseProxy } from '../synapseProxy.ts';
 import type { FederationRefuse } from './federationRefusal.ts';
 import { plaintextEventsIn, type PlaintextEvent } from './partnerPlaintext.ts';
-import { readTransaction } from './transactionBody.ts';
+import { readTransaction, transactionRule } from './transactionBody.ts';
+
+/** Transactions held at once: per claimed origin (a partner sends one at a time), and in all. */
+const maxHeldPerOrigin = 4;
+const maxHeldTotal = 16;
 
 export type PartnerTransactionDeps = Readonly<{
   /** Event types the trust's policy allows in plaintext (reactions, redactions). */
@@ -45,7 +49,13 @@ export function createTransactionForwarder(deps: PartnerTransactionDeps): Forwar
     }
   }
 
-  return async (request, response, origin) => {
+  // Each transaction is held whole in memory until Synapse has answered, and before Synapse has checked the
+  // signature the origin is only a claim: a cap on how many are held at once keeps a forger from exhausting memory.
+  // A partner's Synapse sends one transaction at a time to each destination, so the per-origin cap never bites it.
+  const held = new Map<string, number>();
+  let heldTotal = 0;
+
+  async function forward(request: IncomingMessage, response: ServerResponse, origin: string): Promise<void> {
     const body = await readTransaction(request, deps.maxTransactionBytes);
     if (body.outcome === 'refuse') {
       await deps.refuse(request, response, { what: 'transaction', origin, audited: true }, body.error);
@@ -71,6 +81,30 @@ export function createTransactionForwarder(deps: PartnerTransactionDeps): Forwar
         { origin, events: plaintext.length, err: { message: (error as Error).message } },
         'partner plaintext accepted by Synapse but not written to the audit trail',
       );
+    }
+  }
+
+  return async (request, response, origin) => {
+    const fromOrigin = held.get(origin) ?? 0;
+    if (fromOrigin >= maxHeldPerOrigin || heldTotal >= maxHeldTotal) {
+      const error = new MatrixError(
+        429,
+        'M_LIMIT_EXCEEDED',
+        'Too many transactions in flight: retry shortly',
+        transactionRule,
+      );
+      await deps.refuse(request, response, { what: 'transaction', origin, audited: false }, error);
+      return;
+    }
+    held.set(origin, fromOrigin + 1);
+    heldTotal += 1;
+    try {
+      await forward(request, response, origin);
+    } finally {
+      heldTotal -= 1;
+      const left = (held.get(origin) ?? 1) - 1;
+      if (left === 0) held.delete(origin);
+      else held.set(origin, left);
     }
   };
 }
