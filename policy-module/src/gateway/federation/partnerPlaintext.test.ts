@@ -31,4 +31,30 @@ describe('plaintext events in a partner transaction', () => {
     expect(plaintextEventsIn(null, [])).toEqual([]);
     expect(plaintextEventsIn({ pdus: 'x' }, [])).toEqual([]);
   });
+
+  it("finds plaintext device-to-device messages among the EDUs, but not the encryption protocol's own", () => {
+    const toDevice = (type: string) => ({
+      edu_type: 'm.direct_to_device',
+      content: {
+        sender: '@a:southmere.nhs.uk',
+        type,
+        message_id: 'm1',
+        messages: { '@b:x': { D: { body: 'never read' } } },
+      },
+    });
+    const found = plaintextEventsIn(
+      {
+        pdus: [],
+        edus: [
+          toDevice('m.room.encrypted'),
+          toDevice('m.key.verification.request'),
+          toDevice('m.room.message'),
+          { edu_type: 'm.typing', content: { room_id: '!r:x', user_id: '@a:x', typing: true } },
+        ],
+      },
+      [],
+    );
+    expect(found).toEqual([{ roomId: null, eventType: 'to-device m.room.message' }]);
+    expect(JSON.stringify(found)).not.toContain('never read');
+  });
 });

@@ -2,18 +2,35 @@
 // refuses plaintext from its own clients; a partner whose server does not enforce that could still send some.
 // Refusing the transaction would stall everything else that partner sends (its server retries the same one), so
 // the gateway lets it through and reports it instead: information governance needs to know, with the room and the
-// partner, never the content.
+// partner, never the content. Device-to-device messages travel in the transaction's EDUs (m.direct_to_device):
+// those that are neither encrypted nor the encryption protocol's own are reported too, without a room.
+import { isProtocolToDevice } from '../rules/e2eeOnly.ts';
 import { isRecord } from '../rules/rule.ts';
 
-export type PlaintextEvent = Readonly<{ roomId: string; eventType: string }>;
+export type PlaintextEvent = Readonly<{ roomId: string | null; eventType: string }>;
 
-/** Message events (not state) neither encrypted nor of a type the policy allows in plaintext. */
+/** Plaintext device-to-device messages among a transaction's EDUs. */
+function plaintextToDeviceIn(edus: unknown): PlaintextEvent[] {
+  if (!Array.isArray(edus)) return [];
+  return edus.filter(isRecord).flatMap((edu) => {
+    if (edu.edu_type !== 'm.direct_to_device' || !isRecord(edu.content)) return [];
+    const { type } = edu.content;
+    if (typeof type !== 'string' || isProtocolToDevice(type)) return [];
+    return [{ roomId: null, eventType: `to-device ${type}` }];
+  });
+}
+
+/** Message events (not state) neither encrypted nor of a type the policy allows in plaintext, and plaintext
+ * device-to-device messages. */
 export function plaintextEventsIn(transaction: unknown, plaintextTypes: readonly string[]): PlaintextEvent[] {
-  if (!isRecord(transaction) || !Array.isArray(transaction.pdus)) return [];
-  return transaction.pdus.filter(isRecord).flatMap((pdu) => {
+  if (!isRecord(transaction)) return [];
+  const toDevice = plaintextToDeviceIn(transaction.edus);
+  if (!Array.isArray(transaction.pdus)) return toDevice;
+  const events = transaction.pdus.filter(isRecord).flatMap((pdu) => {
     const { type, room_id: roomId } = pdu;
     if (typeof type !== 'string' || typeof roomId !== 'string') return [];
     if ('state_key' in pdu || type === 'm.room.encrypted' || plaintextTypes.includes(type)) return [];
     return [{ roomId, eventType: type }];
   });
+  return [...events, ...toDevice];
 }

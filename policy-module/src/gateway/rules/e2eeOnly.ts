@@ -36,7 +36,8 @@ export function notMegolm(content: unknown): string | undefined {
     : 'its ciphertext is not a Megolm message';
 }
 
-function isProtocolToDevice(eventType: string): boolean {
+/** True for the to-device types the encryption protocol sends in the clear (verification, key requests...). */
+export function isProtocolToDevice(eventType: string): boolean {
   return plaintextToDeviceTypes.has(eventType) || eventType.startsWith('m.key.verification.');
 }
 
