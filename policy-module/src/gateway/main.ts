@@ -58,7 +58,12 @@ async function main(): Promise<void> {
     allowedPartners: services.allowedPartners,
     proxy: clientProxy,
     audit: services.audit,
-    whoAmI: createWhoAmI(config.SYNAPSE_URL),
+    whoAmI: createWhoAmI(config.SYNAPSE_URL, {
+      onUnavailable: (reason) => {
+        metrics.upstreamFailures.inc({ api: 'client' });
+        log.warn({ upstream: 'client' }, reason);
+      },
+    }),
     enrolment: services.enrolment,
     devices: services.devices,
     discardToken: (accessToken) => discardToken(config.SYNAPSE_URL, accessToken, log),

@@ -41,8 +41,9 @@ describe('who is behind an access token', () => {
     expect(asked).toBe(3);
   });
 
-  it('remembers a token Synapse does not know, but not a Synapse that did not answer', async () => {
-    const whoAmI = createWhoAmI(synapseUrl);
+  it('remembers a token Synapse does not know, but not a Synapse that did not answer, which it reports', async () => {
+    const failures: string[] = [];
+    const whoAmI = createWhoAmI(synapseUrl, { onUnavailable: (reason) => failures.push(reason) });
     asked = 0;
     answer = { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN' } };
     expect(await whoAmI('gone')).toEqual({ outcome: 'unknown-token' });
@@ -50,6 +51,7 @@ describe('who is behind an access token', () => {
     expect(asked).toBe(1);
     answer = { status: 502, body: {} };
     expect(await whoAmI('busy')).toEqual({ outcome: 'unavailable' });
+    expect(failures).toHaveLength(1);
     answer = { status: 200, body: {} };
     expect(await whoAmI('busy')).toMatchObject({ outcome: 'identity' });
     expect(asked).toBe(3);

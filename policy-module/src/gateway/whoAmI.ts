@@ -15,10 +15,17 @@ export type TokenOwner =
 
 export type WhoAmI = (accessToken: string) => Promise<TokenOwner>;
 
-export type WhoAmIOptions = Readonly<{ ttlMs?: number; maxEntries?: number; now?: () => number }>;
+export type WhoAmIOptions = Readonly<{
+  ttlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+  /** Called when Synapse did not answer (for the metrics and the log): the session check then fails closed. */
+  onUnavailable?: (reason: string) => void;
+}>;
 
 export function createWhoAmI(synapseUrl: string, options: WhoAmIOptions = {}): WhoAmI {
   const { ttlMs = 60_000, maxEntries = 10_000, now = Date.now } = options;
+  const onUnavailable = options.onUnavailable ?? (() => undefined);
   const whoAmIUrl = new URL('/_matrix/client/v3/account/whoami', synapseUrl);
   // Keyed by a hash: the cache never holds access tokens themselves.
   const cache = new Map<string, { owner: TokenOwner; expires: number }>();
@@ -51,7 +58,10 @@ export function createWhoAmI(synapseUrl: string, options: WhoAmIOptions = {}): W
     const cached = cache.get(key);
     if (cached && cached.expires > now()) return cached.owner;
     const owner = await ask(accessToken);
-    if (owner.outcome === 'unavailable') return owner;
+    if (owner.outcome === 'unavailable') {
+      onUnavailable('Synapse did not answer /account/whoami');
+      return owner;
+    }
     if (cache.size >= maxEntries) cache.clear();
     cache.set(key, { owner, expires: now() + ttlMs });
     return owner;

@@ -29,6 +29,9 @@ export type FederationGatewayDeps = Readonly<{
   log: Logger;
 }>;
 
+/** What this server says it runs, to anyone who asks (GET /_matrix/federation/v1/version). */
+const anonymousVersion = { server: { name: 'Bleep' } };
+
 export type FederationHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 /** Handles one request; the promise settles when the gateway has done everything it will do for it. */
@@ -75,6 +78,16 @@ export function createFederationHandler(deps: FederationGatewayDeps): Federation
     }
     if (route.body === 'transaction' && check.outcome === 'partner') {
       await forwardTransaction(request, response, check.origin);
+      return;
+    }
+    if (route.name === 'version') {
+      // Synapse's answer names its software and version, which would tell anyone which vulnerabilities apply.
+      const body = JSON.stringify(anonymousVersion);
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      });
+      response.end(body);
       return;
     }
     await deps.proxy.forward(request, response);
