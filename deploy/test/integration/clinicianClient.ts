@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { ClientEvent, createClient, SyncState, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
 import type { Logger } from 'matrix-js-sdk/lib/logger.js';
 import { registerUser } from '@bleep/policy-module';
-import { enrolDesktop, passwordLogin, type PasswordLogin } from './enrolledDesktop.ts';
+import { enrolDesktop, passwordLogin, type EnrolledDesktop, type PasswordLogin } from './enrolledDesktop.ts';
 import type { RunningTrust } from '../../local/src/stackStatus.ts';
 
 // The SDK logs every sync and key query; the tests' output should show its warnings and errors only.
@@ -23,8 +23,18 @@ const quietLogger: Logger = {
 
 export type Clinician = Readonly<{ client: MatrixClient; userId: string; stop: () => void }>;
 
+/** A staff account's session at an enrolled desktop, without a Matrix client (for raw requests). */
+export type StaffSession = Readonly<{
+  userId: string;
+  username: string;
+  password: string;
+  accessToken: string;
+  deviceId: string;
+  desktop: EnrolledDesktop;
+}>;
+
 /** Trust IT creates the account; the clinician then signs in with a password, as a person at a desktop would. */
-export async function signInNewClinician(trust: RunningTrust, role: string): Promise<Clinician> {
+export async function signInAtEnrolledDesktop(trust: RunningTrust, role: string): Promise<StaffSession> {
   const username = `${role}-${randomBytes(4).toString('hex')}`;
   const password = randomBytes(16).toString('hex');
   const registered = await registerUser({
@@ -45,11 +55,24 @@ export async function signInNewClinician(trust: RunningTrust, role: string): Pro
   const response = await passwordLogin(trust, username, password, desktop);
   if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
   const login = (await response.json()) as PasswordLogin;
-  const client = createClient({
-    baseUrl: trust.clientUrl,
+  return {
     userId: login.user_id,
+    username,
+    password,
     accessToken: login.access_token,
     deviceId: login.device_id,
+    desktop,
+  };
+}
+
+/** A signed-in clinician with matrix-js-sdk and rust crypto, syncing. */
+export async function signInNewClinician(trust: RunningTrust, role: string): Promise<Clinician> {
+  const login = await signInAtEnrolledDesktop(trust, role);
+  const client = createClient({
+    baseUrl: trust.clientUrl,
+    userId: login.userId,
+    accessToken: login.accessToken,
+    deviceId: login.deviceId,
     logger: quietLogger,
   });
   await client.initRustCrypto({ useIndexedDB: false });
@@ -62,7 +85,7 @@ export async function signInNewClinician(trust: RunningTrust, role: string): Pro
   await synced;
   return {
     client,
-    userId: login.user_id,
+    userId: login.userId,
     stop: () => {
       client.stopClient();
     },
