@@ -2,7 +2,7 @@
 // JSON. Only media uploads stream through unread.
 import type { IncomingMessage } from 'node:http';
 import { MatrixError } from './matrixError.ts';
-import { parseWellFormedJson } from './rules/wellFormedJson.ts';
+import { parseWellFormedJson, wellFormedJsonRule } from './rules/wellFormedJson.ts';
 
 export type JsonBody = Readonly<{ raw: Buffer; value: unknown }>;
 
@@ -27,5 +27,10 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
 }
 
 function tooLarge(limitBytes: number): MatrixError {
-  return new MatrixError(413, 'M_TOO_LARGE', `The request body is larger than ${limitBytes} bytes`);
+  return new MatrixError(
+    413,
+    'M_TOO_LARGE',
+    `The request body is larger than ${limitBytes} bytes`,
+    wellFormedJsonRule,
+  );
 }

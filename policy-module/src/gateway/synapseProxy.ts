@@ -79,7 +79,12 @@ export function createSynapseProxy(upstreamUrl: string, options: SynapseProxyOpt
       ...endToEndHeaders(request.headers, forwardingHeaderNames),
       ...forwardingHeaders(request),
     };
-    if (body) headers['content-length'] = String(body.length);
+    if (body) {
+      headers['content-length'] = String(body.length);
+      // A body the gateway has read is JSON, checked as JSON: Synapse must read it as nothing else (Twisted reads a
+      // form-encoded POST body, however its type is spelt, into the query arguments the access token comes from).
+      headers['content-type'] = 'application/json';
+    }
     return headers;
   }
 

@@ -9,13 +9,13 @@ export type AccessTokenLookup =
   | Readonly<{ outcome: 'none' }>
   | Readonly<{ outcome: 'ambiguous'; reason: string }>;
 
-/**
- * Twisted adds the fields of a form-encoded POST body to the query arguments Synapse reads the token from, where
- * the gateway would not see them. No Matrix client sends these content types.
- */
-export function hasFormBody(request: IncomingMessage): boolean {
-  const type = (request.headers['content-type'] ?? '').toLowerCase();
-  return type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data');
+/** Synapse decodes a token as ASCII, and an HTTP header cannot carry control characters: anything else is bad input. */
+const tokenPattern = /^[\x21-\x7e]+$/;
+
+function tokenOrAmbiguous(token: string): AccessTokenLookup {
+  return tokenPattern.test(token)
+    ? { outcome: 'token', token }
+    : { outcome: 'ambiguous', reason: 'an access token with characters no token has' };
 }
 
 export function findAccessToken(request: IncomingMessage): AccessTokenLookup {
@@ -32,9 +32,9 @@ export function findAccessToken(request: IncomingMessage): AccessTokenLookup {
     if (parts.length !== 2 || parts[0] !== 'Bearer' || !parts[1]) {
       return { outcome: 'ambiguous', reason: 'an Authorization header that is not "Bearer <token>"' };
     }
-    return { outcome: 'token', token: parts[1] };
+    return tokenOrAmbiguous(parts[1]);
   }
   if (fromQuery.length > 1) return { outcome: 'ambiguous', reason: 'more than one access_token parameter' };
   const [token] = fromQuery;
-  return token ? { outcome: 'token', token } : { outcome: 'none' };
+  return token === undefined ? { outcome: 'none' } : tokenOrAmbiguous(token);
 }

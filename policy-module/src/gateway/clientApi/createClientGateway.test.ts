@@ -13,7 +13,7 @@ import { createSynapseProxy } from '../synapseProxy.ts';
 import type { TokenOwner } from '../whoAmI.ts';
 import { createClientGateway } from './createClientGateway.ts';
 
-type Seen = { method: string; url: string; body: string };
+type Seen = { method: string; url: string; body: string; contentType: string | undefined };
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,7 +41,12 @@ describe('client gateway', () => {
   const loginAnswer = { user_id: '@dr:northgate.nhs.uk', access_token: 'new-token', device_id: 'PC1' };
   const standIn = createServer((request, response) => {
     void bodyOf(request).then((body) => {
-      seen.push({ method: request.method ?? '', url: request.url ?? '', body });
+      seen.push({
+        method: request.method ?? '',
+        url: request.url ?? '',
+        body,
+        contentType: request.headers['content-type'],
+      });
       response.writeHead(200, { 'content-type': 'application/json', server: 'Synapse/1.160.0' });
       response.end(
         JSON.stringify(request.url?.includes('/login') ? loginAnswer : { room_id: '!new:northgate.nhs.uk' }),
@@ -222,15 +227,32 @@ describe('client gateway', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('refuses form-encoded bodies, whose fields Synapse would read as query parameters', async () => {
-    const response = await call('/_matrix/media/v3/upload', {
+  it('refuses form-encoded bodies, whose fields Synapse would read as query parameters, however the type is spelt', async () => {
+    for (const type of [
+      'application/x-www-form-urlencoded',
+      '=?utf-8?b?YXBwbGljYXRpb24veC13d3ctZm9ybS11cmxlbmNvZGVk?=',
+    ]) {
+      const response = await call('/_matrix/media/v3/upload', {
+        method: 'POST',
+        token: 'token-pc1',
+        headers: { 'content-type': type },
+        body: 'access_token=token-revoked',
+      });
+      expect(response.status, type).toBe(400);
+      expect(await response.json(), type).toMatchObject({ 'uk.nhs.bleep.rule': 'plain-content-type' });
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it('sends a body it read on to Synapse as application/json, whatever type the client named', async () => {
+    const response = await call('/_matrix/client/v3/createRoom', {
       method: 'POST',
       token: 'token-pc1',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'access_token=token-revoked',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ name: 'Ward 12' }),
     });
-    expect(response.status).toBe(400);
-    expect(seen).toEqual([]);
+    expect(response.status).toBe(200);
+    expect(seen.at(-1)?.contentType).toBe('application/json');
   });
 
   it('limits failed enrolment attempts per address, counting only failures', async () => {

@@ -15,13 +15,14 @@ import { MatrixError, sendMatrixError } from '../matrixError.ts';
 import { readJsonBody } from '../readJsonBody.ts';
 import { matchClientRoute } from '../routes/matchClientRoute.ts';
 import { unreadableParameter, unrecognisedRequest } from '../rules/defaultDeny.ts';
+import { contentTypeProblem } from '../rules/plainContentType.ts';
 import type { DeviceEnrolment } from '../rules/deviceEnrolment.ts';
 import type { DeviceStatusView } from '../rules/enrolledSession.ts';
 import { applyClientRules } from '../rules/ruleBook.ts';
 import type { RuleContext } from '../rules/rule.ts';
 import { upstreamUnavailable, type SynapseProxy } from '../synapseProxy.ts';
 import type { Identity, WhoAmI } from '../whoAmI.ts';
-import { findAccessToken, hasFormBody } from './accessToken.ts';
+import { findAccessToken } from './accessToken.ts';
 import { createRefuse } from './clientRefusal.ts';
 import { createEnrolRoute } from './enrolRoute.ts';
 import { checkSession } from './sessionCheck.ts';
@@ -56,7 +57,15 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
     refuse,
     checkBody: (body) => {
       const { verdict } = applyClientRules(
-        { method: 'POST', route: loginRoute, params: {}, body, identity: undefined },
+        {
+          method: 'POST',
+          route: loginRoute,
+          params: {},
+          query: new URLSearchParams(),
+          contentType: undefined,
+          body,
+          identity: undefined,
+        },
         ruleContext,
       );
       return verdict.outcome === 'refuse' ? verdict.error : undefined;
@@ -139,14 +148,9 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
     }
     const { route, params } = match;
     const room = params.roomId ?? null;
-    if (hasFormBody(request)) {
-      const error = new MatrixError(
-        400,
-        'M_NOT_JSON',
-        'Form-encoded request bodies are not accepted',
-        'well-formed-json',
-      );
-      await refuse(response, { what: route.name, identity: undefined, room }, error);
+    const typeProblem = contentTypeProblem(request.headersDistinct['content-type'] ?? []);
+    if (typeProblem) {
+      await refuse(response, { what: route.name, identity: undefined, room }, typeProblem);
       return;
     }
     let identity: Identity | undefined;
@@ -162,21 +166,36 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
       }
       identity = session.identity;
     }
-    if (route.body === 'media') {
-      await deps.proxy.forward(request, response);
-      return;
-    }
-    let body: Awaited<ReturnType<typeof readJsonBody>>;
+    // A media upload streams to Synapse unread (its content is the client's encrypted attachment); its name and
+    // type, which Synapse keeps in plaintext, still pass the rules.
+    let body: Awaited<ReturnType<typeof readJsonBody>> | undefined;
     try {
-      body = await readJsonBody(request, deps.maxJsonBodyBytes);
+      body = route.body === 'media' ? undefined : await readJsonBody(request, deps.maxJsonBodyBytes);
     } catch (error) {
       if (!(error instanceof MatrixError)) throw error;
       await refuse(response, { what: route.name, identity, room }, error);
       return;
     }
-    const result = applyClientRules({ method, route, params, body: body.value, identity }, ruleContext);
+    const target = request.url ?? '/';
+    const query = new URLSearchParams(target.includes('?') ? target.slice(target.indexOf('?') + 1) : '');
+    const result = applyClientRules(
+      {
+        method,
+        route,
+        params,
+        query,
+        contentType: request.headers['content-type'],
+        body: body?.value,
+        identity,
+      },
+      ruleContext,
+    );
     if (result.verdict.outcome === 'refuse') {
       await refuse(response, { what: route.name, identity, room }, result.verdict.error);
+      return;
+    }
+    if (!body) {
+      await deps.proxy.forward(request, response);
       return;
     }
     const forwarded =

@@ -88,6 +88,18 @@ describe('rule: no patient identifiers in plaintext', () => {
     ).toEqual({ outcome: 'allow' });
   });
 
+  it("refuses an NHS number in an upload's file name or media type, which Synapse keeps", () => {
+    const upload = (path: string, contentType?: string) =>
+      noPatientIdentifiers.check({ ...ruleRequest('POST', path), contentType }, ruleContext());
+    expect(upload('/_matrix/media/v3/upload?filename=943%20476%205919%20letter.pdf')).toMatchObject(refused);
+    expect(
+      upload('/_matrix/media/v3/upload?filename=letter.pdf', 'application/pdf; name="9434765919"'),
+    ).toMatchObject(refused);
+    expect(upload('/_matrix/media/v3/upload?filename=letter.pdf', 'application/pdf')).toEqual({
+      outcome: 'allow',
+    });
+  });
+
   it('does not search reads, which store nothing', () => {
     expect(check('GET', '/_matrix/client/v3/rooms/!r:x/state/m.room.name/9434765919')).toEqual({
       outcome: 'allow',

@@ -1,9 +1,10 @@
 // Rule: no patient identifiers in plaintext. Whatever a request asks the server to keep or pass on outside
 // end-to-end encryption (room names and topics, aliases, state keys, tags, profile fields, reasons, statuses,
 // device names, account data, reaction keys...) is readable by the server and mostly by every partner server, so
-// every string in the request (path parameters, and the body's keys and values at any depth) is searched for a
-// valid NHS number, not a list of fields: a list always misses one. Ciphertext cannot hold one by accident (the
-// detector never matches digits inside a base64 or hex run). Reads change nothing and are not searched.
+// every string in the request (path parameters, the query, the Content-Type, and the body's keys and values at any
+// depth) is searched for a valid NHS number, not a list of fields: a list always misses one. Ciphertext cannot hold
+// one by accident (the detector never matches digits inside a base64 or hex run). Reads change nothing and are
+// not searched.
 import { containsNhsNumber } from '../../nhsNumber/nhsNumber.ts';
 import { findNhsNumbersInJson } from '../../nhsNumber/nhsNumbersInJson.ts';
 import { policyRefusal } from '../matrixError.ts';
@@ -22,11 +23,16 @@ function refuse(where: string): RuleVerdict {
 
 export const noPatientIdentifiers: PolicyRule = {
   name: 'no-patient-identifiers',
-  check({ method, params, body }) {
+  check({ method, params, query, contentType, body }) {
     if (!isWrite(method)) return allow;
     for (const [name, value] of Object.entries(params)) {
       if (containsNhsNumber(value)) return refuse(`in the address, ${name}`);
     }
+    // An upload's file name comes in the query and its type in a header: Synapse keeps both in plaintext.
+    for (const [name, value] of query) {
+      if (containsNhsNumber(name) || containsNhsNumber(value)) return refuse('in the query string');
+    }
+    if (contentType !== undefined && containsNhsNumber(contentType)) return refuse('in the Content-Type');
     // The path names where, never what: a key holding a number is written ~redacted in it.
     const [found] = findNhsNumbersInJson(body);
     return found ? refuse(`at ${found.path}`) : allow;

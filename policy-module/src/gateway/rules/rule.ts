@@ -11,6 +11,10 @@ export type RuleRequest = Readonly<{
   method: string;
   route: ClientRoute;
   params: PathParams;
+  /** The query string's parameters (Synapse keeps some: an upload's file name). */
+  query: URLSearchParams;
+  /** The Content-Type the client sent (Synapse keeps an upload's). */
+  contentType: string | undefined;
   /** The parsed JSON body; undefined when the request has none (and for streamed media). */
   body: unknown;
   /** Who holds the session, for routes that need one. */

@@ -38,5 +38,6 @@ export function ruleRequest(
   const match = matchClientRoute(method, path);
   if (match.outcome !== 'route')
     throw new Error(`${method} ${path} is not in the route table (${match.outcome})`);
-  return { method, route: match.route, params: match.params, body, identity };
+  const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+  return { method, route: match.route, params: match.params, query, contentType: undefined, body, identity };
 }

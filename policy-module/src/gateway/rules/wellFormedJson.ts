@@ -3,16 +3,18 @@
 // character (PostgreSQL cannot store it), a lone UTF-16 surrogate (not Unicode, so not encodable as UTF-8), and
 // deeply nested values (Synapse's canonical JSON and the gateway's own re-serialisation recurse, so 20,000 levels
 // overflow a stack). Bytes that are not UTF-8 would be read by the gateway with replacement characters, differently
-// from Synapse, so they are refused before parsing.
+// from Synapse, so they are refused before parsing. A body is also bounded in size (readJsonBody.ts), under this rule.
 import { MatrixError } from '../matrixError.ts';
 
 /** Deeper than any Matrix event or request needs (Synapse's own limit for events is far below this in practice). */
 export const maxJsonDepth = 64;
 
+export const wellFormedJsonRule = 'well-formed-json';
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function badJson(message: string): MatrixError {
-  return new MatrixError(400, 'M_BAD_JSON', message, 'well-formed-json');
+  return new MatrixError(400, 'M_BAD_JSON', message, wellFormedJsonRule);
 }
 
 /** Why a string cannot be stored as it is; undefined when it can. */
@@ -59,7 +61,7 @@ export function parseWellFormedJson(raw: Buffer): unknown {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new MatrixError(400, 'M_NOT_JSON', 'The request body is not valid JSON', 'well-formed-json');
+    throw new MatrixError(400, 'M_NOT_JSON', 'The request body is not valid JSON', wellFormedJsonRule);
   }
   const problem = jsonValueProblem(value);
   if (problem) throw badJson(`The request body cannot be accepted: ${problem}`);
