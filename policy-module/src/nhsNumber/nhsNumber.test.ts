@@ -268,4 +268,21 @@ describe('containsNhsNumber', () => {
       }),
     );
   });
+
+  it('reads HTML as it is drawn: character references decoded, tags dropped', () => {
+    for (const text of [
+      '&#57;&#52;&#51;&#52;&#55;&#54;&#53;&#57;&#49;&#57;',
+      '&#x39;&#x34;&#x33; &#x34;&#x37;&#x36; &#x35;&#x39;&#x31;&#x39;',
+      '943&nbsp;476&ndash;5919',
+      '<p>943<b></b>476<i>5919</i></p>',
+      '943&shy;476&zwj;5919',
+    ]) {
+      expect(findNhsNumbers(text), text).toEqual(['9434765919']);
+    }
+    expect(findNhsNumbers('&#57;&#52;&#51;&#52;&#55;&#54;&#53;&#57;&#49;&#56;')).toEqual([]);
+    expect(findNhsNumbers('<a href="https://example.nhs.uk/9434765918">bed 4</a> &amp; &unknown;')).toEqual(
+      [],
+    );
+    expect(findNhsNumbers('&#xD800;&#1114112;')).toEqual([]);
+  });
 });

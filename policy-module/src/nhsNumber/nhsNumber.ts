@@ -15,7 +15,9 @@
 //   another script is still the patient's identifier. Likewise the dingbat circled digits (❾ ➍ ⓽) NFKC keeps.
 // - The numero sign (№) becomes "#" before NFKC, which would otherwise turn it into the letters "No" and glue
 //   them to the number that follows ("№9434765919").
-// Text that is plain ASCII needs none of this and skips it. A right-to-left override (U+202E), which draws the
+// - HTML, where a text may be shown as HTML (an m.topic text/html body): character references decoded
+//   ("&#57;&#52;..." draws "94..."; named spaces and dashes too) and tags dropped ("943<b></b>4765919").
+// Text that is plain ASCII without "&" or "<" needs none of this and skips it. A right-to-left override (U+202E), which draws the
 // digits after it backwards, needs no step of its own: reversing ten digits keeps their Modulus 11 sum a
 // multiple of 11, so the stored digits are a valid number exactly when the drawn ones are.
 //
@@ -66,6 +68,54 @@ function foldedForm(character: string): string {
 /** Text that is not plain ASCII as a reader sees its digits: every digit ASCII, nothing invisible between them. */
 function readableDigits(text: string): string {
   return text.replaceAll('\u2116', '#').normalize('NFKC').replace(foldable, foldedForm);
+}
+
+const markup = /[&<]/;
+const tag = /<[^<>]*>/g;
+const numericReference = /&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));?/g;
+const namedReference = /&([a-zA-Z]{2,8});/g;
+/** Named references that draw a space, a separator or nothing: the ones that can sit between digits. */
+const namedCharacters: Readonly<Record<string, string>> = {
+  nbsp: ' ',
+  ensp: ' ',
+  emsp: ' ',
+  thinsp: ' ',
+  hairsp: ' ',
+  numsp: ' ',
+  puncsp: ' ',
+  shy: '',
+  zwnj: '',
+  zwj: '',
+  hyphen: '-',
+  dash: '-',
+  ndash: '-',
+  mdash: '-',
+  minus: '-',
+  period: '.',
+  sol: '/',
+  lowbar: '_',
+  middot: '\u00b7',
+  bull: '\u2022',
+};
+
+function referencedCharacter(_match: string, hex: string | undefined, decimal: string | undefined): string {
+  const codePoint = hex === undefined ? Number(decimal) : Number.parseInt(hex, 16);
+  const valid = codePoint <= 0x10ffff && !(codePoint >= 0xd800 && codePoint <= 0xdfff);
+  return valid ? String.fromCodePoint(codePoint) : '';
+}
+
+/** Text as an HTML renderer draws it: tags dropped, character references decoded. */
+function renderedHtml(text: string): string {
+  return text
+    .replace(tag, '')
+    .replace(numericReference, referencedCharacter)
+    .replace(namedReference, (match, name: string) => namedCharacters[name.toLowerCase()] ?? match);
+}
+
+/** The text as a reader sees its digits. */
+function asRead(text: string): string {
+  const rendered = markup.test(text) ? renderedHtml(text) : text;
+  return nonAscii.test(rendered) ? readableDigits(rendered) : rendered;
 }
 
 // Between digit groups: any amount of whitespace (every Unicode space, tabs and line breaks, and the blank
@@ -193,15 +243,15 @@ function tenDigitsEndingWith(groups: readonly string[]): string | undefined {
 
 /** Adds the valid numbers in `text` to `found`, in order, stopping once it holds `enough`. */
 function addNumbersIn(text: string, found: string[], enough: number): void {
-  const readable = nonAscii.test(text) ? readableDigits(text) : text;
-  if (!hasTenDigits(readable)) return;
+  const seen = asRead(text);
+  if (!hasTenDigits(seen)) return;
   // Each stretch of consecutive whole groups holding ten digits is a candidate. It is checked when its last
   // group is read, so only the run's last ten groups (each has a digit at least) need keeping.
   const recent: string[] = [];
   let recentEnd = 0;
-  for (const match of readable.matchAll(runAtTokenEdge)) {
-    if (!standsAsGroup(readable, match.index, match.index + match[0].length)) continue;
-    if (recent.length > 0 && !onlySeparatorsBetween(readable, recentEnd, match.index)) recent.length = 0;
+  for (const match of seen.matchAll(runAtTokenEdge)) {
+    if (!standsAsGroup(seen, match.index, match.index + match[0].length)) continue;
+    if (recent.length > 0 && !onlySeparatorsBetween(seen, recentEnd, match.index)) recent.length = 0;
     recent.push(match[0]);
     if (recent.length > 10) recent.shift();
     recentEnd = match.index + match[0].length;

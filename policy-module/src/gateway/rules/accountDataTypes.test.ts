@@ -2,15 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { accountDataTypes } from './accountDataTypes.ts';
 import { ruleContext, ruleRequest } from './ruleContext.testkit.ts';
 
-const put = (path: string) => accountDataTypes.check(ruleRequest('PUT', path, {}), ruleContext());
+const put = (path: string, body: unknown = {}) =>
+  accountDataTypes.check(ruleRequest('PUT', path, body), ruleContext());
 
 describe('rule: account data holds only what the client keeps there', () => {
   it('allows the types the client writes, in global and room account data', () => {
     expect(put('/_matrix/client/v3/user/@a:x/account_data/m.direct')).toEqual({ outcome: 'allow' });
-    expect(put('/_matrix/client/v3/user/@a:x/account_data/m.ignored_user_list')).toEqual({
-      outcome: 'allow',
-    });
-    expect(put('/_matrix/client/v3/user/@a:x/rooms/!r:x/account_data/m.marked_unread')).toEqual({
+    expect(
+      put('/_matrix/client/v3/user/@a:x/account_data/m.ignored_user_list', { ignored_users: { '@b:x': {} } }),
+    ).toEqual({ outcome: 'allow' });
+    expect(
+      put('/_matrix/client/v3/user/@a:x/rooms/!r:x/account_data/m.marked_unread', { unread: true }),
+    ).toEqual({
       outcome: 'allow',
     });
   });
@@ -23,6 +26,29 @@ describe('rule: account data holds only what the client keeps there', () => {
     ]) {
       expect(put(path), path).toMatchObject({ outcome: 'refuse', error: { rule: 'account-data-types' } });
     }
+  });
+
+  it('refuses free text beside the spec fields of an allowed type, and in a room tag', () => {
+    for (const [path, body] of [
+      [
+        '/_matrix/client/v3/user/@a:x/account_data/m.direct',
+        { '@b:x': ['!r:x'], notes: 'bed 4 query sepsis' },
+      ],
+      ['/_matrix/client/v3/user/@a:x/account_data/m.ignored_user_list', { ignored_users: {}, notes: 'x' }],
+      ['/_matrix/client/v3/user/@a:x/rooms/!r:x/account_data/m.marked_unread', { unread: true, body: 'x' }],
+      ['/_matrix/client/v3/user/@a:x/rooms/!r:x/tags/m.favourite', { order: 0.5, note: 'bed 4' }],
+    ] as const) {
+      expect(put(path, body), path).toMatchObject({
+        outcome: 'refuse',
+        error: { rule: 'account-data-types' },
+      });
+    }
+    expect(put('/_matrix/client/v3/user/@a:x/account_data/m.direct', { '@b:x': ['!r:x'] })).toEqual({
+      outcome: 'allow',
+    });
+    expect(put('/_matrix/client/v3/user/@a:x/rooms/!r:x/tags/m.favourite', { order: 0.5 })).toEqual({
+      outcome: 'allow',
+    });
   });
 
   it('lets every type be read', () => {

@@ -66,6 +66,28 @@ describe("rule: every room has Bleep's shape", () => {
     });
   });
 
+  it('refuses free text beside the spec fields of a state event', () => {
+    for (const [type, content] of [
+      ['m.room.name', { name: 'Ward 12', notes: 'bed 4 query sepsis' }],
+      ['m.room.topic', { topic: 'handover', 'm.topic': [{ body: 'x', mimetype: 'text/plain', extra: 'x' }] }],
+      ['m.room.join_rules', { join_rule: 'invite', note: 'x' }],
+      ['m.room.power_levels', { users: { '@a:x': 100 }, note: 'x' }],
+    ] as const) {
+      expect(setState(type, content), type).toMatchObject({
+        outcome: 'refuse',
+        error: { rule: 'room-shape' },
+      });
+    }
+    expect(
+      setState('m.room.topic', {
+        topic: 'handover',
+        'm.topic': [{ body: 'handover', mimetype: 'text/plain' }],
+      }),
+    ).toEqual({
+      outcome: 'allow',
+    });
+  });
+
   it('lets a clinician set only their own member state, and only as a member', () => {
     expect(
       setState('m.room.member', { membership: 'join', displayname: 'Dr A' }, '@a:northgate.nhs.uk'),

@@ -3,6 +3,7 @@
 // keep the room closed: invite-only, no guests, history never world-readable, Megolm encryption. Membership
 // changes go through their own endpoints (where the invitation rule reads them), not through raw member state.
 // createRoom is held to the same list, its fields to the ones the spec documents, and made private.
+import { z } from 'zod';
 import { policyRefusal } from '../matrixError.ts';
 import type { Identity } from '../whoAmI.ts';
 import { allow, isRecord, isWrite, type PolicyRule, type RuleVerdict } from './rule.ts';
@@ -42,6 +43,60 @@ const stateChecks: Readonly<Record<string, StateCheck>> = {
       : 'membership changes are made by inviting, removing or banning, not by setting member state',
 };
 
+const nullableString = z.string().nullable().optional();
+const level = z.number().int();
+
+/** The fields each state type has in the spec, and no others: state is plaintext to every server in the room. */
+const stateShapes: Readonly<Record<string, z.ZodType>> = {
+  'm.room.name': z.object({ name: z.string() }).strict(),
+  'm.room.topic': z
+    .object({
+      topic: z.string(),
+      'm.topic': z.array(z.object({ body: z.string(), mimetype: z.string().optional() }).strict()).optional(),
+    })
+    .strict(),
+  'm.room.avatar': z
+    .object({ url: z.string().optional(), info: z.record(z.string(), z.unknown()).optional() })
+    .strict(),
+  'm.room.pinned_events': z.object({ pinned: z.array(z.string()) }).strict(),
+  'm.room.power_levels': z
+    .object({
+      ban: level.optional(),
+      events: z.record(z.string(), level).optional(),
+      events_default: level.optional(),
+      invite: level.optional(),
+      kick: level.optional(),
+      redact: level.optional(),
+      state_default: level.optional(),
+      users: z.record(z.string(), level).optional(),
+      users_default: level.optional(),
+      notifications: z.object({ room: level.optional() }).strict().optional(),
+    })
+    .strict(),
+  'm.room.canonical_alias': z
+    .object({ alias: nullableString, alt_aliases: z.array(z.string()).optional() })
+    .strict(),
+  'm.room.join_rules': z.object({ join_rule: z.string() }).strict(),
+  'm.room.guest_access': z.object({ guest_access: z.string() }).strict(),
+  'm.room.history_visibility': z.object({ history_visibility: z.string() }).strict(),
+  'm.room.encryption': z
+    .object({
+      algorithm: z.string(),
+      rotation_period_ms: z.number().int().optional(),
+      rotation_period_msgs: z.number().int().optional(),
+    })
+    .strict(),
+  'm.room.member': z
+    .object({
+      membership: z.string(),
+      displayname: nullableString,
+      avatar_url: nullableString,
+      reason: z.string().optional(),
+      is_direct: z.boolean().optional(),
+    })
+    .strict(),
+};
+
 /** What is wrong with this state event for a Bleep room; undefined when nothing is. */
 export function stateProblem(
   eventType: string,
@@ -51,6 +106,9 @@ export function stateProblem(
   plaintextTypes: readonly string[],
 ): string | undefined {
   if (!isRecord(content)) return `${eventType} content must be a JSON object`;
+  if (stateShapes[eventType]?.safeParse(content).success === false) {
+    return `${eventType} has fields the Matrix spec does not give it (room state is not encrypted)`;
+  }
   const check = stateChecks[eventType];
   if (check) return check(content, stateKey, identity);
   return plaintextTypes.includes(eventType)

@@ -9,6 +9,7 @@ import { e2eeOnly } from './e2eeOnly.ts';
 import { inviteScope } from './inviteScope.ts';
 import { noKeyCopies } from './noKeyCopies.ts';
 import { noPatientIdentifiers } from './noPatientIdentifiers.ts';
+import { plaintextShapes } from './plaintextShapes.ts';
 import { roomShape } from './roomShape.ts';
 import type { PolicyRule, RuleContext, RuleRequest, RuleVerdict } from './rule.ts';
 
@@ -18,6 +19,7 @@ export const clientRules: readonly PolicyRule[] = [
   inviteScope,
   noPatientIdentifiers,
   roomShape,
+  plaintextShapes,
   e2eeOnly,
   contentFreePush,
 ];
