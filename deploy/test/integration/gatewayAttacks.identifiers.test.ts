@@ -226,11 +226,7 @@ describe('gateway attacks: NHS numbers in plaintext', () => {
     // What Synapse holds: the number nowhere, in its APIs or any table.
     expect(await whereHeld(session, context.roomId, digits), `seed ${seed}, number ${digits}`).toEqual([]);
   });
-
-  // A hole, open when this test was written (it.fails until the gateway refuses it; then drop `.fails`): uploads
-  // (route body 'media') stream to Synapse before any rule runs, so the filename query parameter and the
-  // Content-Type header, which Synapse keeps in local_media_repository and serves back, are never searched.
-  it.fails('keeps an NHS number out of an uploaded file name and media type', async () => {
+  it('keeps an NHS number out of an uploaded file name and media type', async () => {
     const digits = freshNhsNumber();
     const upload = async (fileName: string, mediaType: string) => {
       const answer = await rawRequest(trustA.clientUrl, {
@@ -264,10 +260,7 @@ describe('gateway attacks: NHS numbers in plaintext', () => {
     }
     expect(await whereHeld(session, context.roomId, digits), `number ${digits}`).toEqual([]);
   });
-
-  // A hole, open when this test was written (it.fails until the gateway refuses it; then drop `.fails`): the
-  // detector (nhsNumber.ts) does not read HTML character references, which an HTML topic shows as digits.
-  it.fails('keeps an NHS number written as HTML character references out of an HTML topic', async () => {
+  it('keeps an NHS number written as HTML character references out of an HTML topic', async () => {
     const digits = freshNhsNumber();
     const references = Array.from(digits)
       .map((digit) => `&#${digit.charCodeAt(0)};`)

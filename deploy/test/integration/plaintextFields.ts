@@ -120,18 +120,9 @@ export function plaintextFields(context: FieldContext): readonly PlaintextField[
     field('room tag', (text, encode) =>
       call('PUT', `${user}/rooms/${encodeURIComponent(roomId)}/tags/${encode(`u.${text}`)}`, { order: 0.5 }),
     ),
-    field('room tag content', (text) =>
-      call('PUT', `${user}/rooms/${encodeURIComponent(roomId)}/tags/u.ward`, { order: 0.5, note: text }),
-    ),
-    field('account data', (text) =>
-      call('PUT', `${user}/account_data/m.direct`, { [context.memberId]: [roomId], note: text }),
-    ),
-    field('room account data', (text) =>
-      call('PUT', `${user}/rooms/${encodeURIComponent(roomId)}/account_data/m.marked_unread`, {
-        unread: true,
-        note: text,
-      }),
-    ),
+    // Tag content is only its order, and room account data only what its type's spec fields hold (the gateway
+    // refuses any other field, rule account-data-types): the text left to carry is a key of m.direct.
+    field('account data', (text) => call('PUT', `${user}/account_data/m.direct`, { [text]: [roomId] })),
     field('presence status', (text, encode) =>
       call('PUT', `${v3}/presence/${encode(userId)}/status`, { presence: 'online', status_msg: text }),
     ),

@@ -76,7 +76,13 @@ const stateShapes: Readonly<Record<string, z.ZodType>> = {
   'm.room.canonical_alias': z
     .object({ alias: nullableString, alt_aliases: z.array(z.string()).optional() })
     .strict(),
-  'm.room.join_rules': z.object({ join_rule: z.string() }).strict(),
+  'm.room.join_rules': z
+    .object({
+      join_rule: z.string(),
+      // Only meaningful for restricted rooms, which Bleep refuses; an empty list is what clients send.
+      allow: z.array(z.object({ type: z.string(), room_id: z.string().optional() }).strict()).optional(),
+    })
+    .strict(),
   'm.room.guest_access': z.object({ guest_access: z.string() }).strict(),
   'm.room.history_visibility': z.object({ history_visibility: z.string() }).strict(),
   'm.room.encryption': z

@@ -13,11 +13,13 @@ import { plaintextShapes } from './plaintextShapes.ts';
 import { roomShape } from './roomShape.ts';
 import type { PolicyRule, RuleContext, RuleRequest, RuleVerdict } from './rule.ts';
 
+// Patient identifiers first among the content rules: when a request breaks several, the refusal a clinician most
+// needs to read is that it holds an NHS number.
 export const clientRules: readonly PolicyRule[] = [
   noKeyCopies,
+  noPatientIdentifiers,
   accountDataTypes,
   inviteScope,
-  noPatientIdentifiers,
   roomShape,
   plaintextShapes,
   e2eeOnly,
