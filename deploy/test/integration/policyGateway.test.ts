@@ -223,7 +223,18 @@ describe('policy gateway: rules on a signed-in clinician', () => {
       ),
     ).toEqual({ visibility: 'private' });
     // A reaction is on the policy's plaintext list.
-    expect((await call(token, 'PUT', `${roomPath}/send/m.reaction/r1`, {})).status).toBe(200);
+    const topic = await call(token, 'PUT', `${roomPath}/state/m.room.topic`, { topic: 'Cardiology' });
+    const annotation = { rel_type: 'm.annotation', event_id: topic.body.event_id, key: '👍' };
+    expect(
+      (await call(token, 'PUT', `${roomPath}/send/m.reaction/r1`, { 'm.relates_to': annotation })).status,
+    ).toBe(200);
+    // ...with no free text beside the key.
+    expect(
+      await call(token, 'PUT', `${roomPath}/send/m.reaction/r2`, {
+        'm.relates_to': annotation,
+        body: 'unencrypted',
+      }),
+    ).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'plaintext-shapes' } });
 
     // Device-to-device messages wait on the server until delivered: a plaintext one is refused.
     const toDevice = (type: string) =>
