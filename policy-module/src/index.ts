@@ -9,6 +9,7 @@ export type { DirectoryDocument } from './trustDirectory/trustDirectory.ts';
 export { vouchedPartners, type VouchedPartners } from './trustDirectory/vouchedPartners.ts';
 export { canonicalJson } from './trustDirectory/canonicalJson.ts';
 export { grantServiceAccess, migrateBleepSchema } from './database/bleepSchema.ts';
+export type { ClientPolicyView } from './gateway/clientPolicyView.ts';
 export { clientRoutes, type ClientRoute } from './gateway/routes/clientRoutes.ts';
 export { matchClientRoute } from './gateway/routes/matchClientRoute.ts';
 export { federationRoutes, type FederationRoute } from './gateway/routes/federationRoutes.ts';
