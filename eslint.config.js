@@ -50,4 +50,31 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The client core runs in Node and in the renderer alike: no Node built-ins, no Electron, no React, and nothing
+    // from the folders above it (node/ is the headless platform, renderer/ and shell/ use the core, not the reverse).
+    files: ['client/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:*',
+            'electron',
+            'react',
+            'react-dom',
+            'fake-indexeddb',
+            'fake-indexeddb/*',
+            '**/client/node/**',
+            '../node/*',
+            '../../node/*',
+            '**/renderer/**',
+            '**/shell/**',
+            '**/retention-service/**',
+            '**/deploy/**',
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -4,7 +4,11 @@ import { defineConfig } from 'vitest/config';
 // each config file names its project, so `--project deploy:integration` runs just that part.
 export default defineConfig({
   test: {
-    projects: ['*/vitest.config.ts', 'deploy/vitest.integration.config.ts'],
+    projects: [
+      '*/vitest.config.ts',
+      'deploy/vitest.integration.config.ts',
+      'client/vitest.integration.config.ts',
+    ],
     reporters: ['default', './scripts/testSummaryReporter.ts'],
     // matrix-js-sdk logs its sync and call chatter with console.log; keep warnings and errors only.
     onConsoleLog: (_log, type) => type === 'stderr',

@@ -1,0 +1,17 @@
+// How this device's encryption stands, as plain data for the session store (set by crypto/sessionCrypto.ts).
+import type { CryptoStoreKind } from '../platform.ts';
+
+export type CryptoStatus = Readonly<{
+  /** Where rust crypto keeps its keys: 'indexeddb' survives a restart, 'memory' does not. */
+  store: CryptoStoreKind;
+  /** Room keys go only to devices their owner cross-signed, and only such devices' messages decrypt. */
+  isolation: 'only-signed-devices';
+  /** Always 'none': the gateway answers /room_keys/version with 404, and Bleep keeps keys on the desktop only. */
+  keyBackup: 'none';
+  /**
+   * 'signed': this device is signed by the clinician's cross-signing identity, so others share room keys with it.
+   * 'unsigned': the clinician's identity exists but its keys are on another desktop; until something signs this
+   * device (see client/README.md), no partner shares room keys with it and it cannot send.
+   */
+  crossSigning: 'signed' | 'unsigned';
+}>;

@@ -1,0 +1,176 @@
+// The ways the client core fails that a person must be told apart, each a typed class with a stable code: the
+// renderer words its screen by the code, the session store keeps only the plain `problem` (never the class), and
+// tests assert the class. Messages are sentences a clinician can act on; none carries a password, token or content.
+
+export type ClientErrorCode =
+  | 'wrong-password'
+  | 'account-deactivated'
+  | 'unknown-server'
+  | 'device-not-enrolled'
+  | 'enrolment-refused'
+  | 'rate-limited'
+  | 'server-down'
+  | 'session-ended'
+  | 'session-not-restorable'
+  | 'secret-store-locked'
+  | 'unexpected-answer';
+
+/** What the stores keep of an error: plain data a view can show and a test can compare. */
+export type ClientProblem = Readonly<{ code: ClientErrorCode; message: string; retryAfterMs?: number }>;
+
+export abstract class BleepClientError extends Error {
+  abstract readonly code: ClientErrorCode;
+
+  toProblem(): ClientProblem {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** The homeserver refused the username and password (Synapse does not say which of the two is wrong). */
+export class WrongPasswordError extends BleepClientError {
+  override readonly name = 'WrongPasswordError';
+  readonly code = 'wrong-password';
+  constructor() {
+    super('The username or password is not right. Check them and try again.');
+  }
+}
+
+export class AccountDeactivatedError extends BleepClientError {
+  override readonly name = 'AccountDeactivatedError';
+  readonly code = 'account-deactivated';
+  constructor() {
+    super('This account has been deactivated by the trust. Contact trust IT.');
+  }
+}
+
+/**
+ * The address is not a Bleep trust server: its name does not resolve, or something answers there that is not a
+ * Bleep gateway (a bare homeserver, another web server).
+ */
+export class UnknownServerError extends BleepClientError {
+  override readonly name = 'UnknownServerError';
+  readonly code = 'unknown-server';
+  readonly serverUrl: string;
+  readonly reason: 'name-not-found' | 'not-a-bleep-server';
+  constructor(serverUrl: string, reason: 'name-not-found' | 'not-a-bleep-server') {
+    super(
+      reason === 'name-not-found'
+        ? `No server called ${serverUrl} could be found. Check the address trust IT gave you.`
+        : `${serverUrl} is not a Bleep trust server. Check the address trust IT gave you.`,
+    );
+    this.serverUrl = serverUrl;
+    this.reason = reason;
+  }
+}
+
+/**
+ * This computer may not hold a session: it was never enrolled here ('this-desktop'), the gateway refused its sign-in
+ * ('sign-in': not enrolled, revoked, or its credential does not match; the gateway deliberately does not say which),
+ * or trust IT revoked it while signed in ('session').
+ */
+export class DeviceNotEnrolledError extends BleepClientError {
+  override readonly name = 'DeviceNotEnrolledError';
+  readonly code = 'device-not-enrolled';
+  readonly detectedAt: 'this-desktop' | 'sign-in' | 'session';
+  constructor(detectedAt: 'this-desktop' | 'sign-in' | 'session') {
+    super(
+      detectedAt === 'session'
+        ? 'This computer is no longer enrolled with the trust, so you have been signed out. Contact trust IT.'
+        : 'This computer is not enrolled with the trust, or its enrolment was revoked. Ask trust IT to enrol it.',
+    );
+    this.detectedAt = detectedAt;
+  }
+}
+
+/** The gateway would not exchange the enrolment code for a device credential. */
+export class EnrolmentRefusedError extends BleepClientError {
+  override readonly name = 'EnrolmentRefusedError';
+  readonly code = 'enrolment-refused';
+  readonly reason: 'code-not-valid' | 'invalid-device-id';
+  constructor(reason: 'code-not-valid' | 'invalid-device-id') {
+    super(
+      reason === 'invalid-device-id'
+        ? 'This device name is not valid: use the device ID trust IT gave you.'
+        : 'This enrolment code is not valid for this device, has expired or was used already. Ask trust IT for a new one.',
+    );
+    this.reason = reason;
+  }
+}
+
+export class RateLimitedError extends BleepClientError {
+  override readonly name = 'RateLimitedError';
+  readonly code = 'rate-limited';
+  readonly retryAfterMs: number | null;
+  constructor(retryAfterMs: number | null) {
+    super(
+      retryAfterMs === null
+        ? 'Too many attempts: wait a little, then try again.'
+        : `Too many attempts: try again in ${Math.ceil(retryAfterMs / 1000)} seconds.`,
+    );
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  override toProblem(): ClientProblem {
+    return this.retryAfterMs === null
+      ? super.toProblem()
+      : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
+  }
+}
+
+/** The trust's server cannot be reached now, or its gateway cannot reach the homeserver behind it. */
+export class ServerDownError extends BleepClientError {
+  override readonly name = 'ServerDownError';
+  readonly code = 'server-down';
+  readonly reason: 'unreachable' | 'timeout' | 'homeserver-unavailable';
+  constructor(reason: 'unreachable' | 'timeout' | 'homeserver-unavailable') {
+    super("The trust's server is not answering just now. Try again shortly.");
+    this.reason = reason;
+  }
+}
+
+/** The server ended this session (signed out elsewhere, or by trust IT): sign in again. */
+export class SessionEndedError extends BleepClientError {
+  override readonly name = 'SessionEndedError';
+  readonly code = 'session-ended';
+  constructor() {
+    super('Your session has ended. Sign in again.');
+  }
+}
+
+/**
+ * A kept session cannot be resumed: its encryption keys lived only in memory (no IndexedDB where the core ran), so
+ * this device's identity is gone. The old device was signed out; sign in again to start a new one.
+ */
+export class SessionNotRestorableError extends BleepClientError {
+  override readonly name = 'SessionNotRestorableError';
+  readonly code = 'session-not-restorable';
+  constructor() {
+    super(
+      "This computer's encryption keys were not kept, so the previous session was closed. Sign in again.",
+    );
+  }
+}
+
+/** The secret store would not open: the passphrase (or the key the operating system holds) is not the one used. */
+export class SecretStoreLockedError extends BleepClientError {
+  override readonly name = 'SecretStoreLockedError';
+  readonly code = 'secret-store-locked';
+  constructor(message = "This computer's Bleep keys could not be unlocked.") {
+    super(message);
+  }
+}
+
+/** An answer none of the above explains: kept with its status and errcode for the log, never its body. */
+export class UnexpectedAnswerError extends BleepClientError {
+  override readonly name = 'UnexpectedAnswerError';
+  readonly code = 'unexpected-answer';
+  readonly status: number;
+  readonly errcode: string | undefined;
+  constructor(status: number, errcode: string | undefined) {
+    super(
+      `The server gave an unexpected answer (${status}${errcode ? ` ${errcode}` : ''}). Try again shortly.`,
+    );
+    this.status = status;
+    this.errcode = errcode;
+  }
+}

@@ -1,0 +1,125 @@
+// A signed-in session brought to life: matrix-js-sdk's client for this desktop's device, rust crypto set up by
+// crypto/sessionCrypto.ts, sync written to the store, and the server's sign-out of this device watched. Resolves
+// once the first sync is in the store; rejects with a typed error (and leaves nothing running) if it cannot start.
+import {
+  ClientEvent,
+  createClient,
+  HttpApiEvent,
+  SyncState,
+  type MatrixClient,
+  type SyncStateData,
+} from 'matrix-js-sdk';
+import { startSessionCrypto, type SessionCrypto } from '../crypto/sessionCrypto.ts';
+import { cryptoStorageKey } from '../crypto/storageKey.ts';
+import { errorForSdkFailure } from '../errors/classifyFailure.ts';
+import type { BleepClientError } from '../errors/clientErrors.ts';
+import type { Platform } from '../platform.ts';
+import { createRoomActions, type RoomActions } from '../rooms/roomActions.ts';
+import type { BleepStore } from '../stores/bleepStore.ts';
+import { startSyncWriter } from '../sync/syncWriter.ts';
+import { sdkLogger } from './sdkLogger.ts';
+import type { SessionRecord } from './sessionRecords.ts';
+
+export type RunningSessionOptions = Readonly<{
+  platform: Platform;
+  store: BleepStore;
+  record: SessionRecord;
+  /** At a password sign-in: the homeserver may ask for it once, to store a new cross-signing identity. */
+  password?: Readonly<{ username: string; password: string }>;
+  /** How long each sync long-poll waits on the server (default 30 s). */
+  pollTimeoutMs?: number;
+  /** The server signed this device out while running: the session is already stopped when this is called. */
+  onEnded: (error: BleepClientError) => void;
+}>;
+
+export interface RunningSession {
+  readonly rooms: RoomActions;
+  readonly crypto: SessionCrypto;
+  /** Stops syncing and crypto; what is kept stays kept. */
+  stop(): void;
+  /** Signs this device out at the server and deletes its crypto store. */
+  signOut(): Promise<void>;
+}
+
+function firstSync(client: MatrixClient, serverUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const listener = (state: SyncState, _previous: SyncState | null, data?: SyncStateData) => {
+      if (state === SyncState.Prepared || state === SyncState.Syncing) {
+        client.off(ClientEvent.Sync, listener);
+        resolve();
+      } else if (state === SyncState.Error || state === SyncState.Stopped) {
+        client.off(ClientEvent.Sync, listener);
+        try {
+          reject(errorForSdkFailure(serverUrl, data?.error ?? new Error('sync stopped'), 'session'));
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+    };
+    client.on(ClientEvent.Sync, listener);
+  });
+}
+
+export async function startRunningSession(options: RunningSessionOptions): Promise<RunningSession> {
+  const { platform, store, record } = options;
+  const client = createClient({
+    baseUrl: record.serverUrl,
+    userId: record.userId,
+    deviceId: record.deviceId,
+    accessToken: record.accessToken,
+    fetchFn: (input, init) => platform.fetch(input, init),
+    logger: sdkLogger(platform.logger.child('matrix-js-sdk')),
+  });
+  const writer = startSyncWriter({
+    client,
+    store,
+    serverUrl: record.serverUrl,
+    ownUserId: record.userId,
+    logger: platform.logger,
+  });
+  let stopped = false;
+  let unwatchCrypto: () => void = () => undefined;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    unwatchCrypto();
+    writer.dispose();
+    client.removeAllListeners(HttpApiEvent.SessionLoggedOut);
+    client.stopClient();
+    store.getState().syncChanged('stopped', null);
+  };
+  client.on(HttpApiEvent.SessionLoggedOut, (error) => {
+    stop();
+    options.onEnded(errorForSdkFailure(record.serverUrl, error, 'session'));
+  });
+
+  try {
+    const crypto = await startSessionCrypto(client, platform, {
+      userId: record.userId,
+      deviceId: record.deviceId,
+      storageKey: await cryptoStorageKey(platform),
+      ...(options.password ? { password: options.password } : {}),
+    });
+    unwatchCrypto = crypto.watch((status) => {
+      store.getState().cryptoChanged(status);
+    });
+    const synced = firstSync(client, record.serverUrl);
+    await client.startClient({ initialSyncLimit: 20, pollTimeout: options.pollTimeoutMs ?? 30_000 });
+    await synced;
+    await writer.flushed();
+    store.getState().cryptoChanged(await crypto.status());
+    return {
+      rooms: createRoomActions(client, record.serverUrl),
+      crypto,
+      stop,
+      signOut: async () => {
+        stop();
+        await client.logout(true);
+        await crypto.deleteStore();
+      },
+    };
+  } catch (error) {
+    stop();
+    throw errorForSdkFailure(record.serverUrl, error, 'session');
+  }
+}

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { createBleepStore } from './bleepStore.ts';
+import type { RoomSummary } from './roomsSlice.ts';
+import { selectDraft } from './selectors/composerSelectors.ts';
+import {
+  selectInvitations,
+  selectJoinedRooms,
+  selectRoom,
+  selectUnreadTotal,
+} from './selectors/roomSelectors.ts';
+import {
+  selectIsReady,
+  selectClientRetentionDays,
+  selectSessionProblem,
+} from './selectors/sessionSelectors.ts';
+import { selectLatestMessage, selectMessages, selectTimeline } from './selectors/timelineSelectors.ts';
+import type { TimelineItem } from './timelineSlice.ts';
+
+function room(roomId: string, change: Partial<RoomSummary> = {}): RoomSummary {
+  return {
+    roomId,
+    name: roomId,
+    membership: 'join',
+    encrypted: true,
+    joinedMembers: 2,
+    invitedMembers: 0,
+    lastActivityAt: 1,
+    unreadCount: 0,
+    invitedBy: null,
+    ...change,
+  };
+}
+
+function message(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
+  return {
+    id,
+    roomId: '!ward:a',
+    sender: '@amelia:a',
+    sentAt: 1,
+    kind: 'message',
+    msgtype: 'm.text',
+    body: `text of ${id}`,
+    target: null,
+    membership: null,
+    encrypted: true,
+    decryption: 'decrypted',
+    failureReason: null,
+    sendStatus: null,
+    ...change,
+  };
+}
+
+describe('the Bleep store', () => {
+  it('gives every factory call its own state', () => {
+    const first = createBleepStore();
+    const second = createBleepStore();
+    first.getState().draftChanged('!ward:a', 'hello');
+    expect(selectDraft('!ward:a')(first.getState())).toBe('hello');
+    expect(selectDraft('!ward:a')(second.getState())).toBe('');
+  });
+
+  it('applies one sync batch to rooms and timeline in one update', () => {
+    const store = createBleepStore();
+    let updates = 0;
+    store.subscribe(() => updates++);
+    store.getState().applySyncBatch({
+      rooms: [room('!ward:a')],
+      removedRooms: [],
+      timeline: [{ change: 'upsert', item: message('$1') }],
+    });
+    expect(updates).toBe(1);
+    expect(selectRoom('!ward:a')(store.getState())?.name).toBe('!ward:a');
+    expect(selectTimeline('!ward:a')(store.getState()).map((item) => item.id)).toEqual(['$1']);
+  });
+
+  it('replaces a local echo by the event the server assigned, in place', () => {
+    const store = createBleepStore();
+    const { applySyncBatch } = store.getState();
+    applySyncBatch({
+      rooms: [],
+      removedRooms: [],
+      timeline: [
+        { change: 'upsert', item: message('$earlier') },
+        { change: 'upsert', item: message('~local', { sendStatus: 'sending' }) },
+      ],
+    });
+    applySyncBatch({
+      rooms: [],
+      removedRooms: [],
+      timeline: [{ change: 'upsert', item: message('$real', { sendStatus: 'sent' }), replacesId: '~local' }],
+    });
+    expect(selectTimeline('!ward:a')(store.getState()).map((item) => [item.id, item.sendStatus])).toEqual([
+      ['$earlier', null],
+      ['$real', 'sent'],
+    ]);
+  });
+
+  it('replaces a pending encrypted item when it decrypts, and removes one that turns out not to be shown', () => {
+    const store = createBleepStore();
+    const { applySyncBatch } = store.getState();
+    const pending = message('$1', { kind: 'encrypted', decryption: 'pending', body: null, msgtype: null });
+    applySyncBatch({
+      rooms: [],
+      removedRooms: [],
+      timeline: [
+        { change: 'upsert', item: pending },
+        { change: 'upsert', item: { ...pending, id: '$2' } },
+      ],
+    });
+    applySyncBatch({
+      rooms: [],
+      removedRooms: [],
+      timeline: [
+        { change: 'upsert', item: message('$1') },
+        { change: 'remove', roomId: '!ward:a', id: '$2' },
+      ],
+    });
+    expect(selectMessages('!ward:a')(store.getState())).toEqual([message('$1')]);
+    expect(selectLatestMessage('!ward:a')(store.getState())?.body).toBe('text of $1');
+  });
+
+  it('lists joined rooms by latest activity, invitations apart, and forgets removed rooms', () => {
+    const store = createBleepStore();
+    store.getState().applySyncBatch({
+      rooms: [
+        room('!old:a', { lastActivityAt: 10, unreadCount: 2 }),
+        room('!new:a', { lastActivityAt: 20, unreadCount: 3 }),
+        room('!invite:b', { membership: 'invite', invitedBy: '@bob:b', unreadCount: 5 }),
+        room('!gone:a'),
+      ],
+      removedRooms: [],
+      timeline: [],
+    });
+    store.getState().applySyncBatch({ rooms: [], removedRooms: ['!gone:a'], timeline: [] });
+    const state = store.getState();
+    expect(selectJoinedRooms(state).map((r) => r.roomId)).toEqual(['!new:a', '!old:a']);
+    expect(selectInvitations(state).map((r) => r.invitedBy)).toEqual(['@bob:b']);
+    expect(selectUnreadTotal(state)).toBe(5);
+  });
+
+  it('keeps the enrolment when a session fails or is cleared, and the problem until the next step', () => {
+    const store = createBleepStore();
+    const actions = store.getState();
+    actions.desktopEnrolled({ serverUrl: 'http://a', deviceId: 'WARD-PC' });
+    actions.sessionStepBegan('signing-in');
+    actions.sessionStepFailed({ code: 'wrong-password', message: 'no' });
+    expect(store.getState().session).toMatchObject({
+      status: 'signed-out',
+      enrolledDeviceId: 'WARD-PC',
+      problem: { code: 'wrong-password' },
+    });
+    actions.sessionStepBegan('signing-in');
+    expect(selectSessionProblem(store.getState())).toBeNull();
+    actions.sessionStarted({ userId: '@amelia:a', deviceId: 'WARD-PC' });
+    expect(selectIsReady(store.getState())).toBe(false);
+    actions.syncChanged('syncing', null);
+    expect(selectIsReady(store.getState())).toBe(true);
+    actions.sessionCleared();
+    expect(store.getState().session).toMatchObject({
+      status: 'signed-out',
+      userId: null,
+      enrolledDeviceId: 'WARD-PC',
+    });
+  });
+
+  it("reads the trust's retention from the policy the gateway sent, not from a constant", () => {
+    const store = createBleepStore();
+    expect(selectClientRetentionDays(store.getState())).toBeNull();
+    store.getState().policyLoaded({
+      version: 1,
+      trust: { name: 'Trust A', serverName: 'a.example', odsCode: 'RAA' },
+      partners: [],
+      retention: { clientDays: 30, serverHours: 72 },
+      idleLockMinutes: 5,
+      encryptionRequired: true,
+      plaintextEventTypes: [],
+      maxUploadBytes: 1,
+      notificationContent: 'none',
+      keyBackupAllowed: false,
+    });
+    expect(selectClientRetentionDays(store.getState())).toBe(30);
+  });
+
+  it('holds plain data only: its state survives structured cloning unchanged', () => {
+    const store = createBleepStore();
+    store.getState().applySyncBatch({
+      rooms: [room('!ward:a')],
+      removedRooms: [],
+      timeline: [{ change: 'upsert', item: message('$1') }],
+    });
+    const { session, rooms, timeline, composer } = store.getState();
+    const data = { session, rooms, timeline, composer };
+    expect(structuredClone(data)).toEqual(data);
+  });
+});

@@ -1,0 +1,68 @@
+// The timeline slice: per room, the events a clinician sees, in the order they arrived, as plain items. An item
+// for an encrypted event starts as 'pending' and is replaced when it decrypts (or fails to); a message this desktop
+// sends appears at once under a temporary id, which the server's event id replaces.
+import type { StateCreator } from 'zustand/vanilla';
+import type { BleepState } from './bleepStore.ts';
+
+export type TimelineItemKind = 'message' | 'membership' | 'encrypted' | 'undecryptable';
+
+export type TimelineItem = Readonly<{
+  /** The event id; for this desktop's own message, a temporary id until the server assigns one. */
+  id: string;
+  roomId: string;
+  sender: string;
+  /** The sender's clock (origin_server_ts), in milliseconds since the epoch. */
+  sentAt: number;
+  kind: TimelineItemKind;
+  /** For messages: the msgtype and text body. */
+  msgtype: string | null;
+  body: string | null;
+  /** For membership changes: whose, and the new membership. */
+  target: string | null;
+  membership: string | null;
+  /** Whether it travelled encrypted, and how its decryption stands. */
+  encrypted: boolean;
+  decryption: 'not-encrypted' | 'pending' | 'decrypted' | 'failed';
+  /** Why it could not be decrypted (the SDK's DecryptionFailureCode, e.g. UNSIGNED_SENDER_DEVICE). */
+  failureReason: string | null;
+  /** The clinician's own events only: how sending stands ('sent' once the server has it); null for others'. */
+  sendStatus: 'sending' | 'sent' | 'failed' | null;
+}>;
+
+export type TimelineChange =
+  | Readonly<{ change: 'upsert'; item: TimelineItem; replacesId?: string }>
+  | Readonly<{ change: 'remove'; roomId: string; id: string }>;
+
+export type TimelineState = Readonly<{ byRoom: Readonly<Record<string, readonly TimelineItem[]>> }>;
+
+export type TimelineSlice = Readonly<{ timeline: TimelineState }>;
+
+export const initialTimeline: TimelineState = { byRoom: {} };
+
+/** The timelines after these changes: an upsert replaces the item with its id (or `replacesId`) or appends it. */
+export function withTimelineChanges(
+  timeline: TimelineState,
+  changes: readonly TimelineChange[],
+): TimelineState {
+  if (changes.length === 0) return timeline;
+  const byRoom: Record<string, readonly TimelineItem[]> = { ...timeline.byRoom };
+  for (const change of changes) {
+    const roomId = change.change === 'upsert' ? change.item.roomId : change.roomId;
+    const items = byRoom[roomId] ?? [];
+    if (change.change === 'remove') {
+      byRoom[roomId] = items.filter((item) => item.id !== change.id);
+      continue;
+    }
+    const { item } = change;
+    const at = items.findIndex(
+      (existing) => existing.id === (change.replacesId ?? item.id) || existing.id === item.id,
+    );
+    byRoom[roomId] =
+      at === -1 ? [...items, item] : items.map((existing, index) => (index === at ? item : existing));
+  }
+  return { byRoom };
+}
+
+export const createTimelineSlice: StateCreator<BleepState, [], [], TimelineSlice> = () => ({
+  timeline: initialTimeline,
+});

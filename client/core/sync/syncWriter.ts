@@ -1,0 +1,189 @@
+// Writes what matrix-js-sdk learns from sync into the Bleep store, as plain data. Following hydrogen-web, all that
+// one sync response changed is gathered and committed at once, when the SDK says the response is processed
+// (ClientEvent.Sync): first to `beforeEmit` (the encrypted archive, when it exists), then to the store in one
+// update, so a view never shows what was not stored. Changes that arrive between responses (a decryption finishing,
+// a local echo while sending) are committed on the next tick. Every subscription is tracked and disposed together.
+import {
+  ClientEvent,
+  MatrixEventEvent,
+  RoomEvent,
+  RoomStateEvent,
+  SyncState,
+  type MatrixClient,
+  type MatrixEvent,
+  type Room,
+  type SyncStateData,
+} from 'matrix-js-sdk';
+import { errorForSdkFailure } from '../errors/classifyFailure.ts';
+import type { ClientProblem } from '../errors/clientErrors.ts';
+import type { CoreLogger } from '../platform.ts';
+import type { BleepStore, SyncBatch } from '../stores/bleepStore.ts';
+import type { SyncStatus } from '../stores/sessionSlice.ts';
+import type { TimelineChange } from '../stores/timelineSlice.ts';
+import { summariseRoom } from './roomSummary.ts';
+import { timelineItemFor } from './timelineItem.ts';
+
+export type SyncWriterDeps = Readonly<{
+  client: MatrixClient;
+  store: BleepStore;
+  serverUrl: string;
+  ownUserId: string;
+  logger: CoreLogger;
+  /** Called with each batch before the store sees it (the archive's write); the store waits for it. */
+  beforeEmit?: (batch: SyncBatch) => Promise<void>;
+}>;
+
+export type SyncWriter = Readonly<{ dispose: () => void; flushed: () => Promise<void> }>;
+
+function syncStatusOf(state: SyncState): SyncStatus {
+  switch (state) {
+    case SyncState.Prepared:
+    case SyncState.Syncing:
+      return 'syncing';
+    case SyncState.Catchup:
+    case SyncState.Reconnecting:
+      return 'catching-up';
+    case SyncState.Error:
+      return 'error';
+    case SyncState.Stopped:
+      return 'stopped';
+  }
+}
+
+export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
+  const { client, store, ownUserId } = deps;
+  const log = deps.logger.child('sync');
+  const touchedRooms = new Set<string>();
+  let timeline: TimelineChange[] = [];
+  let commits: Promise<void> = Promise.resolve();
+  let scheduled = false;
+  let disposed = false;
+  const disposers: (() => void)[] = [];
+  const decrypting = new Map<MatrixEvent, () => void>();
+
+  function commit(): Promise<void> {
+    const roomIds = [...touchedRooms];
+    const changes = timeline;
+    touchedRooms.clear();
+    timeline = [];
+    if (roomIds.length === 0 && changes.length === 0) return commits;
+    const rooms = roomIds.flatMap((roomId) => {
+      const room = client.getRoom(roomId);
+      return room ? [summariseRoom(room, ownUserId)] : [];
+    });
+    const removedRooms = roomIds.filter((roomId) => client.getRoom(roomId) === null);
+    const batch: SyncBatch = { rooms, removedRooms, timeline: changes };
+    commits = commits.then(async () => {
+      if (disposed) return;
+      try {
+        await deps.beforeEmit?.(batch);
+      } catch (error) {
+        // Not stored, so not shown: the next sync will bring it again.
+        log.error('the sync batch could not be stored; it is not shown', { error: String(error) });
+        return;
+      }
+      store.getState().applySyncBatch(batch);
+    });
+    return commits;
+  }
+
+  /** For changes outside a sync response: committed together on the next tick. */
+  function scheduleCommit(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      void commit();
+    }, 0);
+  }
+
+  function record(event: MatrixEvent, replacesId?: string): void {
+    const item = timelineItemFor(event, ownUserId);
+    const roomId = event.getRoomId();
+    if (roomId === undefined) return;
+    touchedRooms.add(roomId);
+    if (item) timeline.push({ change: 'upsert', item, ...(replacesId ? { replacesId } : {}) });
+    else {
+      const id = event.getId();
+      // An encrypted event that decrypted into something the timeline does not show leaves no placeholder.
+      if (id !== undefined && event.isEncrypted()) timeline.push({ change: 'remove', roomId, id });
+    }
+  }
+
+  function watchDecryption(event: MatrixEvent): void {
+    if (!event.isEncrypted() || decrypting.has(event)) return;
+    // Keys may arrive after the event (a decryption failure then turns into a success): listen until it decrypts.
+    const onDecrypted = () => {
+      record(event);
+      scheduleCommit();
+      if (!event.isDecryptionFailure()) {
+        event.off(MatrixEventEvent.Decrypted, onDecrypted);
+        decrypting.delete(event);
+      }
+    };
+    event.on(MatrixEventEvent.Decrypted, onDecrypted);
+    decrypting.set(event, () => event.off(MatrixEventEvent.Decrypted, onDecrypted));
+  }
+
+  /** Subscribes, and remembers how to unsubscribe (the listener's own signature is the SDK event's). */
+  function on(event: Parameters<MatrixClient['on']>[0], listener: (...args: never[]) => void): void {
+    const handler = listener as unknown as Parameters<MatrixClient['on']>[1];
+    client.on(event, handler);
+    disposers.push(() => client.off(event, handler));
+  }
+
+  on(ClientEvent.Sync, (state: SyncState, _previous: SyncState | null, data?: SyncStateData) => {
+    if (state === SyncState.Prepared) for (const room of client.getRooms()) touchedRooms.add(room.roomId);
+    void commit();
+    let problem: ClientProblem | null = null;
+    if (state === SyncState.Error && data?.error) {
+      try {
+        problem = errorForSdkFailure(deps.serverUrl, data.error, 'session').toProblem();
+      } catch {
+        problem = { code: 'unexpected-answer', message: 'Sync failed; retrying.' };
+      }
+    }
+    store.getState().syncChanged(syncStatusOf(state), problem);
+  });
+  on(ClientEvent.Room, (room: Room) => touchedRooms.add(room.roomId));
+  on(RoomEvent.MyMembership, (room: Room) => {
+    touchedRooms.add(room.roomId);
+    scheduleCommit();
+  });
+  on(RoomEvent.Name, (room: Room) => touchedRooms.add(room.roomId));
+  on(RoomStateEvent.Events, (event: MatrixEvent) => {
+    const roomId = event.getRoomId();
+    if (roomId !== undefined) touchedRooms.add(roomId);
+  });
+  on(
+    RoomEvent.Timeline,
+    (
+      event: MatrixEvent,
+      room: Room | undefined,
+      toStartOfTimeline: boolean | undefined,
+      removed: boolean,
+    ) => {
+      // Live events only: history from the server's window or the archive comes by other paths.
+      if (!room || toStartOfTimeline || removed) return;
+      if (event.getRoomId() !== room.roomId) return;
+      record(event);
+      watchDecryption(event);
+      // A local echo is not part of a sync response: show it now.
+      if (event.status !== null) scheduleCommit();
+    },
+  );
+  on(RoomEvent.LocalEchoUpdated, (event: MatrixEvent, _room: Room, oldEventId?: string) => {
+    record(event, oldEventId);
+    scheduleCommit();
+  });
+
+  return {
+    flushed: () => commit(),
+    dispose: () => {
+      disposed = true;
+      for (const dispose of disposers) dispose();
+      for (const stopWatching of decrypting.values()) stopWatching();
+      decrypting.clear();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// Needs the real local stack: trust-a and trust-b (chroot Synapse behind each policy gateway, PostgreSQL). A device
+// that a compromised homeserver adds to a clinician's account (here: a sign-in at trust-b's internal Synapse
+// listener, which the gateway never sees, so no enrolment vouches for it) is not signed by the clinician's
+// cross-signing identity; the client cores, in OnlySignedDevicesIsolationMode, withhold room keys from it.
+import { ClientEvent, createClient, SyncState, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
+import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
+import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
+import type { BleepSession } from '../../core/session/createBleepSession.ts';
+import { selectRoom } from '../../core/stores/selectors/roomSelectors.ts';
+import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors.ts';
+import { selectMessages } from '../../core/stores/selectors/timelineSelectors.ts';
+import { sdkLogger } from '../../core/session/sdkLogger.ts';
+import { consoleLogger } from '../../node/nodePlatform.ts';
+import {
+  createStaffAccount,
+  enrolledCore,
+  eventually,
+  newDeviceId,
+  type StaffAccount,
+} from './bleepDesktop.testkit.ts';
+
+type Desktop = { core: BleepSession; account: StaffAccount };
+
+async function signedIn(trust: RunningTrust, role: string): Promise<Desktop> {
+  const account = await createStaffAccount(trust, role);
+  const { core } = await enrolledCore(trust, role.slice(0, 12));
+  await core.signIn({ kind: 'password', username: account.username, password: account.password });
+  await eventually(`${role}'s device to be signed`, () =>
+    selectCryptoStatus(core.store.getState())?.crossSigning === 'signed' ? true : undefined,
+  );
+  return { core, account };
+}
+
+/** The clinician's password used at Synapse directly: a device the homeserver made, that bypassed the gateway. */
+async function rogueDevice(trust: RunningTrust, account: StaffAccount): Promise<MatrixClient> {
+  const login = await createClient({ baseUrl: trust.synapseUrl }).loginRequest({
+    type: 'm.login.password',
+    identifier: { type: 'm.id.user', user: account.username },
+    password: account.password,
+    device_id: newDeviceId('rogue'),
+  });
+  const client = createClient({
+    baseUrl: trust.synapseUrl,
+    userId: login.user_id,
+    deviceId: login.device_id,
+    accessToken: login.access_token,
+    logger: sdkLogger(consoleLogger('rogue', 'error')),
+  });
+  await client.initRustCrypto({ useIndexedDB: false });
+  const synced = new Promise<void>((resolve) => {
+    client.on(ClientEvent.Sync, (state) => {
+      if (state === SyncState.Prepared || state === SyncState.Syncing) resolve();
+    });
+  });
+  await client.startClient({ initialSyncLimit: 10 });
+  await synced;
+  return client;
+}
+
+function messageAt(client: MatrixClient, roomId: string, eventId: string): MatrixEvent | undefined {
+  return client.getRoom(roomId)?.findEventById(eventId);
+}
+
+describe("a device the homeserver adds to a clinician's account", () => {
+  let consultant: Desktop;
+  let surgeon: Desktop;
+  let rogue: MatrixClient;
+  let roomId: string;
+
+  beforeAll(async () => {
+    const stack = inject('stack');
+    const trustB = trustNamed(stack, 'trust-b');
+    consultant = await signedIn(trustNamed(stack, 'trust-a'), 'renal-consultant');
+    surgeon = await signedIn(trustB, 'transplant-surgeon');
+    roomId = await consultant.core.rooms.openRoom({
+      name: 'Referral: transplant',
+      invite: [surgeon.account.userId],
+    });
+    await eventually('the invitation to reach trust B', () =>
+      selectRoom(roomId)(surgeon.core.store.getState())?.membership === 'invite' ? true : undefined,
+    );
+    await surgeon.core.rooms.join(roomId);
+    await eventually('trust A to see the join', () =>
+      selectRoom(roomId)(consultant.core.store.getState())?.joinedMembers === 2 ? true : undefined,
+    );
+    rogue = await rogueDevice(trustB, surgeon.account);
+  });
+
+  afterAll(() => {
+    rogue.stopClient();
+    consultant.core.stop();
+    surgeon.core.stop();
+  });
+
+  it('receives no room keys: senders at both trusts tell it the key is withheld, while the enrolled desktop reads', async () => {
+    // Until a sender has fetched the clinician's new device list, the rogue device is simply unknown to it; keep
+    // sending until each sender has seen the device and told it "withheld: unverified device", which proves the
+    // refusal rather than a race.
+    const sent: { eventId: string; body: string; sender: Desktop }[] = [];
+    const withheldFrom = new Set<Desktop>();
+    for (let index = 0; index < 10 && withheldFrom.size < 2; index++) {
+      const sender = index % 2 === 0 ? consultant : surgeon;
+      const body = `Crossmatch result ${index + 1}`;
+      sent.push({ eventId: await sender.core.rooms.sendText(roomId, body), body, sender });
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      for (const message of sent) {
+        const reason = messageAt(rogue, roomId, message.eventId)?.decryptionFailureReason;
+        if (reason === DecryptionFailureCode.MEGOLM_KEY_WITHHELD_FOR_UNVERIFIED_DEVICE)
+          withheldFrom.add(message.sender);
+      }
+    }
+    // Both the partner trust's clinician and the clinician's own enrolled desktop saw the device and refused it.
+    expect(withheldFrom).toEqual(new Set([consultant, surgeon]));
+
+    for (const { eventId, body } of sent) {
+      // The rogue device never decrypts any of them...
+      const atRogue = await eventually('the message to reach the rogue device', () =>
+        messageAt(rogue, roomId, eventId),
+      );
+      expect(atRogue.isDecryptionFailure()).toBe(true);
+      expect(atRogue.getContent().body).not.toBe(body);
+      // ...and the clinician's enrolled desktop decrypts every one.
+      await eventually(`"${body}" to decrypt on the enrolled desktop`, () =>
+        selectMessages(roomId)(surgeon.core.store.getState()).find(
+          (item) => item.id === eventId && item.decryption === 'decrypted' && item.body === body,
+        ),
+      );
+    }
+  });
+});
