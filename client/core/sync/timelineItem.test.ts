@@ -1,0 +1,88 @@
+import { EventStatus, MatrixEvent } from 'matrix-js-sdk';
+import { describe, expect, it } from 'vitest';
+import { timelineItemFor } from './timelineItem.ts';
+
+const me = '@amelia:trust-a.example';
+const base = { room_id: '!ward:trust-a.example', origin_server_ts: 1_700_000_000_000 };
+
+describe('a timeline item read from an SDK event', () => {
+  it('keeps a text message as plain data', () => {
+    const event = new MatrixEvent({
+      ...base,
+      event_id: '$1',
+      sender: '@bob:trust-b.example',
+      type: 'm.room.message',
+      content: { msgtype: 'm.text', body: 'Bed 4 is ready' },
+    });
+    expect(timelineItemFor(event, me)).toEqual({
+      id: '$1',
+      roomId: base.room_id,
+      sender: '@bob:trust-b.example',
+      sentAt: base.origin_server_ts,
+      kind: 'message',
+      msgtype: 'm.text',
+      body: 'Bed 4 is ready',
+      target: null,
+      membership: null,
+      encrypted: false,
+      decryption: 'not-encrypted',
+      failureReason: null,
+      sendStatus: null,
+    });
+  });
+
+  it('shows an encrypted event not yet decrypted as pending, with no body', () => {
+    const event = new MatrixEvent({
+      ...base,
+      event_id: '$2',
+      sender: '@bob:trust-b.example',
+      type: 'm.room.encrypted',
+      content: { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'AwgA', session_id: 's', sender_key: 'k' },
+    });
+    expect(timelineItemFor(event, me)).toMatchObject({
+      kind: 'encrypted',
+      decryption: 'pending',
+      body: null,
+    });
+  });
+
+  it("marks the clinician's own local echo as sending, and as sent once the server has it", () => {
+    const event = new MatrixEvent({
+      ...base,
+      event_id: '~local',
+      sender: me,
+      type: 'm.room.message',
+      content: { msgtype: 'm.text', body: 'On my way' },
+    });
+    event.setStatus(EventStatus.SENDING);
+    expect(timelineItemFor(event, me)?.sendStatus).toBe('sending');
+    event.setStatus(EventStatus.NOT_SENT);
+    expect(timelineItemFor(event, me)?.sendStatus).toBe('failed');
+    event.setStatus(null);
+    expect(timelineItemFor(event, me)?.sendStatus).toBe('sent');
+  });
+
+  it('keeps a membership change, and leaves out state the timeline does not show', () => {
+    const join = new MatrixEvent({
+      ...base,
+      event_id: '$3',
+      sender: '@bob:trust-b.example',
+      type: 'm.room.member',
+      state_key: '@bob:trust-b.example',
+      content: { membership: 'join' },
+    });
+    expect(timelineItemFor(join, me)).toMatchObject({
+      kind: 'membership',
+      target: '@bob:trust-b.example',
+      membership: 'join',
+    });
+    const topic = new MatrixEvent({
+      ...base,
+      event_id: '$4',
+      sender: me,
+      type: 'm.room.topic',
+      state_key: '',
+    });
+    expect(timelineItemFor(topic, me)).toBeUndefined();
+  });
+});
