@@ -115,6 +115,25 @@ describe('a clinician on an enrolled desktop', () => {
     restarted.stop();
   });
 
+  it('signs out: the stores empty, nothing is kept to restore, and the desktop stays enrolled for the next one', async () => {
+    const account = await createStaffAccount(trustA, 'physio');
+    const { core, files, deviceId } = await enrolledCore(trustA, 'ward2-pc');
+    await core.signIn({ kind: 'password', username: account.username, password: account.password });
+    await core.signOut();
+    expect(selectSession(core.store.getState())).toMatchObject({
+      status: 'signed-out',
+      userId: null,
+      enrolledDeviceId: deviceId,
+      sync: 'stopped',
+    });
+    expect(core.store.getState().rooms.byId).toEqual({});
+    expect(await (await startCore(files)).restore()).toBe('no-session');
+    // Its device and crypto store are gone, so the next sign-in on this desktop starts a clean one.
+    await core.signIn({ kind: 'password', username: account.username, password: account.password });
+    expect(selectSession(core.store.getState())).toMatchObject({ status: 'ready', deviceId });
+    core.stop();
+  });
+
   it('without a kept session, restore says so and asks for nothing', async () => {
     const { core } = await enrolledCore(trustA, 'ward7-pc');
     expect(await core.restore()).toBe('no-session');
