@@ -8,7 +8,17 @@ export { signDirectory } from './trustDirectory/signDirectory.ts';
 export type { DirectoryDocument } from './trustDirectory/trustDirectory.ts';
 export { vouchedPartners, type VouchedPartners } from './trustDirectory/vouchedPartners.ts';
 export { canonicalJson } from './trustDirectory/canonicalJson.ts';
-export { grantServiceAccess, migrateBleepSchema } from './database/bleepSchema.ts';
+export {
+  auditTables,
+  BleepSchemaError,
+  grantServiceAccess,
+  migrateBleepSchema,
+  requireTables,
+} from './database/bleepSchema.ts';
+export { inTransaction } from './database/inTransaction.ts';
+export { createAuditLog } from './audit/auditLog.ts';
+export type { AuditEntry, AuditSink } from './audit/auditEntry.ts';
+export { verifyAuditChain } from './audit/verifyAuditChain.ts';
 export type { ClientPolicyView } from './gateway/clientPolicyView.ts';
 export { clientRoutes, type ClientRoute } from './gateway/routes/clientRoutes.ts';
 export { matchClientRoute } from './gateway/routes/matchClientRoute.ts';

@@ -1,0 +1,130 @@
+// The retention service's tables in the trust's Bleep database, and what the service's role may do with them. Made
+// by the database's owner in a deploy step (`bleep-retention migrate`, after `bleep-policy migrate`, whose audit
+// trail the service appends to), never by the service: its role records runs and findings and may not rewrite a
+// finished run's record, delete one, or touch the audit trail beyond appending.
+import type { Pool } from 'pg';
+import { auditTables, BleepSchemaError, requireTables } from '@bleep/policy-module';
+
+export const retentionTables = [
+  'bleep_retention_run',
+  'bleep_retention_room',
+  'bleep_retention_finding',
+  'bleep_retention_failure',
+  'bleep_retention_stream_mark',
+] as const;
+
+const retentionSchemaSql = `
+CREATE TABLE IF NOT EXISTS bleep_retention_run (
+  id             bigserial PRIMARY KEY,
+  trigger        text NOT NULL CHECK (trigger IN ('schedule', 'manual')),
+  started_at     timestamptz NOT NULL,
+  finished_at    timestamptz,
+  window_seconds bigint NOT NULL,
+  window_source  text NOT NULL CHECK (window_source IN ('policy', 'override')),
+  cutoff         timestamptz NOT NULL,
+  proof_horizon  timestamptz NOT NULL,
+  status         text NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted')),
+  purged         jsonb NOT NULL DEFAULT '{}'::jsonb,
+  proof_ran      boolean NOT NULL DEFAULT false,
+  finding_count  integer NOT NULL DEFAULT 0,
+  failure_count  integer NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS bleep_retention_run_started ON bleep_retention_run (started_at);
+CREATE INDEX IF NOT EXISTS bleep_retention_run_running ON bleep_retention_run (id) WHERE status = 'running';
+
+-- Only rooms where the run did something, or failed: a quiet room every ten minutes would be noise.
+CREATE TABLE IF NOT EXISTS bleep_retention_room (
+  run_id          bigint NOT NULL REFERENCES bleep_retention_run (id),
+  room_id         text NOT NULL,
+  outcome         text NOT NULL,
+  events_purged   integer NOT NULL DEFAULT 0,
+  redactions_sent integer NOT NULL DEFAULT 0,
+  note            text,
+  PRIMARY KEY (run_id, room_id)
+);
+
+CREATE TABLE IF NOT EXISTS bleep_retention_finding (
+  run_id  bigint NOT NULL REFERENCES bleep_retention_run (id),
+  kind    text NOT NULL,
+  room_id text,
+  count   bigint NOT NULL,
+  oldest  timestamptz
+);
+CREATE INDEX IF NOT EXISTS bleep_retention_finding_run ON bleep_retention_finding (run_id);
+
+CREATE TABLE IF NOT EXISTS bleep_retention_failure (
+  run_id  bigint NOT NULL REFERENCES bleep_retention_run (id),
+  at      timestamptz NOT NULL,
+  step    text NOT NULL,
+  room_id text,
+  code    text NOT NULL,
+  message text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bleep_retention_failure_run ON bleep_retention_failure (run_id);
+
+-- Synapse's device_inbox has no timestamp: these say where its stream stood when.
+CREATE TABLE IF NOT EXISTS bleep_retention_stream_mark (
+  stream   text NOT NULL,
+  at       timestamptz NOT NULL,
+  position bigint NOT NULL,
+  PRIMARY KEY (stream, at)
+);
+
+-- A run's record is written while it runs and closed once: afterwards it is history.
+CREATE OR REPLACE FUNCTION bleep_retention_run_closed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.status <> 'running' THEN
+    RAISE EXCEPTION 'retention run % is closed (%)', OLD.id, OLD.status USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS bleep_retention_run_closed ON bleep_retention_run;
+CREATE TRIGGER bleep_retention_run_closed BEFORE UPDATE ON bleep_retention_run
+  FOR EACH ROW EXECUTE FUNCTION bleep_retention_run_closed();
+`;
+
+/** Creates or updates the retention tables. Run as the database's owner, after policy-module's migration. */
+export async function migrateRetentionSchema(pool: Pool): Promise<void> {
+  await requireTables(pool, auditTables);
+  await pool.query(retentionSchemaSql);
+}
+
+function roleIdentifier(role: string): string {
+  // Role names come from deploy configuration; anything but a plain identifier is refused, not quoted.
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new BleepSchemaError(`not a plain role name: "${role}"`);
+  return role;
+}
+
+/**
+ * What the service's role needs in Bleep's database, and no more: record runs (insert, and update a run while it is
+ * running), rooms, findings and failures (insert only), keep its stream marks (and prune old ones), and read and
+ * append the audit trail.
+ */
+export async function grantRetentionAccess(pool: Pool, role: string): Promise<void> {
+  const id = roleIdentifier(role);
+  await pool.query(`
+    REVOKE ALL ON ${retentionTables.join(', ')}, bleep_retention_run_id_seq FROM ${id};
+    REVOKE ALL ON ${auditTables.join(', ')} FROM ${id};
+    REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+    GRANT USAGE ON SCHEMA public TO ${id};
+    GRANT SELECT, INSERT, UPDATE ON bleep_retention_run TO ${id};
+    GRANT USAGE ON SEQUENCE bleep_retention_run_id_seq TO ${id};
+    GRANT SELECT, INSERT ON bleep_retention_room, bleep_retention_finding, bleep_retention_failure TO ${id};
+    GRANT SELECT, INSERT, DELETE ON bleep_retention_stream_mark TO ${id};
+    GRANT SELECT, INSERT ON ${auditTables.join(', ')} TO ${id};
+  `);
+}
+
+/** Throws a BleepSchemaError naming the missing tables and the deploy step that makes them. */
+export async function requireRetentionTables(pool: Pool): Promise<void> {
+  await requireTables(pool, auditTables);
+  const { rows } = await pool.query<{ name: string }>(
+    'SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL',
+    [retentionTables],
+  );
+  if (rows.length > 0) {
+    throw new BleepSchemaError(
+      `Bleep's database has no ${rows.map((row) => row.name).join(', ')}: run \`bleep-retention migrate\` as the database's owner first`,
+    );
+  }
+}

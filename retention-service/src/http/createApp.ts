@@ -1,0 +1,39 @@
+// The service's internal HTTP port: /healthz (the process is up and serving), /metrics (Prometheus) and /report
+// (the compliance report, JSON). Nothing else is served. Bind it to an internal address only: the report names
+// rooms and the metrics describe the trust.
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ComplianceReport } from './complianceReport.ts';
+
+export type AppDeps = Readonly<{
+  registry: Registry;
+  report: () => Promise<ComplianceReport>;
+  log: Logger;
+}>;
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/metrics', async (_request, response) => {
+    response.type(deps.registry.contentType).send(await deps.registry.metrics());
+  });
+  app.get('/report', async (_request, response) => {
+    try {
+      response.json(await deps.report());
+    } catch (error) {
+      // Bleep's database is down: the report cannot be read, and says so (the metrics still answer).
+      deps.log.warn({ code: (error as { code?: unknown }).code }, 'report unavailable');
+      response
+        .status(503)
+        .json({ errcode: 'BLEEP_REPORT_UNAVAILABLE', error: "Bleep's database did not answer" });
+    }
+  });
+  app.use((_request, response) => {
+    response.status(404).json({ errcode: 'M_NOT_FOUND', error: 'Not found' });
+  });
+  return app;
+}

@@ -1,0 +1,90 @@
+// The retention service's Prometheus metrics: one registry, served on the internal port with /healthz and
+// /report. They say what runs did and what the proof found; no label names a room, a user or content.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type RetentionMetrics = ReturnType<typeof createRetentionMetrics>;
+
+export function createRetentionMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'bleep_retention_' });
+  const registers = [registry];
+  return {
+    registry,
+    runs: new Counter({
+      name: 'bleep_retention_runs_total',
+      help: 'Retention runs by trigger and status (complete, failed, skipped)',
+      labelNames: ['trigger', 'status'],
+      registers,
+    }),
+    runDuration: new Histogram({
+      name: 'bleep_retention_run_duration_seconds',
+      help: 'How long a run (purge and proof) took',
+      labelNames: ['trigger'],
+      buckets: [1, 5, 15, 60, 180, 600, 1800, 3600],
+      registers,
+    }),
+    runInProgress: new Gauge({
+      name: 'bleep_retention_run_in_progress',
+      help: '1 while this process runs a purge',
+      registers,
+    }),
+    lastRunFinished: new Gauge({
+      name: 'bleep_retention_last_run_finished_timestamp_seconds',
+      help: 'When the last run this process made finished, by status',
+      labelNames: ['status'],
+      registers,
+    }),
+    consecutiveFailedRuns: new Gauge({
+      name: 'bleep_retention_consecutive_failed_runs',
+      help: 'Runs in a row that failed (0 after a complete one); the scheduler retries sooner meanwhile',
+      registers,
+    }),
+    purged: new Counter({
+      name: 'bleep_retention_purged_total',
+      help: 'What runs removed, by kind (events, redactions, searchRows, toDevice, ..., localMedia, remoteMedia)',
+      labelNames: ['kind'],
+      registers,
+    }),
+    failures: new Counter({
+      name: 'bleep_retention_failures_total',
+      help: 'Run steps that failed, by step',
+      labelNames: ['step'],
+      registers,
+    }),
+    retries: new Counter({
+      name: 'bleep_retention_dependency_retries_total',
+      help: 'Calls tried again because a dependency (synapse, synapse-db, bleep-db) was down or busy',
+      labelNames: ['dependency'],
+      registers,
+    }),
+    dependencyUp: new Gauge({
+      name: 'bleep_retention_dependency_up',
+      help: '1 when the last call to the dependency succeeded, 0 when it failed after its retries',
+      labelNames: ['dependency'],
+      registers,
+    }),
+    findings: new Gauge({
+      name: 'bleep_retention_findings',
+      help: 'Items the last proof found held past the horizon, by kind (any above 0 is an alert)',
+      labelNames: ['kind'],
+      registers,
+    }),
+    findingsTotal: new Counter({
+      name: 'bleep_retention_findings_total',
+      help: 'Findings recorded by proofs, by kind',
+      labelNames: ['kind'],
+      registers,
+    }),
+    proofClean: new Gauge({
+      name: 'bleep_retention_last_proof_clean',
+      help: '1 when the last proof ran and found nothing, 0 otherwise',
+      registers,
+    }),
+    oldestContentAge: new Gauge({
+      name: 'bleep_retention_oldest_content_age_seconds',
+      help: 'Age of the oldest content held, at the last proof, by where (event, search, media); 0 when none',
+      labelNames: ['where'],
+      registers,
+    }),
+  };
+}
