@@ -1,15 +1,16 @@
-// Runs real child processes (a sleeping Node) to check how the runner recognises its own processes by pid.
+// Runs real child processes (a sleeping Node, a fresh one for each test) to check how the runner recognises its own
+// processes by pid.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOurProcess, startDetached, stopOurProcess, type StartedProcess } from './ownedProcess.ts';
 
 describe('isOurProcess', () => {
   let dir: string;
   let child: StartedProcess;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'owned-process-'));
     child = await startDetached({
       command: process.execPath,
@@ -25,7 +26,7 @@ describe('isOurProcess', () => {
     });
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await stopOurProcess(child.pid, ['--trust', 'trust-a'], 5_000);
     await rm(dir, { recursive: true, force: true });
   });

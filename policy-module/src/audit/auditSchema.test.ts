@@ -1,14 +1,16 @@
 // Against real PostgreSQL (a throwaway database and a throwaway role with the gateway's grants): the database itself
-// admits only the audit chain's next link, whoever writes it, and the appender's rows always are that link.
+// admits only the audit chain's next link, whoever writes it, and the appender's rows always are that link. Each
+// test starts from an empty trail.
 import fc from 'fast-check';
 import type { Pool } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateBleepSchema } from '../database/bleepSchema.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import {
   createThrowawayServiceRole,
   type ThrowawayServiceRole,
 } from '../database/throwawayServiceRole.testkit.ts';
+import { truncateAsOwner } from '../database/truncateAsOwner.testkit.ts';
 import type { AuditEntry } from './auditEntry.ts';
 import { createAuditLog } from './auditLog.ts';
 import { auditHash, genesisHash, type AuditRecord } from './auditRecord.ts';
@@ -29,6 +31,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.drop();
   await database.drop();
+});
+
+beforeEach(async () => {
+  await truncateAsOwner(database.pool, ['bleep_audit']);
 });
 
 /** A row as someone writing SQL by hand would insert it: hash computed correctly over its own fields. */
@@ -96,6 +102,9 @@ describe('the audit table admits only the next link of the chain', () => {
   });
 
   it("refuses, as the gateway's role, a row that does not link to the last one or whose hash is not its own", async () => {
+    // A row to link to: on an empty trail the genesis value is the right prev_hash.
+    const audit = createAuditLog({ pool: gateway.pool, clock: steppingClock() });
+    await audit.record(auditEntry('@amelia.hart:northgate.nhs.uk'));
     const last = await lastRow();
     const next = last.seq + 1;
     await expect(insertByHand(gateway.pool, next, genesisHash)).rejects.toThrow(/prev_hash/);

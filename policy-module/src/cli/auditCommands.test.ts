@@ -1,8 +1,10 @@
-// audit verify and audit export run in-process against real PostgreSQL (a throwaway database).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// audit verify and audit export run in-process against real PostgreSQL (a throwaway database; each test starts
+// from a trail of two rows and no enrolments).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../audit/auditLog.ts';
-import { migrateBleepSchema } from '../database/bleepSchema.ts';
+import { enrolmentTables, migrateBleepSchema } from '../database/bleepSchema.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
+import { truncateAsOwner } from '../database/truncateAsOwner.testkit.ts';
 import { exitCodes } from './cliCommand.ts';
 import { cliTestContext } from './cliContext.testkit.ts';
 import { runCli } from './runCli.ts';
@@ -13,6 +15,14 @@ describe('audit commands', () => {
   beforeAll(async () => {
     database = await createThrowawayDatabase('bleep_audit_cli_test');
     await migrateBleepSchema(database.pool);
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  beforeEach(async () => {
+    await truncateAsOwner(database.pool, ['bleep_audit', ...enrolmentTables]);
     const audit = createAuditLog({ pool: database.pool, clock: () => new Date('2026-11-20T10:00:00Z') });
     await audit.record({
       actor: '@amelia.hart:northgate.nhs.uk',
@@ -28,10 +38,6 @@ describe('audit commands', () => {
       room: '!r:x',
       result: '403 M_FORBIDDEN',
     });
-  });
-
-  afterAll(async () => {
-    await database.drop();
   });
 
   it('audit verify says the trail is intact and prints an anchor that a later verify accepts', async () => {

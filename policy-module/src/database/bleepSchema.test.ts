@@ -3,75 +3,129 @@
 // trail nor switch off its trigger.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../audit/auditLog.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
 import { grantServiceAccess, migrateBleepSchema, requireTables, BleepSchemaError } from './bleepSchema.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwawayDatabase.testkit.ts';
+import { truncateAsOwner } from './truncateAsOwner.testkit.ts';
+
+const serverUrl = process.env.BLEEP_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// A role is the server's, not one database's: one for the file, given access database by database.
+const role = `bleep_test_gateway_${randomBytes(4).toString('hex')}`;
+const password = randomBytes(16).toString('hex');
+
+async function asAdmin(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A pool connected to `database` as the role. */
+function poolAsRole(database: ThrowawayDatabase): pg.Pool {
+  const url = new URL(database.url);
+  url.username = role;
+  url.password = password;
+  return new pg.Pool({ connectionString: url.toString(), max: 2 });
+}
+
+beforeAll(async () => {
+  await asAdmin(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+});
+
+afterAll(async () => {
+  // Every database that granted the role something is dropped by now, so nothing of it is left to drop.
+  await asAdmin(`DROP ROLE IF EXISTS ${role}`);
+});
 
 describe("Bleep's schema and the gateway role's access", () => {
-  let database: ThrowawayDatabase;
-  let gateway: pg.Pool;
-  const role = `bleep_test_gateway_${randomBytes(4).toString('hex')}`;
-  const password = randomBytes(16).toString('hex');
+  describe('on a database nobody has migrated', () => {
+    let database: ThrowawayDatabase;
+    let gateway: pg.Pool;
 
-  beforeAll(async () => {
-    database = await createThrowawayDatabase('bleep_schema_test');
-    await database.pool.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
-    const url = new URL(database.url);
-    url.username = role;
-    url.password = password;
-    gateway = new pg.Pool({ connectionString: url.toString(), max: 2 });
-  });
-
-  afterAll(async () => {
-    await gateway.end();
-    await database.drop();
-    const admin = new pg.Client({
-      connectionString: process.env.BLEEP_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    beforeEach(async () => {
+      database = await createThrowawayDatabase('bleep_schema_test');
+      gateway = poolAsRole(database);
     });
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${role}`);
-    await admin.end();
+
+    afterEach(async () => {
+      await gateway.end();
+      await database.drop();
+    });
+
+    it('says which tables are missing, and how to make them, before the migration', async () => {
+      await expect(requireTables(database.pool, ['bleep_audit'])).rejects.toThrow(BleepSchemaError);
+      await expect(requireTables(database.pool, ['bleep_audit'])).rejects.toThrow(/bleep-policy migrate/);
+    });
+
+    it('lets the role append and read the trail and manage enrolments once granted', async () => {
+      await migrateBleepSchema(database.pool);
+      await expect(
+        requireTables(gateway, ['bleep_audit', 'bleep_device_enrolment']),
+      ).resolves.toBeUndefined();
+      // Before the grant the role cannot even read the trail.
+      await expect(gateway.query('SELECT count(*) FROM bleep_audit')).rejects.toMatchObject({
+        code: '42501',
+      });
+
+      await grantServiceAccess(database.pool, role);
+      const audit = createAuditLog({ pool: gateway, clock: () => new Date() });
+      await audit.record({ actor: '@a:x', device: null, action: 'login', room: null, result: 'ok' });
+      await audit.record({ actor: '@a:x', device: null, action: 'logout', room: null, result: 'ok' });
+      const { rows } = await gateway.query<{ count: string }>('SELECT count(*) FROM bleep_audit');
+      expect(rows[0]?.count).toBe('2');
+      const store = createEnrolmentStore({ pool: gateway, clock: () => new Date() });
+      const issued = await store.createEnrolment('WARD-PC', { label: 'ward', createdBy: 'it' });
+      expect(issued.ok).toBe(true);
+      if (issued.ok) expect((await store.redeemCode('WARD-PC', issued.code)).ok).toBe(true);
+    });
   });
 
-  it('says which tables are missing, and how to make them, before the migration', async () => {
-    await expect(requireTables(database.pool, ['bleep_audit'])).rejects.toThrow(BleepSchemaError);
-    await expect(requireTables(database.pool, ['bleep_audit'])).rejects.toThrow(/bleep-policy migrate/);
-  });
+  describe('once migrated and granted to the role', () => {
+    let database: ThrowawayDatabase;
+    let gateway: pg.Pool;
 
-  it('lets the role append and read the trail and manage enrolments once granted', async () => {
-    await migrateBleepSchema(database.pool);
-    await expect(requireTables(gateway, ['bleep_audit', 'bleep_device_enrolment'])).resolves.toBeUndefined();
-    // Before the grant the role cannot even read the trail.
-    await expect(gateway.query('SELECT count(*) FROM bleep_audit')).rejects.toMatchObject({ code: '42501' });
+    beforeAll(async () => {
+      database = await createThrowawayDatabase('bleep_schema_test');
+      await migrateBleepSchema(database.pool);
+      await grantServiceAccess(database.pool, role);
+      gateway = poolAsRole(database);
+    });
 
-    await grantServiceAccess(database.pool, role);
-    const audit = createAuditLog({ pool: gateway, clock: () => new Date() });
-    await audit.record({ actor: '@a:x', device: null, action: 'login', room: null, result: 'ok' });
-    await audit.record({ actor: '@a:x', device: null, action: 'logout', room: null, result: 'ok' });
-    const store = createEnrolmentStore({ pool: gateway, clock: () => new Date() });
-    const issued = await store.createEnrolment('WARD-PC', { label: 'ward', createdBy: 'it' });
-    expect(issued.ok).toBe(true);
-    if (issued.ok) expect((await store.redeemCode('WARD-PC', issued.code)).ok).toBe(true);
-  });
+    afterAll(async () => {
+      await gateway.end();
+      await database.drop();
+    });
 
-  it.each([
-    ['change a row', 'UPDATE bleep_audit SET result = $$x$$'],
-    ['delete a row', 'DELETE FROM bleep_audit'],
-    ['truncate', 'TRUNCATE bleep_audit'],
-    ['switch off the append-only trigger', 'ALTER TABLE bleep_audit DISABLE TRIGGER ALL'],
-    ['drop the trail', 'DROP TABLE bleep_audit'],
-    ['make tables of its own', 'CREATE TABLE bleep_shadow (x int)'],
-  ])('does not let the role %s', async (_what, sql) => {
-    await expect(gateway.query(sql)).rejects.toMatchObject({ code: '42501' });
-    const { rows } = await database.pool.query<{ count: string }>('SELECT count(*) FROM bleep_audit');
-    expect(rows[0]?.count).toBe('2');
-  });
+    beforeEach(async () => {
+      // Two rows the role appended, for each refusal below to leave untouched.
+      await truncateAsOwner(database.pool, ['bleep_audit']);
+      const audit = createAuditLog({ pool: gateway, clock: () => new Date() });
+      await audit.record({ actor: '@a:x', device: null, action: 'login', room: null, result: 'ok' });
+      await audit.record({ actor: '@a:x', device: null, action: 'logout', room: null, result: 'ok' });
+    });
 
-  it('refuses a role name that is not a plain identifier', async () => {
-    await expect(grantServiceAccess(database.pool, 'x; DROP TABLE bleep_audit')).rejects.toThrow(
-      BleepSchemaError,
-    );
+    it.each([
+      ['change a row', 'UPDATE bleep_audit SET result = $$x$$'],
+      ['delete a row', 'DELETE FROM bleep_audit'],
+      ['truncate', 'TRUNCATE bleep_audit'],
+      ['switch off the append-only trigger', 'ALTER TABLE bleep_audit DISABLE TRIGGER ALL'],
+      ['drop the trail', 'DROP TABLE bleep_audit'],
+      ['make tables of its own', 'CREATE TABLE bleep_shadow (x int)'],
+    ])('does not let the role %s', async (_what, sql) => {
+      await expect(gateway.query(sql)).rejects.toMatchObject({ code: '42501' });
+      const { rows } = await database.pool.query<{ count: string }>('SELECT count(*) FROM bleep_audit');
+      expect(rows[0]?.count).toBe('2');
+    });
+
+    it('refuses a role name that is not a plain identifier', async () => {
+      await expect(grantServiceAccess(database.pool, 'x; DROP TABLE bleep_audit')).rejects.toThrow(
+        BleepSchemaError,
+      );
+    });
   });
 });

@@ -1,12 +1,14 @@
 // Against real PostgreSQL (a throwaway database, and a throwaway role with the gateway's grants): the accepted
-// directory's high-water mark only ever goes up, whatever SQL the gateway's role sends.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// directory's high-water mark only ever goes up, whatever SQL the gateway's role sends. Each test starts with no
+// mark.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateBleepSchema } from '../database/bleepSchema.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 import {
   createThrowawayServiceRole,
   type ThrowawayServiceRole,
 } from '../database/throwawayServiceRole.testkit.ts';
+import { truncateAsOwner } from '../database/truncateAsOwner.testkit.ts';
 import {
   migrateAcceptedDirectorySchema,
   readNewestAcceptedIssuedAt,
@@ -30,6 +32,10 @@ describe('the accepted directory mark', () => {
     await database.drop();
   });
 
+  beforeEach(async () => {
+    await truncateAsOwner(database.pool, ['bleep_accepted_directory']);
+  });
+
   it("rises as the gateway's role records newer directories, and an older one leaves it where it is", async () => {
     expect(await readNewestAcceptedIssuedAt(gateway.pool)).toBeUndefined();
     await recordAcceptedIssuedAt(gateway.pool, '2026-11-01T00:00:00.000Z');
@@ -41,6 +47,7 @@ describe('the accepted directory mark', () => {
   });
 
   it("refuses the gateway's role lowering the mark by hand, which would let a rolled-back directory in", async () => {
+    await recordAcceptedIssuedAt(gateway.pool, '2026-11-20T00:00:00.000Z');
     await expect(
       gateway.pool.query("UPDATE bleep_accepted_directory SET newest_issued_at = '2020-01-01T00:00:00Z'"),
     ).rejects.toThrow(/only goes up/);
@@ -54,6 +61,7 @@ describe('the accepted directory mark', () => {
   });
 
   it("refuses the gateway's role, and the owner through ordinary SQL, deleting or truncating the mark", async () => {
+    await recordAcceptedIssuedAt(gateway.pool, '2026-11-20T00:00:00.000Z');
     await expect(gateway.pool.query('DELETE FROM bleep_accepted_directory')).rejects.toMatchObject({
       code: '42501',
     });
