@@ -7,6 +7,7 @@ import { stackStatus, type TrustStatus } from './stackStatus.ts';
 import { stackReset, stackStop } from './stackStop.ts';
 import { stackUp, type UpResult } from './stackUp.ts';
 import { runPolicyCommand } from './policyCommand.ts';
+import { runRetentionCommand } from './retentionCommand.ts';
 import { consoleReporter } from './progress.ts';
 import { seedStaffByTrust, type SeededAccount } from './seedStaff.ts';
 
@@ -18,7 +19,11 @@ const usage = `usage: npm run stack -- <command> [trust ...]
   passwords <trust>   new passwords for a running trust's seed staff (signs them out everywhere)
   reset               stop everything and wipe all local state (accounts, rooms, keys, databases)
   policy <trust> ...  trust IT's bleep-policy command for a local trust, e.g.
-                      policy trust-a enrol-device --device-id WARD12-PC03 --label "Ward 12 nurses' station"`;
+                      policy trust-a enrol-device --device-id WARD12-PC03 --label "Ward 12 nurses' station"
+  retention <trust> run [--older-than SECONDS] [--json]
+                      one retention run now, with its proof; exits 0 only when nothing failed and the proof
+                      found nothing (--older-than, for tests and demonstrations, replaces the policy's window)
+  retention <trust> report   the trust's compliance report (JSON)`;
 
 function accountLines(accounts: readonly SeededAccount[], hidePasswords: boolean): string[] {
   const idWidth = Math.max(...accounts.map((account) => account.userId.length));
@@ -35,6 +40,7 @@ function printUp(result: UpResult, hidePasswords: boolean): void {
     out.push(`  clients connect to   ${trust.clientUrl}`);
     out.push(`  federation (TLS)     ${trust.federationUrl}`);
     out.push(`  Synapse internal     ${trust.synapseUrl}  (admin API)`);
+    out.push(`  retention service    ${trust.retentionUrl}  (/report, /metrics)`);
     const seeded = result.seeded[trust.name] ?? [];
     if (seeded.length > 0) {
       out.push(
@@ -81,8 +87,9 @@ ${status.logTail}
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  // bleep-policy's own options pass through untouched.
+  // bleep-policy's and bleep-retention's own options pass through untouched.
   if (argv[0] === 'policy') return runPolicyCommand(argv[1], argv.slice(2));
+  if (argv[0] === 'retention') return runRetentionCommand(argv[1], argv.slice(2));
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {

@@ -11,6 +11,7 @@ describe('stackCodeVersion', () => {
     root = await mkdtemp(join(tmpdir(), 'gateway-code-'));
     await mkdir(join(root, 'policy-module', 'src', 'gateway'), { recursive: true });
     await mkdir(join(root, 'policy-module', 'policies', 'local'), { recursive: true });
+    await mkdir(join(root, 'retention-service', 'src'), { recursive: true });
     await mkdir(join(root, 'deploy', 'local', 'src'), { recursive: true });
     await mkdir(join(root, 'deploy', 'synapse'), { recursive: true });
     await writeFile(join(root, 'deploy', 'synapse', 'homeserver.yaml'), 'a: 1');
@@ -18,6 +19,7 @@ describe('stackCodeVersion', () => {
     await writeFile(join(root, 'policy-module', 'src', 'gateway', 'main.ts'), 'export {};');
     await writeFile(join(root, 'policy-module', 'src', 'gateway', 'main.test.ts'), 'test 1');
     await writeFile(join(root, 'policy-module', 'policies', 'local', 'trust-a.json'), '{"a":1}');
+    await writeFile(join(root, 'retention-service', 'src', 'main.ts'), 'export {};');
   });
 
   afterEach(async () => {
@@ -30,7 +32,7 @@ describe('stackCodeVersion', () => {
     await expect(stackCodeVersion(root)).resolves.toBe(version);
   });
 
-  it('ignores tests but changes with the gateway source, a policy, a Synapse template or the lock file', async () => {
+  it('ignores tests but changes with the gateway source, a policy, the retention service, a Synapse template or the lock file', async () => {
     const before = await stackCodeVersion(root);
     await writeFile(join(root, 'policy-module', 'src', 'gateway', 'main.test.ts'), 'test 2');
     await expect(stackCodeVersion(root)).resolves.toBe(before);
@@ -43,9 +45,13 @@ describe('stackCodeVersion', () => {
     const afterPolicy = await stackCodeVersion(root);
     expect(afterPolicy).not.toBe(afterSource);
 
+    await writeFile(join(root, 'retention-service', 'src', 'main.ts'), 'export const purge = true;');
+    const afterRetention = await stackCodeVersion(root);
+    expect(afterRetention).not.toBe(afterPolicy);
+
     await writeFile(join(root, 'deploy', 'synapse', 'homeserver.yaml'), 'a: 2');
     const afterTemplate = await stackCodeVersion(root);
-    expect(afterTemplate).not.toBe(afterPolicy);
+    expect(afterTemplate).not.toBe(afterRetention);
 
     await writeFile(join(root, 'package-lock.json'), '{"lockfileVersion":3}');
     await expect(stackCodeVersion(root)).resolves.not.toBe(afterTemplate);

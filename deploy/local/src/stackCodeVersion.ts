@@ -1,6 +1,6 @@
 // Which code a checkout's local stack would run: the checkout's path and a hash of everything that shapes a
-// running trust (the gateway's sources, the local policies, the runner and the Synapse templates, the locked
-// dependencies). `up` restarts a trust started from other code (another clone, or this one before an edit), so
+// running trust (the gateway's and the retention service's sources, the local policies, the runner and the Synapse
+// templates, the locked dependencies). `up` restarts a trust started from other code (another clone, or this one before an edit), so
 // tests and people always talk to what is checked out.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const checkoutRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-const sourceDirs = ['policy-module/src', 'policy-module/policies', 'deploy/local/src', 'deploy/synapse'];
+const sourceDirs = [
+  'policy-module/src',
+  'policy-module/policies',
+  'retention-service/src',
+  'deploy/local/src',
+  'deploy/synapse',
+];
 
 export async function stackCodeVersion(root = checkoutRoot): Promise<string> {
   const files = [join(root, 'package-lock.json')];

@@ -46,6 +46,8 @@ export type TrustPorts = Readonly<{
   metrics: number;
   /** The gateway's Prometheus metrics, loopback only. */
   gatewayMetrics: number;
+  /** The retention service's /healthz, /metrics and /report, loopback only. */
+  retention: number;
 }>;
 
 /** Fixed per-index ports, so a trust's server name (which includes its federation port) never changes. */
@@ -57,10 +59,16 @@ export function trustPorts(index: number): TrustPorts {
     synapseFederationInternal: 18448 + index,
     metrics: 19000 + index,
     gatewayMetrics: 19100 + index,
+    retention: 19200 + index,
   };
 }
 
 /** Database and role name for a trust: PostgreSQL identifiers, so only [a-z0-9_]. */
 export function databaseNameFor(trustName: string): string {
   return `bleep_${trustName.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+}
+
+/** Bleep's own database for a trust (enrolments, audit trail, retention runs), apart from Synapse's. */
+export function policyDatabaseNameFor(trustName: string): string {
+  return `${databaseNameFor(trustName)}_policy`;
 }

@@ -12,6 +12,8 @@ const stackStateSchema = z.object({
       pid: z.number().int().positive(),
       /** 0 while the gateway has not been started yet. */
       gatewayPid: z.number().int().nonnegative().default(0),
+      /** 0 while the retention service has not been started yet. */
+      retentionPid: z.number().int().nonnegative().default(0),
       startedAt: z.string(),
       /** The code that runs (checkout and source hash, see stackCodeVersion.ts); `up` restarts other code. */
       codeVersion: z.string().default(''),

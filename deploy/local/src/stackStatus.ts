@@ -7,6 +7,7 @@ import { isOurProcess, logTail } from './ownedProcess.ts';
 import { databaseUrl, localPostgres } from './postgres.ts';
 import { databaseNameFor, type StackLayout } from './stackLayout.ts';
 import { readStackState } from './stackState.ts';
+import { retentionMarkers } from './retentionProcess.ts';
 import { synapseMarkers } from './synapseProcess.ts';
 import { trustFiles } from './trustFiles.ts';
 import { policyDatabaseUrl } from './trustPreparation.ts';
@@ -28,10 +29,19 @@ export type RunningTrust = Readonly<{
   databaseUrl: string;
   /** Bleep's own database for this trust: device enrolments and the audit trail. */
   policyDatabaseUrl: string;
+  /** The retention service's internal port: /healthz, /metrics and /report. */
+  retentionUrl: string;
 }>;
 
 export type TrustStatus =
-  | Readonly<{ name: string; state: 'running'; pid: number; gatewayPid: number; trust: RunningTrust }>
+  | Readonly<{
+      name: string;
+      state: 'running';
+      pid: number;
+      gatewayPid: number;
+      retentionPid: number;
+      trust: RunningTrust;
+    }>
   | Readonly<{ name: string; state: 'crashed'; problem: string; logTail: string }>
   | Readonly<{ name: string; state: 'stopped' }>;
 
@@ -48,6 +58,7 @@ export async function runningTrustInfo(layout: StackLayout, trust: LocalTrust): 
     registrationSharedSecret: await readSecret(secrets.registrationSharedSecret),
     databaseUrl: databaseUrl(localPostgres, dbName, await readSecret(secrets.databasePassword)),
     policyDatabaseUrl: await policyDatabaseUrl(files, trust.name),
+    retentionUrl: `http://127.0.0.1:${trust.ports.retention}`,
   };
 }
 
@@ -75,7 +86,8 @@ export async function stackStatus(layout: StackLayout = localLayout()): Promise<
       synapseMarkers(join(files.chrootDir, 'homeserver.yaml')),
     );
     const gatewayUp = await isOurProcess(record.gatewayPid, gatewayMarkers(name));
-    if (synapseUp && gatewayUp) {
+    const retentionUp = await isOurProcess(record.retentionPid, retentionMarkers(name));
+    if (synapseUp && gatewayUp && retentionUp) {
       const trust = await loadLocalTrust(name);
       try {
         statuses.push({
@@ -83,6 +95,7 @@ export async function stackStatus(layout: StackLayout = localLayout()): Promise<
           state: 'running',
           pid: record.pid,
           gatewayPid: record.gatewayPid,
+          retentionPid: record.retentionPid,
           trust: await runningTrustInfo(layout, trust),
         });
       } catch (error) {
@@ -100,6 +113,7 @@ export async function stackStatus(layout: StackLayout = localLayout()): Promise<
     const gone = [
       synapseUp ? [] : [`Synapse (pid ${record.pid})`],
       gatewayUp ? [] : [`gateway (pid ${record.gatewayPid})`],
+      retentionUp ? [] : [`retention service (pid ${record.retentionPid})`],
     ].flat();
     statuses.push({
       name,
@@ -108,6 +122,7 @@ export async function stackStatus(layout: StackLayout = localLayout()): Promise<
       logTail: await endOfLogs([
         ...(synapseUp ? [] : [files.consoleLog, files.synapseLog]),
         ...(gatewayUp ? [] : [files.gatewayLog]),
+        ...(retentionUp ? [] : [files.retentionLog]),
       ]),
     });
   }

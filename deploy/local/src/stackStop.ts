@@ -7,11 +7,13 @@ import { localTrustNames } from './localTrusts.ts';
 import { stopOurProcess } from './ownedProcess.ts';
 import { dropRole, dropTrustDatabase, ensurePostgresRunning, localPostgres } from './postgres.ts';
 import type { Reporter } from './progress.ts';
-import { databaseNameFor, type StackLayout } from './stackLayout.ts';
+import { databaseNameFor, policyDatabaseNameFor, type StackLayout } from './stackLayout.ts';
 import { readStackState, writeStackState, type StackState } from './stackState.ts';
 import { synapseMarkers } from './synapseProcess.ts';
 import { trustFiles } from './trustFiles.ts';
-import { gatewayDatabaseRoleFor, policyDatabaseNameFor } from './trustPreparation.ts';
+import { gatewayDatabaseRoleFor } from './trustPreparation.ts';
+import { proofDatabaseRoleFor, retentionDatabaseRoleFor } from './retentionPreparation.ts';
+import { retentionMarkers } from './retentionProcess.ts';
 import { localLayout, requireRoot } from './localLayout.ts';
 
 export async function stopTrustProcesses(
@@ -21,7 +23,10 @@ export async function stopTrustProcesses(
 ): Promise<void> {
   const record = state.trusts[name];
   if (!record) return;
-  // The gateway first, so clients get its clear "homeserver unavailable" error rather than a refused connection.
+  // The retention service first, so no purge is left waiting on a Synapse that is going away (a run it stops is
+  // finished by the next).
+  if (record.retentionPid > 0) await stopOurProcess(record.retentionPid, retentionMarkers(name));
+  // The gateway next, so clients get its clear "homeserver unavailable" error rather than a refused connection.
   if (record.gatewayPid > 0) await stopOurProcess(record.gatewayPid, gatewayMarkers(name));
   await stopOurProcess(
     record.pid,
@@ -42,7 +47,9 @@ export async function stackStop(
       reporter.info(`${name} is not running`);
       continue;
     }
-    await reporter.step(`${name}: stop gateway and Synapse`, () => stopTrustProcesses(layout, name, state));
+    await reporter.step(`${name}: stop retention service, gateway and Synapse`, () =>
+      stopTrustProcesses(layout, name, state),
+    );
     // Re-read: another trust's record may have changed while this one stopped.
     const latest = await readStackState(layout.stackFile);
     const rest = Object.fromEntries(
@@ -69,6 +76,8 @@ export async function stackReset(reporter: Reporter, layout: StackLayout = local
       await dropTrustDatabase(databaseNameFor(name), logPath);
       await dropTrustDatabase(policyDatabaseNameFor(name), logPath);
       await dropRole(gatewayDatabaseRoleFor(name), logPath);
+      await dropRole(retentionDatabaseRoleFor(name), logPath);
+      await dropRole(proofDatabaseRoleFor(name), logPath);
     });
   }
   await rm(layout.stateDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // `up`: builds what is missing (sid root, PostgreSQL, certificates, databases, the signed directory) and starts
-// each trust: its Synapse, then its policy gateway in front of it, then its service and seed staff accounts. A
-// trust already running this checkout's code is left alone; one that crashed or runs other code is restarted.
+// each trust: its Synapse, then its policy gateway in front of it, then its retention service beside it, then its
+// service and seed staff accounts. A trust already running this checkout's code is left alone; one that crashed or
+// runs other code is restarted.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,10 @@ import { ensureSynapseUser, startSynapse } from './synapseProcess.ts';
 import { trustFiles, type TrustFiles } from './trustFiles.ts';
 import { policyDatabaseUrl, prepareTrust } from './trustPreparation.ts';
 import { writeRootHosts } from './rootHosts.ts';
+import { grantRetentionSynapseAccess, retentionEnv } from './retentionPreparation.ts';
+import { retentionMain, retentionUserName, startRetention } from './retentionProcess.ts';
+import { ensureServiceUser } from './systemUser.ts';
+import { readSecret, secretFilesIn } from './trustSecrets.ts';
 import { localLayout, requireRoot } from './localLayout.ts';
 import { stackStatus, runningTrustInfo, type RunningTrust } from './stackStatus.ts';
 import { stopTrustProcesses } from './stackStop.ts';
@@ -110,6 +115,23 @@ export async function stackUp(
       `The gateways run as root: user ${gatewayUserName} cannot read this checkout (move it out of a private home).`,
     );
   }
+  const retentionUser = await ensureServiceUser(
+    retentionUserName,
+    [
+      retentionMain,
+      process.execPath,
+      fileURLToPath(import.meta.resolve('express/package.json')),
+      ...trusts.map((trust) => trust.policyPath),
+      // The proof reads (never writes) Synapse's media store.
+      ...trusts.map((trust) => join(trustFiles(layout, trust.name).dir, 'media')),
+    ],
+    logPath,
+  );
+  if (!retentionUser) {
+    reporter.info(
+      `The retention services run as root: user ${retentionUserName} cannot read this checkout or the media stores.`,
+    );
+  }
 
   const state: StackState = await readStackState(layout.stackFile);
   const statuses = await stackStatus(layout);
@@ -120,7 +142,7 @@ export async function stackUp(
     const runningCode = state.trusts[trust.name]?.codeVersion;
     if (status?.state === 'running' && runningCode === codeVersion) {
       reporter.info(
-        `${trust.name} is already running (Synapse pid ${status.pid}, gateway pid ${status.gatewayPid})`,
+        `${trust.name} is already running (Synapse pid ${status.pid}, gateway pid ${status.gatewayPid}, retention pid ${status.retentionPid})`,
       );
       continue;
     }
@@ -158,6 +180,7 @@ export async function stackUp(
     state.trusts[trust.name] = {
       pid: process.pid,
       gatewayPid: 0,
+      retentionPid: 0,
       startedAt: new Date().toISOString(),
       codeVersion,
     };
@@ -190,6 +213,29 @@ export async function stackUp(
     });
   }
   await waitUntilHealthy(gateways, reporter);
+
+  const retentions: Starting[] = [];
+  for (const { trust, files } of toStart) {
+    await reporter.step(`${trust.name}: retention service's access to Synapse's tables`, () =>
+      grantRetentionSynapseAccess(files, trust.name),
+    );
+    const synapseUrl = `http://127.0.0.1:${trust.ports.synapseInternal}`;
+    const sharedSecret = await readSecret(secretFilesIn(files.keysDir).registrationSharedSecret);
+    const env = await retentionEnv(trust, files, synapseUrl, sharedSecret);
+    const process = await startRetention(trust.name, env, files.retentionLog, retentionUser);
+    const record = state.trusts[trust.name];
+    if (record) record.retentionPid = process.pid;
+    await writeStackState(layout.stackFile, state);
+    retentions.push({
+      trust,
+      files,
+      process,
+      what: 'retention service',
+      healthUrl: `http://127.0.0.1:${trust.ports.retention}/healthz`,
+      log: files.retentionLog,
+    });
+  }
+  await waitUntilHealthy(retentions, reporter);
 
   const running: RunningTrust[] = [];
   const seeded: Record<string, SeededAccount[]> = {};

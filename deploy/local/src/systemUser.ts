@@ -40,3 +40,28 @@ export async function ensureSystemUser(name: string, logPath: string): Promise<S
   if (uid === undefined || gid === undefined) throw new Error(`system user ${name} could not be made`);
   return { name, uid, gid };
 }
+
+async function canRead(userName: string, path: string): Promise<boolean> {
+  try {
+    await execFileAsync('runuser', ['-u', userName, '--', 'test', '-r', path]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The named system user, made if missing, for a service that runs from this checkout; undefined when that user
+ * cannot read what the service runs (`paths`: a clone inside root's private home), and the service must run as root.
+ */
+export async function ensureServiceUser(
+  name: string,
+  paths: readonly string[],
+  logPath: string,
+): Promise<SystemUser | undefined> {
+  const user = await ensureSystemUser(name, logPath);
+  for (const path of paths) {
+    if (!(await canRead(name, path))) return undefined;
+  }
+  return user;
+}

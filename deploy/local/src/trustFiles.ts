@@ -16,6 +16,8 @@ export type TrustFiles = Readonly<{
   synapseLog: string;
   /** The policy gateway's log (pino JSON). */
   gatewayLog: string;
+  /** The retention service's log (pino JSON). */
+  retentionLog: string;
   /** Bleep's own secrets for this trust (not Synapse's): root only, outside Synapse's reach. */
   bleepSecretsDir: string;
 }>;
@@ -31,6 +33,7 @@ export function trustFiles(layout: StackLayout, trustName: string): TrustFiles {
     consoleLog: join(layout.logDir, `${trustName}.console.log`),
     synapseLog: join(dir, 'homeserver.log'),
     gatewayLog: join(layout.logDir, `${trustName}.gateway.log`),
+    retentionLog: join(layout.logDir, `${trustName}.retention.log`),
     bleepSecretsDir: join(layout.stateDir, 'bleep-secrets', trustName),
   };
 }

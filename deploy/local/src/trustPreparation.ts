@@ -12,18 +12,14 @@ import type { LocalDirectory } from './localDirectory.ts';
 import type { LocalTrust } from './localTrusts.ts';
 import { renderLocalSynapseConfig, synapseLogConfig } from './localSynapseConfig.ts';
 import { databaseUrl, ensureLoginRole, ensureTrustDatabase, localPostgres } from './postgres.ts';
-import { databaseNameFor, type StackLayout } from './stackLayout.ts';
+import { databaseNameFor, policyDatabaseNameFor, type StackLayout } from './stackLayout.ts';
 import type { GatewayUser } from './gatewayUser.ts';
 import type { SynapseUser } from './synapseProcess.ts';
 import { trustFiles, type TrustFiles } from './trustFiles.ts';
+import { ensureRetentionRoles, prepareRetentionTables } from './retentionPreparation.ts';
 import { ensureTrustSecrets, randomSecret, readSecret, writeSecretOnce } from './trustSecrets.ts';
 
 const execFileAsync = promisify(execFile);
-
-/** Bleep's own database for a trust (enrolments, audit trail), apart from Synapse's; also its owner role's name. */
-export function policyDatabaseNameFor(trustName: string): string {
-  return `${databaseNameFor(trustName)}_policy`;
-}
 
 /** The role the gateway (and trust IT's command) connects as: it owns nothing and cannot alter the audit trail. */
 export function gatewayDatabaseRoleFor(trustName: string): string {
@@ -42,8 +38,9 @@ export async function policyDatabaseUrl(files: TrustFiles, trustName: string): P
 }
 
 /**
- * Bleep's database with its owner, its tables made or updated by the migration (as `bleep-policy migrate` does in
- * production) and the gateway's role given just its access.
+ * Bleep's database with its owner, its tables made or updated by the migrations (as `bleep-policy migrate` and
+ * `bleep-retention migrate` do in production), and the gateway's and the retention service's roles given just their
+ * access.
  */
 async function preparePolicyDatabase(files: TrustFiles, trustName: string, logPath: string): Promise<void> {
   const ownerPasswordPath = join(files.bleepSecretsDir, ownerPasswordFile);
@@ -54,10 +51,12 @@ async function preparePolicyDatabase(files: TrustFiles, trustName: string, logPa
   const gatewayPasswordPath = join(files.bleepSecretsDir, gatewayPasswordFile);
   await writeSecretOnce(gatewayPasswordPath, randomSecret);
   await ensureLoginRole(gatewayDatabaseRoleFor(trustName), await readSecret(gatewayPasswordPath), logPath);
+  await ensureRetentionRoles(files, trustName, logPath);
   const owner = new pg.Pool({ connectionString: databaseUrl(localPostgres, name, ownerPassword), max: 1 });
   try {
     await migrateBleepSchema(owner);
     await grantServiceAccess(owner, gatewayDatabaseRoleFor(trustName));
+    await prepareRetentionTables(owner, trustName);
   } finally {
     await owner.end();
   }

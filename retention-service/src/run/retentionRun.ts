@@ -159,8 +159,10 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
     );
   }
 
-  async function runLocked(request: RunRequest): Promise<RunSummary> {
-    const startedAt = deps.clock();
+  /** `askedAt`: when the run was asked for. Its window counts from then, not from when it got the lock: a person
+   * (or test) asking for "older than 5 s" means as of asking, whatever run they had to wait for. */
+  async function runLocked(request: RunRequest, askedAt: Date): Promise<RunSummary> {
+    const startedAt = askedAt;
     const window = runWindow({
       policy: deps.policy,
       startedAt,
@@ -340,7 +342,7 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
         }
         if (!lock) return finished(request, notRun(request, began, 'skipped', []));
         try {
-          summary = await runLocked(request);
+          summary = await runLocked(request, began);
         } catch (error) {
           // Bleep's database failed before the run could be recorded: nothing was purged.
           summary = notRun(request, began, 'failed', [failureOf('record', null, error)]);

@@ -1,0 +1,42 @@
+// `npm run stack -- retention <trust> run|report ...`: runs the retention service's bleep-retention command against a
+// local trust, with that trust's databases (as the service's roles), admin token and media store filled in. Only
+// here may a run replace the policy's window (--older-than): RETENTION_ALLOW_WINDOW_OVERRIDE is set for the local
+// stack's tests and demonstrations, never by the production deployment.
+import { spawn } from 'node:child_process';
+import { localLayout } from './localLayout.ts';
+import { loadLocalTrust } from './localTrusts.ts';
+import { StepError } from './progress.ts';
+import { retentionEnv } from './retentionPreparation.ts';
+import { retentionCli } from './retentionProcess.ts';
+import { stackStatus } from './stackStatus.ts';
+import { trustFiles } from './trustFiles.ts';
+
+export async function runRetentionCommand(
+  trustName: string | undefined,
+  args: readonly string[],
+): Promise<number> {
+  const status = (await stackStatus()).find((entry) => entry.name === trustName);
+  if (status?.state !== 'running') {
+    throw new StepError(
+      `trust "${trustName ?? ''}" is not running; start it with: npm run stack -- up ${trustName ?? ''}`,
+    );
+  }
+  const trust = await loadLocalTrust(status.name);
+  const env = {
+    ...process.env,
+    ...(await retentionEnv(
+      trust,
+      trustFiles(localLayout(), status.name),
+      status.trust.synapseUrl,
+      status.trust.registrationSharedSecret,
+    )),
+    RETENTION_ALLOW_WINDOW_OVERRIDE: 'true',
+  };
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, [retentionCli, ...args], { stdio: 'inherit', env });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve(code ?? 1);
+    });
+  });
+}
