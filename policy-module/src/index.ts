@@ -15,6 +15,7 @@ export {
   migrateBleepSchema,
   requireTables,
 } from './database/bleepSchema.ts';
+export { inTransaction } from './database/inTransaction.ts';
 export { createAuditLog } from './audit/auditLog.ts';
 export type { AuditEntry, AuditSink } from './audit/auditEntry.ts';
 export { verifyAuditChain } from './audit/verifyAuditChain.ts';

@@ -1,6 +1,7 @@
 // The retention service's entry point: reads its configuration, wires the parts together, serves /healthz,
-// /metrics and /report on its internal port, runs the schedule, and on SIGTERM or SIGINT stops scheduling, lets a
-// run in progress finish (a run is resumable, so a second signal exits at once) and closes its connections.
+// /metrics and /report on its internal port, runs the schedule, and on SIGTERM or SIGINT stops scheduling, gives a
+// run in progress a few seconds to finish (a run is resumable, so a second signal exits at once) and closes its
+// connections.
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { parseRetentionConfig } from './config/retentionConfig.ts';
@@ -71,11 +72,13 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     server.close();
     server.closeIdleConnections();
-    void scheduler
-      .stop()
+    // A run in progress gets a few seconds to finish; one cut short is finished by the next run (its lock goes
+    // with its connection, and Synapse carries on with a purge it started).
+    const finishing = new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref());
+    void Promise.race([scheduler.stop(), finishing])
       .then(() => services.close())
       .finally(() => {
-        process.exitCode = 0;
+        process.exit(0);
       });
   };
   process.on('SIGTERM', () => {

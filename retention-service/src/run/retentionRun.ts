@@ -291,22 +291,18 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       metrics.proofClean.set(0);
     }
     try {
-      await withRetries('bleep-db', async () => {
-        for (const room of rooms) {
-          if (room.outcome !== 'nothing-old') await store.recordRoom(runId, room);
-        }
-        for (const failure of summary.failures) await store.recordFailure(runId, failure);
-        await store.recordFindings(runId, summary.findings);
-        await store.finish(runId, {
+      await withRetries('bleep-db', () =>
+        store.finish(runId, {
           status: summary.status === 'complete' ? 'complete' : 'failed',
           purged: summary.purged,
           proofRan: summary.proofRan,
-          findingCount: summary.findings.length,
-          failureCount: summary.failures.length,
-        });
-      });
+          rooms,
+          failures: summary.failures,
+          findings: summary.findings,
+        }),
+      );
       for (const entry of auditEntriesFor({ ...summary, runId, trigger, rooms })) {
-        await deps.audit.record(entry);
+        await withRetries('bleep-db', () => deps.audit.record(entry));
       }
     } catch (error) {
       metrics.failures.inc({ step: 'record' });

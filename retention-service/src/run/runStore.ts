@@ -1,6 +1,7 @@
 // The record of runs in Bleep's database: each run's window, what it purged, its rooms, its failures and its
 // proof's findings. It is what the report reads, and it outlives the process: a run killed halfway stays
 // 'running' until the next run (holding the lock) closes it as 'interrupted'.
+import { inTransaction } from '@bleep/policy-module';
 import type { Pool } from 'pg';
 import type { Finding, FindingKind } from '../proof/finding.ts';
 import type { RoomOutcome } from '../purge/purgeRoom.ts';
@@ -115,62 +116,65 @@ export function createRunStore(pool: Pool, clock: () => Date) {
       return Number(rows[0]?.id);
     },
 
-    async recordRoom(runId: number, room: RoomOutcome): Promise<void> {
-      await pool.query(
-        `INSERT INTO bleep_retention_room (run_id, room_id, outcome, events_purged, redactions_sent, note)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [
-          runId,
-          room.roomId,
-          room.outcome,
-          room.eventsPurged,
-          room.redactionsSent,
-          room.failure?.code ?? null,
-        ],
-      );
-    },
-
-    async recordFailure(runId: number, failure: RunFailure): Promise<void> {
-      await pool.query(
-        `INSERT INTO bleep_retention_failure (run_id, at, step, room_id, code, message)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [runId, clock(), failure.step, failure.roomId, failure.code, failure.message.slice(0, 2000)],
-      );
-    },
-
-    async recordFindings(runId: number, findings: readonly Finding[]): Promise<void> {
-      for (const finding of findings) {
-        await pool.query(
-          'INSERT INTO bleep_retention_finding (run_id, kind, room_id, count, oldest) VALUES ($1, $2, $3, $4, $5)',
-          [runId, finding.kind, finding.roomId, finding.count, finding.oldest],
-        );
-      }
-    },
-
+    /**
+     * Closes a run with everything it did, in one transaction: a retry after a dropped connection writes it whole,
+     * never half or twice. Only rooms where something happened (or failed) are kept.
+     */
     async finish(
       runId: number,
       result: Readonly<{
         status: 'complete' | 'failed';
         purged: PurgedCounts;
         proofRan: boolean;
-        findingCount: number;
-        failureCount: number;
+        rooms: readonly RoomOutcome[];
+        failures: readonly RunFailure[];
+        findings: readonly Finding[];
       }>,
     ): Promise<void> {
-      await pool.query(
-        `UPDATE bleep_retention_run SET status = $2, finished_at = $3, purged = $4, proof_ran = $5,
-           finding_count = $6, failure_count = $7
-         WHERE id = $1`,
-        [
-          runId,
-          result.status,
-          clock(),
-          JSON.stringify(result.purged),
-          result.proofRan,
-          result.findingCount,
-          result.failureCount,
-        ],
-      );
+      await inTransaction(pool, async (client) => {
+        for (const room of result.rooms) {
+          if (room.outcome === 'nothing-old') continue;
+          await client.query(
+            `INSERT INTO bleep_retention_room (run_id, room_id, outcome, events_purged, redactions_sent, note)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+            [
+              runId,
+              room.roomId,
+              room.outcome,
+              room.eventsPurged,
+              room.redactionsSent,
+              room.failure?.code ?? null,
+            ],
+          );
+        }
+        for (const failure of result.failures) {
+          await client.query(
+            `INSERT INTO bleep_retention_failure (run_id, at, step, room_id, code, message)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+            [runId, clock(), failure.step, failure.roomId, failure.code, failure.message.slice(0, 2000)],
+          );
+        }
+        for (const finding of result.findings) {
+          await client.query(
+            'INSERT INTO bleep_retention_finding (run_id, kind, room_id, count, oldest) VALUES ($1, $2, $3, $4, $5)',
+            [runId, finding.kind, finding.roomId, finding.count, finding.oldest],
+          );
+        }
+        await client.query(
+          `UPDATE bleep_retention_run SET status = $2, finished_at = $3, purged = $4, proof_ran = $5,
+             finding_count = $6, failure_count = $7
+           WHERE id = $1`,
+          [
+            runId,
+            result.status,
+            clock(),
+            JSON.stringify(result.purged),
+            result.proofRan,
+            result.findings.length,
+            result.failures.length,
+          ],
+        );
+      });
     },
 
     async recentRuns(limit: number): Promise<RunRecord[]> {
