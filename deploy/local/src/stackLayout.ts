@@ -9,6 +9,8 @@ export type StackLayout = Readonly<{
   /** `stateDir` as Synapse sees it from inside the chroot. */
   chrootStateDir: string;
   stackFile: string;
+  /** Held by the one `up`, `stop` or `reset` running (stackLock.ts). */
+  lockFile: string;
   caDir: string;
   /** The local trust directory, signed by a local directory authority, and that authority's keys. */
   directoryDir: string;
@@ -24,6 +26,7 @@ export function stackLayout(cacheDir: string): StackLayout {
     stateDir,
     chrootStateDir,
     stackFile: join(stateDir, 'stack.json'),
+    lockFile: join(cacheDir, 'stack.lock'),
     caDir: join(stateDir, 'ca'),
     directoryDir: join(stateDir, 'directory'),
     logDir: join(cacheDir, 'logs'),

@@ -15,6 +15,7 @@ import { gatewayDatabaseRoleFor } from './trustPreparation.ts';
 import { proofDatabaseRoleFor, retentionDatabaseRoleFor } from './retentionPreparation.ts';
 import { retentionMarkers } from './retentionProcess.ts';
 import { localLayout, requireRoot } from './localLayout.ts';
+import { withStackLock } from './stackLock.ts';
 
 export async function stopTrustProcesses(
   layout: StackLayout,
@@ -40,6 +41,14 @@ export async function stackStop(
   reporter: Reporter,
   layout: StackLayout = localLayout(),
 ): Promise<void> {
+  await withStackLock(layout.lockFile, () => stopLocked(names, reporter, layout), {
+    onWait: (pid) => {
+      reporter.info(`waiting for another stack command (pid ${pid}) to finish`);
+    },
+  });
+}
+
+async function stopLocked(names: readonly string[], reporter: Reporter, layout: StackLayout): Promise<void> {
   const state = await readStackState(layout.stackFile);
   const targets = names.length > 0 ? names : Object.keys(state.trusts);
   for (const name of targets) {
@@ -62,6 +71,10 @@ export async function stackStop(
 /** Stops everything and wipes all state (databases, keys, media, logs); the cached sid root stays. */
 export async function stackReset(reporter: Reporter, layout: StackLayout = localLayout()): Promise<void> {
   requireRoot();
+  await withStackLock(layout.lockFile, () => resetLocked(reporter, layout));
+}
+
+async function resetLocked(reporter: Reporter, layout: StackLayout): Promise<void> {
   await stackStop([], reporter, layout);
   const logPath = join(layout.logDir, 'runner.log');
   try {

@@ -28,6 +28,7 @@ import { ensureServiceUser } from './systemUser.ts';
 import { readSecret, secretFilesIn } from './trustSecrets.ts';
 import { localLayout, requireRoot } from './localLayout.ts';
 import { stackStatus, runningTrustInfo, type RunningTrust } from './stackStatus.ts';
+import { withStackLock } from './stackLock.ts';
 import { stopTrustProcesses } from './stackStop.ts';
 
 function gatewayEnv(
@@ -90,6 +91,18 @@ export async function stackUp(
   layout: StackLayout = localLayout(),
 ): Promise<UpResult> {
   requireRoot();
+  return withStackLock(layout.lockFile, () => stackUpLocked(names, reporter, layout), {
+    onWait: (pid) => {
+      reporter.info(`waiting for another stack command (pid ${pid}) to finish`);
+    },
+  });
+}
+
+async function stackUpLocked(
+  names: readonly string[],
+  reporter: Reporter,
+  layout: StackLayout,
+): Promise<UpResult> {
   const trusts = await Promise.all(names.map((name) => loadLocalTrust(name)));
   const logPath = join(layout.logDir, 'runner.log');
   await ensureSidRoot(layout.sidRoot, layout.logDir, reporter);
