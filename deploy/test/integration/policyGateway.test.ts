@@ -370,6 +370,19 @@ describe('policy gateway: rules on a signed-in clinician', () => {
   });
 
   it('writes every refusal to the audit trail, which verifies and exports for an IG officer', async () => {
+    // The refusals read back below, made here rather than left by the tests above (the gateway audits a refusal
+    // before it answers).
+    expect((await call(token, 'GET', '/_matrix/client/v3/room_keys/version')).status).toBe(404);
+    expect((await call(token, 'GET', '/_matrix/client/v3/no/such/endpoint')).status).toBe(404);
+    const named = await call(token, 'POST', '/_matrix/client/v3/createRoom', { name: `Bed 4 ${nhsNumber}` });
+    expect(named.status).toBe(403);
+    const created = await call(token, 'POST', '/_matrix/client/v3/createRoom', { name: 'Audit check' });
+    const roomPath = `/_matrix/client/v3/rooms/${encodeURIComponent(String(created.body.room_id))}`;
+    const plaintext = { msgtype: 'm.text', body: 'unencrypted' };
+    expect((await call(token, 'PUT', `${roomPath}/send/m.room.message/a1`, plaintext)).status).toBe(403);
+    const stranger = { user_id: `@someone:${outsider.serverName}` };
+    expect((await call(token, 'POST', `${roomPath}/invite`, stranger)).status).toBe(403);
+
     expect(await stackCommand(['policy', 'trust-a', 'audit', 'verify'])).toMatch(/Audit trail intact/);
     const exported = await stackCommand([
       'policy',
