@@ -181,7 +181,9 @@ describe('device status watch', () => {
     let now = new Date('2026-11-23T09:00:00Z');
     const devices = await watch({ reloadMs: never, staleAfterMs: 60_000, clock: () => now });
     expect(devices.status('WARD12-PC03')).toBe('active');
-    now = new Date(now.getTime() + 60_001);
+    now = new Date(now.getTime() + 60_000);
+    expect(devices.status('WARD12-PC03')).toBe('active');
+    now = new Date(now.getTime() + 1);
     expect(devices.status('WARD12-PC03')).toBe('unavailable');
     expect(devices.status('PERSONAL-LAPTOP')).toBe('unavailable');
   });

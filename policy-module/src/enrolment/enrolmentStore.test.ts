@@ -102,6 +102,14 @@ describe('enrolment store', () => {
     expect((await store.redeemCode('WARD12-PC03', code)).ok).toBe(true);
   });
 
+  it('lists a code as expired from the very moment redeeming it is refused', async () => {
+    await issue('WARD12-PC03');
+    now = new Date(monday.getTime() + 72 * hour - 1);
+    expect((await store.list()).map((entry) => entry.state)).toEqual(['awaiting-code']);
+    now = new Date(monday.getTime() + 72 * hour);
+    expect((await store.list()).map((entry) => entry.state)).toEqual(['code-expired']);
+  });
+
   it('refuses a wrong code, a code issued for another device, and text that is no code at all', async () => {
     await issue('WARD12-PC03');
     const otherCode = await issue('WARD14-PC01');
@@ -219,6 +227,13 @@ describe('enrolment store', () => {
 
   it('refuses to revoke a device nobody enrolled, and keeps the first revocation time when revoked again', async () => {
     expect(await store.revoke('PERSONAL-LAPTOP')).toMatchObject({ ok: false, code: 'DEVICE_NOT_ENROLLED' });
+    // Text that cannot be a device ID is refused the same way, and the audit trail says why.
+    expect(await store.revoke('PC/1')).toEqual({
+      ok: false,
+      code: 'DEVICE_NOT_ENROLLED',
+      message: expect.any(String) as string,
+      auditReason: 'INVALID_DEVICE_ID',
+    });
     await enrol('WARD12-PC03');
     await store.revoke('WARD12-PC03');
     now = new Date(monday.getTime() + hour);
@@ -274,6 +289,24 @@ describe('enrolment store', () => {
         code: 'INVALID_LABEL',
       });
     }
+    for (const createdBy of ['', '   ', 'x'.repeat(201), 'it-admin\u0007']) {
+      expect(await store.createEnrolment('WARD12-PC03', { createdBy })).toMatchObject({
+        code: 'INVALID_CREATED_BY',
+      });
+    }
+  });
+
+  it('takes a label and an issuer of up to 200 characters, and keeps a label without its surrounding spaces', async () => {
+    await store.createEnrolment('WARD12-PC03', { label: 'x'.repeat(200), createdBy: 'y'.repeat(200) });
+    await store.createEnrolment('WARD14-PC01', { label: '  Ward 14 office  ', createdBy: 'it-admin' });
+    await store.createEnrolment('THEATRE-PC2', { label: '   ', createdBy: 'it-admin' });
+    expect(
+      (await store.list()).map(({ deviceId, label, createdBy }) => [deviceId, label, createdBy]),
+    ).toEqual([
+      ['THEATRE-PC2', null, 'it-admin'],
+      ['WARD12-PC03', 'x'.repeat(200), 'y'.repeat(200)],
+      ['WARD14-PC01', 'Ward 14 office', 'it-admin'],
+    ]);
   });
 
   it('refuses, as a malformed request and before PostgreSQL sees it, a device ID with a NUL, a surrogate or a slash', async () => {

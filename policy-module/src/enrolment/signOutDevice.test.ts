@@ -113,6 +113,61 @@ describe('signing a revoked device out of Synapse', () => {
     }
   });
 
+  it("tells IT why each sign-out failed, in Synapse's words or the connection's", async () => {
+    // A fetch that fails with something other than an Error (a library that rejects with a plain object).
+    const notAnError: unknown = { message: 'fetch failed' };
+    const failures: [string, () => Promise<Response>, string][] = [
+      [
+        'errcode alone',
+        () => Promise.resolve(Response.json({ errcode: 'M_UNKNOWN' }, { status: 500 })),
+        'Synapse answered 500 M_UNKNOWN',
+      ],
+      [
+        'no errcode',
+        () => Promise.resolve(Response.json({ error: 'boom' }, { status: 500 })),
+        'Synapse answered 500',
+      ],
+      [
+        'an HTML error page',
+        () => Promise.resolve(new Response('<h1>Bad gateway</h1>', { status: 502 })),
+        'Synapse answered 502',
+      ],
+      [
+        'a thrown non-error',
+        () => {
+          throw notAnError;
+        },
+        'request failed',
+      ],
+      [
+        'an error with no cause',
+        () => Promise.reject(new Error('socket hang up')),
+        'cannot reach Synapse: socket hang up',
+      ],
+      [
+        'a cause with only a message',
+        () =>
+          Promise.reject(
+            new Error('fetch failed', { cause: { code: 7, message: 'getaddrinfo EAI_AGAIN synapse' } }),
+          ),
+        'cannot reach Synapse: fetch failed (getaddrinfo EAI_AGAIN synapse)',
+      ],
+    ];
+    for (const [what, answer, reason] of failures) {
+      const outcomes = await signOutDevice(
+        { synapseAdminUrl: synapse.url, adminToken, fetch: answer },
+        'WARD12-PC03',
+        ['@a:northgate.nhs.uk'],
+      );
+      expect(outcomes, what).toEqual([{ userId: '@a:northgate.nhs.uk', outcome: 'failed', reason }]);
+    }
+  });
+
+  it('asks the admin API at its own path however many slashes end the configured address', async () => {
+    await signOutDevice({ synapseAdminUrl: `${synapse.url}///`, adminToken, fetch }, 'PC1', ['@a:x']);
+    expect(synapse.seen.map((seen) => seen.path)).toEqual(['/_synapse/admin/v2/users/%40a%3Ax/devices/PC1']);
+  });
+
   it('asks nothing when nobody signed in on the device', async () => {
     expect(
       await signOutDevice({ synapseAdminUrl: synapse.url, adminToken, fetch }, 'WARD12-PC03', []),

@@ -1,5 +1,5 @@
 // Real HTTP requests over loopback to a server that answers with the forwarding headers the gateway would send.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createForwardingHeaders, TrustedProxiesError } from './forwardedFor.ts';
@@ -60,7 +60,26 @@ describe('forwarding headers sent to Synapse', () => {
     });
   });
 
-  it('refuses a trusted proxy list it cannot read', () => {
+  it('believes a trusted load balancer that says the client came over plain http', async () => {
+    await expect(seenBy(behindBalancer, { 'x-forwarded-proto': 'http' })).resolves.toMatchObject({
+      'x-forwarded-proto': 'http',
+    });
+  });
+
+  it('says https for a connection the gateway itself took over TLS, whatever was claimed', () => {
+    const overTls = {
+      headers: { 'x-forwarded-proto': 'http' },
+      socket: { encrypted: true, remoteAddress: '203.0.113.7' },
+    } as unknown as IncomingMessage;
+    expect(createForwardingHeaders([])(overTls)).toEqual({
+      'x-forwarded-for': '203.0.113.7',
+      'x-forwarded-proto': 'https',
+    });
+  });
+
+  it('refuses a trusted proxy list it cannot read, saying so', () => {
     expect(() => createForwardingHeaders(['not-an-address'])).toThrow(TrustedProxiesError);
+    expect(() => createForwardingHeaders(['not-an-address'])).toThrow(/^invalid trusted proxy list: /);
+    expect(new TrustedProxiesError('x').name).toBe('TrustedProxiesError');
   });
 });

@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readAuditRows } from '../audit/readAuditRows.ts';
 import { migrateBleepSchema } from '../database/bleepSchema.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
@@ -59,15 +59,31 @@ describe('gateway services', () => {
   }
 
   /** Starts the gateway's services on the named directory file, as the gateway does at start. */
-  function startWith(directoryName: string) {
+  function startWith(directoryName: string, clock: () => Date = () => now) {
     return createGatewayServices({
       config: config(directoryName),
       policy: testPolicy,
       database: database.pool,
       log: pino({ level: 'silent' }),
-      clock: () => now,
+      clock,
     });
   }
+
+  /** Audit rows written since `before` rows, as [action, result]. */
+  async function auditedSince(before: number): Promise<[string, string][]> {
+    return (await readAuditRows(database.pool)).slice(before).map((row) => [row.action, row.result]);
+  }
+
+  const fiveMinutes = 5 * 60_000;
+
+  /** Lets the directory reload that a timer started finish its file read and database writes. */
+  async function settle(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('will not start on a directory signed by someone else', async () => {
     await writeFile(join(dir, 'forged.json'), directoryFile(generateKeyPairSync('ed25519').privateKey));
@@ -120,5 +136,93 @@ describe('gateway services', () => {
 
   it('rejects a bad configuration naming the variable', () => {
     expect(() => parseGatewayConfig({ SYNAPSE_URL: 'not a url' })).toThrow(/SYNAPSE_URL/);
+  });
+
+  it('reloads the directory every five minutes, and audits a change of directory once', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    await writeFile(
+      join(dir, 'reloaded.json'),
+      directoryFile(authority.privateKey, '2026-11-02T00:00:00.000Z'),
+    );
+    const services = await startWith('reloaded.json');
+    const before = (await readAuditRows(database.pool)).length;
+    try {
+      await vi.advanceTimersByTimeAsync(fiveMinutes);
+      await settle();
+      // The same directory again: nothing new to audit.
+      expect(await auditedSince(before)).toEqual([]);
+      await writeFile(
+        join(dir, 'reloaded.json'),
+        directoryFile(authority.privateKey, '2026-11-03T00:00:00.000Z'),
+      );
+      await vi.advanceTimersByTimeAsync(fiveMinutes - 1);
+      await settle();
+      expect(await auditedSince(before)).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      await settle();
+      expect(await auditedSince(before)).toEqual([['directory:accepted', 'ok']]);
+    } finally {
+      await services.close();
+    }
+  });
+
+  it('audits a refused new directory once while it stays in place, and keeps the good one in force', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    await writeFile(
+      join(dir, 'replaced.json'),
+      directoryFile(authority.privateKey, '2026-11-04T00:00:00.000Z'),
+    );
+    const services = await startWith('replaced.json');
+    const before = (await readAuditRows(database.pool)).length;
+    try {
+      await writeFile(join(dir, 'replaced.json'), directoryFile(generateKeyPairSync('ed25519').privateKey));
+      for (let reload = 0; reload < 3; reload += 1) {
+        await vi.advanceTimersByTimeAsync(fiveMinutes);
+        await settle();
+      }
+      expect(await auditedSince(before)).toEqual([['directory:refused', 'DIRECTORY_BAD_SIGNATURE']]);
+      expect(services.allowedPartners()).toEqual(['southmere.nhs.uk']);
+    } finally {
+      await services.close();
+    }
+  });
+
+  it('audits a directory near its expiry once a day, however often it is reloaded', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    await writeFile(
+      join(dir, 'expiring.json'),
+      directoryFile(authority.privateKey, '2026-11-05T00:00:00.000Z'),
+    );
+    let today = new Date('2026-12-18T09:00:00Z');
+    const services = await startWith('expiring.json', () => today);
+    const before = (await readAuditRows(database.pool)).length;
+    try {
+      await vi.advanceTimersByTimeAsync(fiveMinutes);
+      await settle();
+      expect(await auditedSince(before)).toEqual([]);
+      today = new Date(today.getTime() + 86_400_000);
+      await vi.advanceTimersByTimeAsync(fiveMinutes);
+      await settle();
+      expect(await auditedSince(before)).toEqual([['directory:expiry', 'expiring']]);
+    } finally {
+      await services.close();
+    }
+    const rows = await readAuditRows(database.pool);
+    expect(rows.slice(before - 2, before).map((row) => row.action)).toContain('directory:expiry');
+  });
+
+  it('answers enrolment questions from the database, and leaves no timer running once closed', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    await writeFile(
+      join(dir, 'latest.json'),
+      directoryFile(authority.privateKey, '2026-11-10T00:00:00.000Z'),
+    );
+    const services = await startWith('latest.json');
+    expect(await services.enrolment.checkLogin('NEVER-ENROLLED', 'x')).toMatchObject({
+      ok: false,
+      code: 'DEVICE_LOGIN_REFUSED',
+    });
+    await services.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

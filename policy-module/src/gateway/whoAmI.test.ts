@@ -5,11 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWhoAmI } from './whoAmI.ts';
 
 let asked = 0;
-let answer: { status: number; body: unknown } = { status: 200, body: {} };
+let askedAt = '';
+/** What the stand-in answers; a 200 names the token's owner unless `body` is given. */
+let answer: { status: number; body?: unknown } = { status: 200 };
 const standIn = createServer((request, response) => {
   asked += 1;
+  askedAt = request.url ?? '';
   const token = request.headers.authorization?.replace('Bearer ', '') ?? '';
-  const body = answer.status === 200 ? { user_id: `@${token}:x`, device_id: 'PC1' } : answer.body;
+  const body = answer.body ?? { user_id: `@${token}:x`, device_id: 'PC1' };
   response.writeHead(answer.status, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
 });
@@ -26,15 +29,19 @@ describe('who is behind an access token', () => {
   it('asks Synapse once per token while the answer is fresh, then again', async () => {
     let now = 0;
     const whoAmI = createWhoAmI(synapseUrl, { ttlMs: 1000, now: () => now });
-    answer = { status: 200, body: {} };
+    answer = { status: 200 };
     asked = 0;
     expect(await whoAmI('amy')).toEqual({
       outcome: 'identity',
       identity: { userId: '@amy:x', deviceId: 'PC1' },
     });
+    expect(askedAt).toBe('/_matrix/client/v3/account/whoami');
     expect(await whoAmI('amy')).toMatchObject({ identity: { userId: '@amy:x' } });
     expect(asked).toBe(1);
     expect(await whoAmI('bob')).toMatchObject({ identity: { userId: '@bob:x' } });
+    expect(asked).toBe(2);
+    // Both answers are remembered side by side.
+    expect(await whoAmI('amy')).toMatchObject({ identity: { userId: '@amy:x' } });
     expect(asked).toBe(2);
     now = 1000;
     await whoAmI('amy');
@@ -51,8 +58,8 @@ describe('who is behind an access token', () => {
     expect(asked).toBe(1);
     answer = { status: 502, body: {} };
     expect(await whoAmI('busy')).toEqual({ outcome: 'unavailable' });
-    expect(failures).toHaveLength(1);
-    answer = { status: 200, body: {} };
+    expect(failures).toEqual(['Synapse did not answer /account/whoami']);
+    answer = { status: 200 };
     expect(await whoAmI('busy')).toMatchObject({ outcome: 'identity' });
     expect(asked).toBe(3);
     expect(await createWhoAmI('http://127.0.0.1:1')('x')).toEqual({ outcome: 'unavailable' });
@@ -60,10 +67,23 @@ describe('who is behind an access token', () => {
 
   it('keeps at most maxEntries answers', async () => {
     const whoAmI = createWhoAmI(synapseUrl, { maxEntries: 2 });
-    answer = { status: 200, body: {} };
+    answer = { status: 200 };
     asked = 0;
     for (const token of ['a', 'b', 'c', 'a']) await whoAmI(token);
     // "c" cleared the full cache, so "a" was asked for again.
     expect(asked).toBe(4);
+  });
+
+  it('believes only a 200 that names a user, and a device only when it names one', async () => {
+    const whoAmI = createWhoAmI(synapseUrl);
+    answer = { status: 500, body: { user_id: '@mallory:x', device_id: 'PC1' } };
+    expect(await whoAmI('t1')).toEqual({ outcome: 'unavailable' });
+    answer = { status: 200, body: { device_id: 'PC1' } };
+    expect(await whoAmI('t2')).toEqual({ outcome: 'unavailable' });
+    answer = { status: 200, body: { user_id: '@appservice:x' } };
+    expect(await whoAmI('t3')).toEqual({
+      outcome: 'identity',
+      identity: { userId: '@appservice:x', deviceId: null },
+    });
   });
 });

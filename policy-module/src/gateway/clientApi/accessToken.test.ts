@@ -46,6 +46,23 @@ describe('access token, read where Synapse reads it', () => {
     expect(await tokenOf('/x?access_token=abc')).toEqual({ outcome: 'token', token: 'abc' });
     expect(await tokenOf('/x?access%5Ftoken=abc')).toEqual({ outcome: 'token', token: 'abc' });
     expect(await tokenOf('/x')).toEqual({ outcome: 'none' });
+    expect(await tokenOf('/?access_token=abc')).toEqual({ outcome: 'token', token: 'abc' });
+  });
+
+  it('says why a token is ambiguous', async () => {
+    for (const [url, headers, reason] of [
+      ['/x?access_token=a', ['Authorization', 'Bearer b'], 'a token in both a header and the query'],
+      [
+        '/x',
+        ['Authorization', 'Bearer a', 'Authorization', 'Bearer b'],
+        'more than one Authorization header',
+      ],
+      ['/x', ['Authorization', 'Basic YTpi'], 'an Authorization header that is not "Bearer <token>"'],
+      ['/x?access_token=a&access_token=b', [], 'more than one access_token parameter'],
+      ['/x?access_token=%C3%A9', [], 'an access token with characters no token has'],
+    ] as const) {
+      expect(await tokenOf(url, headers), reason).toEqual({ outcome: 'ambiguous', reason });
+    }
   });
 
   it('calls ambiguous what Synapse would refuse or read otherwise', async () => {

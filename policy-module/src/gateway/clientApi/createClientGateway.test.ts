@@ -1,29 +1,30 @@
 // Unit test of the client gateway's wiring: default deny, sessions of enrolled desktops only, bad input, and a
 // homeserver that is down. Synapse here is a stand-in HTTP server that records what reaches it (unit test only;
 // deploy/test/integration/ proves the same against the real Synapse, judged by what Synapse then holds).
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../audit/auditEntry.ts';
 import { createGatewayMetrics } from '../gatewayMetrics.ts';
+import { MatrixError } from '../matrixError.ts';
 import type { DeviceStatus } from '../rules/enrolledSession.ts';
 import { testPolicy } from '../rules/ruleContext.testkit.ts';
-import { createSynapseProxy } from '../synapseProxy.ts';
+import { createSynapseProxy, type SynapseProxy } from '../synapseProxy.ts';
 import type { TokenOwner } from '../whoAmI.ts';
 import { createClientGateway } from './createClientGateway.ts';
 
-type Seen = { method: string; url: string; body: string; contentType: string | undefined };
+type Seen = { method: string; url: string; body: string; raw: Buffer; contentType: string | undefined };
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function bodyOf(request: IncomingMessage): Promise<string> {
+async function bodyOf(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** Tokens the stand-in knows, by the device that holds them. */
@@ -38,13 +39,15 @@ describe('client gateway', () => {
   const seen: Seen[] = [];
   const audit: AuditEntry[] = [];
   const discarded: string[] = [];
+  const whoAmIAsked: string[] = [];
   const loginAnswer = { user_id: '@dr:northgate.nhs.uk', access_token: 'new-token', device_id: 'PC1' };
   const standIn = createServer((request, response) => {
-    void bodyOf(request).then((body) => {
+    void bodyOf(request).then((raw) => {
       seen.push({
         method: request.method ?? '',
         url: request.url ?? '',
-        body,
+        body: raw.toString('utf8'),
+        raw,
         contentType: request.headers['content-type'],
       });
       response.writeHead(200, { 'content-type': 'application/json', server: 'Synapse/1.160.0' });
@@ -58,24 +61,29 @@ describe('client gateway', () => {
   const servers: Server[] = [];
   const metrics = createGatewayMetrics();
 
-  function gatewayFor(upstream: string): Server {
+  function gatewayFor(upstream: string, proxy?: SynapseProxy): Server {
     const log = pino({ level: 'silent' });
     const app = createClientGateway({
       policy: testPolicy,
       allowedPartners: () => ['southmere.nhs.uk'],
-      proxy: createSynapseProxy(upstream, {
-        log,
-        onFailure: () => {
-          metrics.upstreamFailures.inc({ api: 'client' });
-        },
-      }),
+      proxy:
+        proxy ??
+        createSynapseProxy(upstream, {
+          log,
+          onFailure: () => {
+            metrics.upstreamFailures.inc({ api: 'client' });
+          },
+        }),
       audit: {
         record: (entry) => {
           audit.push(entry);
           return Promise.resolve();
         },
       },
-      whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token' }),
+      whoAmI: (token) => {
+        whoAmIAsked.push(token);
+        return Promise.resolve(owners[token] ?? { outcome: 'unknown-token' });
+      },
       devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
       discardToken: (token) => {
         discarded.push(token);
@@ -125,6 +133,7 @@ describe('client gateway', () => {
     seen.length = 0;
     audit.length = 0;
     discarded.length = 0;
+    whoAmIAsked.length = 0;
   });
 
   afterAll(async () => {
@@ -277,6 +286,11 @@ describe('client gateway', () => {
     expect((await enrol('GOOD', '10.0.0.1')).status).toBe(429);
     // Another desktop is not held back by this address's failures.
     expect((await enrol('WRONG', '10.0.0.2')).status).toBe(403);
+    expect((await metrics.refusals.get()).values).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ labels: { api: 'client', rule: 'enrolment-rate-limit' }, value: 2 }),
+      ]),
+    );
   });
 
   it('audits an enrolment with an unreadable body and answers 400', async () => {
@@ -301,6 +315,11 @@ describe('client gateway', () => {
     const limited = await login();
     expect(limited.status).toBe(429);
     expect(await limited.json()).toMatchObject({ errcode: 'M_LIMIT_EXCEEDED' });
+    expect((await metrics.refusals.get()).values).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ labels: { api: 'client', rule: 'sign-in-rate-limit' }, value: 1 }),
+      ]),
+    );
   });
 
   it('refuses a sign-in from a device that is not enrolled without asking the homeserver, and audits it', async () => {
@@ -415,5 +434,221 @@ describe('client gateway', () => {
     expect(signIn.status).toBe(502);
     const failures = await metrics.upstreamFailures.get();
     expect(failures.values.find((value) => value.labels.api === 'client')?.value).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers finding the server and reading the sign-in flows without a session', async () => {
+    expect((await fetch(`${gatewayUrl}/_matrix/client/versions`)).status).toBe(200);
+    expect((await fetch(`${gatewayUrl}/_matrix/client/v3/login`)).status).toBe(200);
+    expect(seen.map((each) => `${each.method} ${each.url}`)).toEqual([
+      'GET /_matrix/client/versions',
+      'GET /_matrix/client/v3/login',
+    ]);
+  });
+
+  it('lets a CORS preflight for a path in the table through to Synapse', async () => {
+    const response = await fetch(`${gatewayUrl}/_matrix/client/v3/sync`, { method: 'OPTIONS' });
+    expect(response.status).toBe(200);
+    expect(seen.map((each) => each.method)).toEqual(['OPTIONS']);
+  });
+
+  it('streams a media upload to Synapse unread, byte for byte', async () => {
+    const file = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0x7b]);
+    const response = await fetch(`${gatewayUrl}/_matrix/media/v3/upload?filename=scan.png`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer token-pc1', 'content-type': 'image/png' },
+      body: file,
+    });
+    expect(response.status).toBe(200);
+    expect(seen.at(-1)?.raw).toEqual(file);
+  });
+
+  it('refuses an upload whose file name holds an NHS number, though its content is never read', async () => {
+    const response = await fetch(`${gatewayUrl}/_matrix/media/v3/upload?filename=bed4-9434765919.png`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer token-pc1', 'content-type': 'image/png' },
+      body: Buffer.from([0x89, 0x50]),
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ 'uk.nhs.bleep.rule': 'no-patient-identifiers' });
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses, before the enrolment check and Synapse, a sign-in whose body a policy rule refuses', async () => {
+    const response = await fetch(`${gatewayUrl}/_matrix/client/v3/login`, {
+      method: 'POST',
+      headers: { 'x-bleep-device-credential': 'cred-pc1', 'x-test-client': '10.0.1.1' },
+      body: JSON.stringify({
+        type: 'm.login.password',
+        device_id: 'PC1',
+        initial_device_display_name: 'Bed 4 943 476 5919',
+      }),
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ 'uk.nhs.bleep.rule': 'no-patient-identifiers' });
+    expect(seen).toEqual([]);
+    expect(audit.at(-1)).toMatchObject({ action: 'refuse:login', device: 'PC1' });
+  });
+
+  it("serves its health and the client's view of the policy itself, naming no software, and nothing else under /_bleep", async () => {
+    const health = await fetch(`${gatewayUrl}/_bleep/health`);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(health.headers.get('x-powered-by')).toBeNull();
+    const policy = await fetch(`${gatewayUrl}/_bleep/policy`);
+    expect(await policy.json()).toMatchObject({
+      version: 1,
+      trust: { serverName: 'northgate.nhs.uk' },
+      partners: ['southmere.nhs.uk'],
+      keyBackupAllowed: false,
+    });
+    const unknown = await fetch(`${gatewayUrl}/_bleep/admin`, { method: 'POST', body: '{}' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({
+      errcode: 'M_UNRECOGNIZED',
+      'uk.nhs.bleep.rule': 'default-deny',
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('asks Synapse who is behind a request outside the table only when it carries a token', async () => {
+    await call('/_synapse/admin/v2/users');
+    expect(whoAmIAsked).toEqual([]);
+    expect(audit.at(-1)).toMatchObject({ action: 'refuse:unrecognised', actor: null, device: null });
+    await call('/_synapse/admin/v2/users', { token: 'nobody' });
+    expect(whoAmIAsked).toEqual(['nobody']);
+    expect(audit.at(-1)).toMatchObject({ actor: null });
+  });
+
+  it('audits every refusal with what was asked, who asked and in which room', async () => {
+    await call('/_matrix/client/v3/rooms/!r%00:x/send/m.room.encrypted/1', {
+      method: 'PUT',
+      token: 'token-pc1',
+      body: '{}',
+    });
+    await call('/_matrix/client/v3/sync', { token: 'token-revoked' });
+    await post('/_matrix/client/v3/createRoom', '{"name": ');
+    await call('/_matrix/client/v3/rooms/!r:x/send/m.room.message/t1', {
+      method: 'PUT',
+      token: 'token-pc1',
+      body: JSON.stringify({ msgtype: 'm.text', body: 'hello' }),
+    });
+    expect(audit).toEqual([
+      expect.objectContaining({ action: 'refuse:unrecognised', actor: null, room: null }),
+      expect.objectContaining({ action: 'refuse:sync', actor: '@dr:northgate.nhs.uk', device: 'OLD-PC' }),
+      expect.objectContaining({ action: 'refuse:createRoom', actor: '@dr:northgate.nhs.uk', device: 'PC1' }),
+      expect.objectContaining({
+        action: 'refuse:sendEvent',
+        actor: '@dr:northgate.nhs.uk',
+        room: '!r:x',
+        result: '403 M_FORBIDDEN (e2ee-only)',
+      }),
+    ]);
+    expect(seen).toEqual([]);
+  });
+
+  it('counts each request by the route it reached, sign-ins included', async () => {
+    await call('/_matrix/client/v3/joined_rooms', { token: 'token-pc1' });
+    await fetch(`${gatewayUrl}/_matrix/client/v3/login`, {
+      method: 'POST',
+      headers: { 'x-bleep-device-credential': 'cred-pc1' },
+      body: JSON.stringify({ type: 'm.login.password', device_id: 'PC1' }),
+    });
+    const counted = (await metrics.requests.get()).values.map((value) => value.labels);
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        { api: 'client', kind: 'joinedRooms' },
+        { api: 'client', kind: 'login' },
+      ]),
+    );
+  });
+});
+
+describe('client gateway, when handling a request fails', () => {
+  const metrics = createGatewayMetrics();
+  let failure: (response: ServerResponse) => Promise<void> = () => Promise.resolve();
+  const failing: SynapseProxy = {
+    forward: (_request, response) => failure(response),
+    exchange: () => Promise.reject(new Error('not used')),
+    close: () => Promise.resolve(),
+  };
+  let server: Server;
+  let url = '';
+
+  beforeAll(async () => {
+    const log = pino({ level: 'silent' });
+    server = createServer(
+      createClientGateway({
+        policy: testPolicy,
+        allowedPartners: () => [],
+        proxy: failing,
+        audit: { record: () => Promise.resolve() },
+        whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token' }),
+        devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
+        discardToken: () => Promise.resolve(),
+        enrolment: {
+          checkLogin: () => Promise.resolve({ ok: true }),
+          recordLogin: () => Promise.resolve(),
+          redeemCode: () => Promise.reject(new Error('not used')),
+        },
+        maxJsonBodyBytes: 4096,
+        clientAddress: () => '127.0.0.1',
+        failedAttemptLimit: { failures: 100, windowMs: 60_000 },
+        metrics,
+        log,
+      }),
+    );
+    url = `${await listen(server)}/_matrix/client/v3/sync`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const sync = () => fetch(url, { headers: { authorization: 'Bearer token-pc1' } });
+  const counted = async (counter: 'gatewayErrors' | 'upstreamFailures') =>
+    (await metrics[counter].get()).values.find((value) => value.labels.api === 'client')?.value ?? 0;
+
+  it('answers 500 M_UNKNOWN for a failure of its own, and counts it', async () => {
+    failure = () => Promise.reject(new TypeError('a bug'));
+    const response = await sync();
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({
+      errcode: 'M_UNKNOWN',
+      error: 'The Bleep gateway failed to handle this request',
+    });
+    expect(await counted('gatewayErrors')).toBe(1);
+  });
+
+  it('answers 502 for a homeserver it could not reach, and counts that apart', async () => {
+    for (const error of [
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('other side closed'), { name: 'SocketError' }),
+    ]) {
+      failure = () => Promise.reject(error);
+      const response = await sync();
+      expect(response.status, error.message).toBe(502);
+      expect(await response.json(), error.message).toMatchObject({ errcode: 'M_UNKNOWN' });
+    }
+    expect(await counted('upstreamFailures')).toBe(2);
+    expect(await counted('gatewayErrors')).toBe(1);
+  });
+
+  it('answers a Matrix error thrown on the way as it is', async () => {
+    failure = () => Promise.reject(new MatrixError(429, 'M_LIMIT_EXCEEDED', 'slow down'));
+    const response = await sync();
+    expect(response.status).toBe(429);
+    expect(await response.json()).toEqual({ errcode: 'M_LIMIT_EXCEEDED', error: 'slow down' });
+  });
+
+  it('cuts the connection when it fails after the answer began, rather than append an error to it', async () => {
+    failure = async (response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"next_batch":');
+      // The status and the first bytes are on their way before the failure.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('broke mid-answer');
+    };
+    const response = await sync();
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
   });
 });

@@ -26,6 +26,12 @@ describe('rule: account data holds only what the client keeps there', () => {
     ]) {
       expect(put(path), path).toMatchObject({ outcome: 'refuse', error: { rule: 'account-data-types' } });
     }
+    expect(put('/_matrix/client/v3/user/@a:x/account_data/com.example.notes')).toMatchObject({
+      error: {
+        message:
+          'Account data of type com.example.notes is not used by Bleep: the server would keep it unencrypted',
+      },
+    });
   });
 
   it('refuses free text beside the spec fields of an allowed type, and in a room tag', () => {
@@ -43,12 +49,27 @@ describe('rule: account data holds only what the client keeps there', () => {
         error: { rule: 'account-data-types' },
       });
     }
+    expect(put('/_matrix/client/v3/user/@a:x/account_data/m.direct', { notes: 'x' })).toMatchObject({
+      error: { message: 'Account data of type m.direct has fields the Matrix spec does not give it' },
+    });
+    expect(put('/_matrix/client/v3/user/@a:x/rooms/!r:x/tags/m.favourite', { note: 'x' })).toMatchObject({
+      error: { message: 'A room tag holds only its order' },
+    });
     expect(put('/_matrix/client/v3/user/@a:x/account_data/m.direct', { '@b:x': ['!r:x'] })).toEqual({
       outcome: 'allow',
     });
     expect(put('/_matrix/client/v3/user/@a:x/rooms/!r:x/tags/m.favourite', { order: 0.5 })).toEqual({
       outcome: 'allow',
     });
+  });
+
+  it('lets a tag be removed, whatever the removal carries (Synapse keeps nothing of it)', () => {
+    expect(
+      accountDataTypes.check(
+        ruleRequest('DELETE', '/_matrix/client/v3/user/@a:x/rooms/!r:x/tags/m.favourite', { note: 'x' }),
+        ruleContext(),
+      ),
+    ).toEqual({ outcome: 'allow' });
   });
 
   it('lets every type be read', () => {

@@ -25,14 +25,30 @@ describe('rule: push notifications leave the trust without content', () => {
   it('refuses email pushers and allows deleting a pusher', () => {
     expect(setPusher({ kind: 'email', pushkey: 'dr@example.com', data: {} })).toMatchObject({
       outcome: 'refuse',
-      error: { rule: 'content-free-push' },
+      error: {
+        rule: 'content-free-push',
+        message: expect.stringMatching(/^email notifications are not allowed/) as string,
+      },
+    });
+    // A kind that is not even a string is refused too, in words that do not repeat it.
+    expect(setPusher({ kind: 42, pushkey: 'k' })).toMatchObject({
+      outcome: 'refuse',
+      error: { message: expect.stringMatching(/^These notifications are not allowed/) as string },
     });
     expect(setPusher({ kind: null, app_id: 'uk.nhs.bleep', pushkey: 'k' })).toEqual({ outcome: 'allow' });
+    // No kind at all: Synapse refuses it as malformed, and no pusher is made.
+    expect(setPusher({ app_id: 'uk.nhs.bleep', pushkey: 'k' })).toEqual({ outcome: 'allow' });
   });
 
-  it('leaves other requests alone', () => {
+  it('leaves other requests alone, whatever their body says', () => {
     expect(
       contentFreePush.check(ruleRequest('GET', '/_matrix/client/v3/pushers', undefined), ruleContext()),
+    ).toEqual({ outcome: 'allow' });
+    expect(
+      contentFreePush.check(
+        ruleRequest('PUT', '/_matrix/client/v3/user/@a:x/account_data/m.direct', { kind: 'email' }),
+        ruleContext(),
+      ),
     ).toEqual({ outcome: 'allow' });
   });
 });

@@ -35,10 +35,32 @@ describe('rule: end-to-end encryption only', () => {
     });
   });
 
+  it('adds no second encryption event to a room the client already made encrypted, and encrypts one with no initial state', () => {
+    const encryption = {
+      type: 'm.room.encryption',
+      state_key: '',
+      content: { algorithm: 'm.megolm.v1.aes-sha2' },
+    };
+    const topic = { type: 'm.room.topic', state_key: '', content: { topic: 'handover' } };
+    const asked = { name: 'Ward 12', initial_state: [topic, encryption] };
+    expect(check('POST', '/_matrix/client/v3/createRoom', asked)).toEqual({
+      outcome: 'rewrite',
+      body: asked,
+    });
+    expect(check('POST', '/_matrix/client/v3/createRoom', { name: 'Ward 12' })).toEqual({
+      outcome: 'rewrite',
+      body: { name: 'Ward 12', initial_state: [encryption] },
+    });
+  });
+
   it('refuses plaintext messages and allows encrypted events and the policy plaintext types', () => {
     expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room.message/t1', {})).toMatchObject({
       outcome: 'refuse',
-      error: { errcode: 'M_FORBIDDEN', rule: 'e2ee-only' },
+      error: {
+        errcode: 'M_FORBIDDEN',
+        rule: 'e2ee-only',
+        message: expect.stringMatching(/^Unencrypted m\.room\.message events are not allowed/) as string,
+      },
     });
     expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room.encrypted/t2', megolmContent())).toEqual({
       outcome: 'allow',
@@ -50,6 +72,28 @@ describe('rule: end-to-end encryption only', () => {
     expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room%2Emessage/t4', {})).toMatchObject({
       outcome: 'refuse',
     });
+  });
+
+  it('says why content labelled encrypted is not a Megolm message', () => {
+    const send = (content: unknown) =>
+      check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room.encrypted/t1', content);
+    const megolm = megolmContent();
+    const ciphertext = String(megolm.ciphertext);
+    for (const [content, reason] of [
+      [['bed 4'], 'it has no content'],
+      [{ ...megolm, algorithm: 'm.olm.v1.curve25519-aes-sha2' }, 'it does not use m.megolm.v1.aes-sha2'],
+      [{ ...megolm, ciphertext: 1234 }, 'it has no ciphertext or session'],
+      [{ ...megolm, session_id: 1234 }, 'it has no ciphertext or session'],
+      // A buggy client that writes its plaintext beside the ciphertext, before or after it.
+      [{ ...megolm, ciphertext: `bed 4 ${ciphertext}` }, 'its ciphertext is not base64'],
+      [{ ...megolm, ciphertext: `${ciphertext} bed 4` }, 'its ciphertext is not base64'],
+      [{ ...megolm, ciphertext: 'AAAA' }, 'its ciphertext is not a Megolm message'],
+    ] as const) {
+      expect(send(content), JSON.stringify(content)).toMatchObject({
+        outcome: 'refuse',
+        error: { rule: 'e2ee-only', message: `This event is labelled encrypted but ${reason}` },
+      });
+    }
   });
 
   it('refuses content labelled encrypted that is not a Megolm message', () => {
@@ -74,6 +118,11 @@ describe('rule: end-to-end encryption only', () => {
         ...megolmContent(),
         ciphertext: Buffer.concat([Buffer.from([3]), randomBytes(80)]).toString('base64'),
       },
+      // One byte shorter than the shortest Megolm message.
+      {
+        ...megolmContent(),
+        ciphertext: Buffer.concat([Buffer.from([3]), randomBytes(16 + 8 + 64)]).toString('base64'),
+      },
       { ...megolmContent(), session_id: undefined },
     ];
     for (const content of refusals) {
@@ -90,7 +139,13 @@ describe('rule: end-to-end encryption only', () => {
   it('refuses plaintext device messages but lets the encryption protocol through', () => {
     const toDevice = (type: string) => check('PUT', `/_matrix/client/v3/sendToDevice/${type}/t1`, {});
     for (const type of ['m.room.message', 'com.example.chat', 'm.room_key', 'm.forwarded_room_key']) {
-      expect(toDevice(type), type).toMatchObject({ outcome: 'refuse', error: { rule: 'e2ee-only' } });
+      expect(toDevice(type), type).toMatchObject({
+        outcome: 'refuse',
+        error: {
+          rule: 'e2ee-only',
+          message: expect.stringContaining(`Unencrypted ${type} device messages are not allowed`) as string,
+        },
+      });
     }
     for (const type of [
       'm.room.encrypted',
@@ -98,6 +153,7 @@ describe('rule: end-to-end encryption only', () => {
       'm.key.verification.start',
       'm.room_key_request',
       'm.room_key.withheld',
+      'org.matrix.room_key.withheld',
     ]) {
       expect(toDevice(type), type).toEqual({ outcome: 'allow' });
     }

@@ -17,7 +17,11 @@ describe('rule: every session belongs to a desktop enrolled now', () => {
   });
 
   it('fails closed when the enrolment list is unavailable', () => {
-    expect(checkEnrolledSession(identity, devices('unavailable'), true)).toMatchObject({ status: 503 });
+    expect(checkEnrolledSession(identity, devices('unavailable'), true)).toMatchObject({
+      status: 503,
+      errcode: 'M_UNKNOWN',
+      message: expect.stringContaining('try again') as string,
+    });
   });
 
   it('checks nothing when the policy does not require enrolment', () => {

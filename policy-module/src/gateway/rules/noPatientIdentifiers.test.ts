@@ -100,6 +100,41 @@ describe('rule: no patient identifiers in plaintext', () => {
     });
   });
 
+  it('says where the number is, so the person can find it', () => {
+    const where = (verdict: ReturnType<typeof check>) =>
+      verdict.outcome === 'refuse'
+        ? /\(([^)]*)\), which would be stored unencrypted/.exec(verdict.error.message)?.[1]
+        : undefined;
+    expect(where(check('PUT', '/_matrix/client/v3/rooms/!r:x/state/m.room.name/9434765919', {}))).toBe(
+      'in the address, stateKey',
+    );
+    expect(
+      where(
+        noPatientIdentifiers.check(
+          ruleRequest('POST', '/_matrix/media/v3/upload?filename=9434765919.pdf'),
+          ruleContext(),
+        ),
+      ),
+    ).toBe('in the query string');
+    expect(
+      where(
+        noPatientIdentifiers.check(
+          {
+            ...ruleRequest('POST', '/_matrix/media/v3/upload'),
+            contentType: 'application/pdf; name="9434765919"',
+          },
+          ruleContext(),
+        ),
+      ),
+    ).toBe('in the Content-Type');
+    expect(where(check('POST', '/_matrix/client/v3/createRoom', { name: '9434765919' }))).toMatch(/^at \S/);
+    expect(check('POST', '/_matrix/client/v3/createRoom', { name: '9434765919' })).toMatchObject({
+      error: {
+        message: expect.stringContaining('put patient details in the conversation instead') as string,
+      },
+    });
+  });
+
   it('does not search reads, which store nothing', () => {
     expect(check('GET', '/_matrix/client/v3/rooms/!r:x/state/m.room.name/9434765919')).toEqual({
       outcome: 'allow',

@@ -63,6 +63,34 @@ describe('rule: plaintext has only the fields the spec gives it', () => {
     }
   });
 
+  it('allows profile fields, presence and device names in their spec shape', () => {
+    for (const [path, body] of [
+      ['/_matrix/client/v3/profile/@a:x/displayname', { displayname: 'Dr A' }],
+      ['/_matrix/client/v3/profile/@a:x/displayname', { displayname: null }],
+      ['/_matrix/client/v3/profile/@a:x/avatar_url', { avatar_url: 'mxc://x/abc' }],
+      ['/_matrix/client/v3/presence/@a:x/status', { presence: 'online', status_msg: 'on call' }],
+      ['/_matrix/client/v3/presence/@a:x/status', { presence: 'offline' }],
+      ['/_matrix/client/v3/presence/@a:x/status', { presence: 'unavailable', status_msg: null }],
+      ['/_matrix/client/v3/devices/PC1', { display_name: 'Ward 12 PC' }],
+      ['/_matrix/client/v3/devices/PC1', { auth: { type: 'm.login.password' } }],
+    ] as const) {
+      expect(check('PUT', path, body), `${path} ${JSON.stringify(body)}`).toEqual({ outcome: 'allow' });
+    }
+    // Each profile field takes its own name only.
+    expect(check('PUT', '/_matrix/client/v3/profile/@a:x/avatar_url', { displayname: 'Dr A' })).toMatchObject(
+      {
+        ...refused,
+        error: {
+          message:
+            'This request carries fields the Matrix spec does not give it, which the server would keep unencrypted',
+        },
+      },
+    );
+    expect(check('PUT', '/_matrix/client/v3/presence/@a:x/status', { presence: 'busy' })).toMatchObject(
+      refused,
+    );
+  });
+
   it('leaves routes and types without a listed shape to the other rules', () => {
     expect(check('PUT', '/_matrix/client/v3/rooms/!r:x/send/m.room.message/t1', { body: 'x' })).toEqual({
       outcome: 'allow',

@@ -28,9 +28,11 @@ describe("rule: every room has Bleep's shape", () => {
     expect(setState('m.room.history_visibility', { history_visibility: 'world_readable' })).toMatchObject({
       outcome: 'refuse',
     });
-    expect(setState('m.room.history_visibility', { history_visibility: 'shared' })).toEqual({
-      outcome: 'allow',
-    });
+    for (const visibility of ['invited', 'joined', 'shared']) {
+      expect(setState('m.room.history_visibility', { history_visibility: visibility }), visibility).toEqual({
+        outcome: 'allow',
+      });
+    }
     expect(setState('m.room.encryption', {})).toMatchObject({ outcome: 'refuse' });
     expect(setState('m.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' })).toEqual({
       outcome: 'allow',
@@ -63,6 +65,49 @@ describe("rule: every room has Bleep's shape", () => {
     expect(setState('m.room.avatar', {})).toEqual({ outcome: 'allow' });
     expect(check('GET', '/_matrix/client/v3/rooms/!r:x/state/com.example.notes/')).toEqual({
       outcome: 'allow',
+    });
+  });
+
+  it('allows each state type Bleep uses in its spec shape', () => {
+    for (const [type, content] of [
+      ['m.room.name', { name: 'Ward 12' }],
+      ['m.room.topic', { topic: 'handover' }],
+      ['m.room.avatar', { url: 'mxc://northgate.nhs.uk/abc', info: { mimetype: 'image/png' } }],
+      ['m.room.pinned_events', { pinned: ['$e1'] }],
+      [
+        'm.room.power_levels',
+        {
+          ban: 50,
+          events: { 'm.room.name': 50 },
+          events_default: 0,
+          invite: 0,
+          kick: 50,
+          redact: 50,
+          state_default: 50,
+          users: { '@a:northgate.nhs.uk': 100 },
+          users_default: 0,
+          notifications: { room: 50 },
+        },
+      ],
+      ['m.room.canonical_alias', { alias: '#ward12:northgate.nhs.uk', alt_aliases: [] }],
+      ['m.room.join_rules', { join_rule: 'invite', allow: [] }],
+      ['m.room.join_rules', { join_rule: 'invite', allow: [{ type: 'm.room_membership', room_id: '!s:x' }] }],
+      ['m.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2', rotation_period_ms: 604800000 }],
+    ] as const) {
+      expect(setState(type, content), type).toEqual({ outcome: 'allow' });
+    }
+  });
+
+  it('says what is wrong, in the words of the policy', () => {
+    expect(setState('m.room.name', 'Ward 12')).toMatchObject({
+      outcome: 'refuse',
+      error: { message: "This trust's policy says m.room.name content must be a JSON object" },
+    });
+    expect(setState('m.room.name', { name: 'Ward 12', notes: 'x' })).toMatchObject({
+      error: {
+        message:
+          "This trust's policy says m.room.name has fields the Matrix spec does not give it (room state is not encrypted)",
+      },
     });
   });
 
@@ -117,6 +162,36 @@ describe("rule: every room has Bleep's shape", () => {
     });
   });
 
+  it("closes a new room to guests once: the client's own forbidding is kept, any other initial state is not enough", () => {
+    const forbidden = { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'forbidden' } };
+    const name = { type: 'm.room.name', state_key: '', content: { name: 'Ward 12' } };
+    expect(createRoom({ initial_state: [name, forbidden] })).toMatchObject({
+      body: { initial_state: [name, forbidden] },
+    });
+    expect(createRoom({ initial_state: [name] })).toMatchObject({
+      body: { initial_state: [name, forbidden] },
+    });
+  });
+
+  it('takes every createRoom field the spec documents', () => {
+    const body = {
+      name: 'Ward 12',
+      topic: 'handover',
+      preset: 'private_chat',
+      visibility: 'private',
+      invite: ['@b:northgate.nhs.uk'],
+      invite_3pid: [],
+      is_direct: false,
+      initial_state: [],
+      creation_content: { 'm.federate': true },
+      room_version: '11',
+      power_level_content_override: { users_default: 0 },
+      room_alias_name: 'ward12',
+    };
+    const forbidden = { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'forbidden' } };
+    expect(createRoom(body)).toEqual({ outcome: 'rewrite', body: { ...body, initial_state: [forbidden] } });
+  });
+
   it('refuses a new room with disallowed initial state, unknown fields or unknown creation content', () => {
     for (const body of [
       {
@@ -137,10 +212,27 @@ describe("rule: every room has Bleep's shape", () => {
       { creation_content: { type: 'm.space' } },
       { creation_content: 'x' },
       { guest_can_join: true },
+      // A forbidden event after an allowed one.
+      {
+        initial_state: [
+          { type: 'm.room.name', state_key: '', content: { name: 'Ward 12' } },
+          { type: 'com.example.notes', state_key: '', content: { text: 'bed 4' } },
+        ],
+      },
     ]) {
       expect(createRoom(body), JSON.stringify(body)).toMatchObject({
         outcome: 'refuse',
         error: { rule: 'room-shape' },
+      });
+    }
+    for (const [body, problem] of [
+      [{ creation_content: 'x' }, 'creation_content must be a JSON object'],
+      [{ initial_state: 'm.room.name' }, 'initial_state must be a list of state events'],
+      [{ initial_state: [42] }, 'every initial state event needs a type'],
+      [{ initial_state: [{ state_key: '', content: {} }] }, 'every initial state event needs a type'],
+    ] as const) {
+      expect(createRoom(body), JSON.stringify(body)).toMatchObject({
+        error: { message: `This trust's policy says ${problem}` },
       });
     }
     expect(

@@ -43,6 +43,32 @@ describe('rule: request bodies read the same to every parser', () => {
     expect(parse('NaN')).toThrow(expect.objectContaining({ errcode: 'M_NOT_JSON' }));
   });
 
+  it('says what is wrong, under its own rule', () => {
+    const refusal = (text: string | Buffer) => {
+      try {
+        parse(text)();
+      } catch (error) {
+        return (error as { toJSON: () => unknown }).toJSON();
+      }
+      throw new Error('accepted');
+    };
+    expect(refusal(Buffer.from([0xc3]))).toEqual({
+      errcode: 'M_BAD_JSON',
+      error: 'The request body is not UTF-8 text',
+      'uk.nhs.bleep.rule': 'well-formed-json',
+    });
+    expect(refusal('{"a": ')).toEqual({
+      errcode: 'M_NOT_JSON',
+      error: 'The request body is not valid JSON',
+      'uk.nhs.bleep.rule': 'well-formed-json',
+    });
+    expect(refusal('{"a": "x\\u0000"}')).toEqual({
+      errcode: 'M_BAD_JSON',
+      error: 'The request body cannot be accepted: a string contains a NUL character',
+      'uk.nhs.bleep.rule': 'well-formed-json',
+    });
+  });
+
   it('finds nothing wrong with scalars', () => {
     expect(jsonValueProblem(1)).toBeUndefined();
     expect(jsonValueProblem('text')).toBeUndefined();
