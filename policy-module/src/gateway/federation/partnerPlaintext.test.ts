@@ -30,6 +30,7 @@ describe('plaintext events in a partner transaction', () => {
     ).toEqual([]);
     expect(plaintextEventsIn(null, [])).toEqual([]);
     expect(plaintextEventsIn({ pdus: 'x' }, [])).toEqual([]);
+    expect(plaintextEventsIn({ pdus: [null, 7], edus: [null, 'junk', 7] }, [])).toEqual([]);
   });
 
   it("finds plaintext device-to-device messages among the EDUs, but not the encryption protocol's own", () => {
@@ -50,6 +51,9 @@ describe('plaintext events in a partner transaction', () => {
           toDevice('m.key.verification.request'),
           toDevice('m.room.message'),
           { edu_type: 'm.typing', content: { room_id: '!r:x', user_id: '@a:x', typing: true } },
+          // Only m.direct_to_device carries device messages, whatever another EDU's content says.
+          { edu_type: 'com.example.note', content: { type: 'm.room.message', body: 'never read' } },
+          { edu_type: 'm.direct_to_device', content: null },
         ],
       },
       [],
