@@ -1,14 +1,16 @@
-// Against real PostgreSQL (a throwaway database): the gateway's start-up refuses to run without a valid trust
-// directory, and a later bad directory leaves the good one in force, with an audit entry.
+// Against real PostgreSQL (a throwaway database, whose audit trail and accepted directory mark each test starts
+// empty): the gateway's start-up refuses to run without a valid trust directory, and a later bad directory leaves
+// the good one in force, with an audit entry.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readAuditRows } from '../audit/readAuditRows.ts';
 import { migrateBleepSchema } from '../database/bleepSchema.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
+import { truncateAsOwner } from '../database/truncateAsOwner.testkit.ts';
 import { signDirectory } from '../trustDirectory/signDirectory.ts';
 import { parseGatewayConfig } from './gatewayConfig.ts';
 import { createGatewayServices } from './gatewayServices.ts';
@@ -43,6 +45,11 @@ describe('gateway services', () => {
 
   afterAll(async () => {
     await database.drop();
+  });
+
+  beforeEach(async () => {
+    // A directory another test accepted would otherwise supersede this test's (the mark only goes up).
+    await truncateAsOwner(database.pool, ['bleep_audit', 'bleep_accepted_directory']);
   });
 
   function config(directoryName: string) {

@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../audit/auditEntry.ts';
-import { createGatewayMetrics } from '../gatewayMetrics.ts';
+import { createGatewayMetrics, type GatewayMetrics } from '../gatewayMetrics.ts';
 import { MatrixError, policyRefusal } from '../matrixError.ts';
-import { createRefuse } from './clientRefusal.ts';
+import { createRefuse, type Refuse } from './clientRefusal.ts';
 
 /** Just enough of a response to see what the client was sent. */
 function response() {
@@ -22,17 +22,24 @@ function response() {
 }
 
 describe('refusing a client request', () => {
-  const audit: AuditEntry[] = [];
-  const metrics = createGatewayMetrics();
-  const refuse = createRefuse({
-    audit: {
-      record: (entry) => {
-        audit.push(entry);
-        return Promise.resolve();
+  // Each test starts with an empty trail and no refusal counted.
+  let audit: AuditEntry[];
+  let metrics: GatewayMetrics;
+  let refuse: Refuse;
+
+  beforeEach(() => {
+    audit = [];
+    metrics = createGatewayMetrics();
+    refuse = createRefuse({
+      audit: {
+        record: (entry) => {
+          audit.push(entry);
+          return Promise.resolve();
+        },
       },
-    },
-    metrics,
-    log: pino({ level: 'silent' }),
+      metrics,
+      log: pino({ level: 'silent' }),
+    });
   });
 
   it('answers with the Matrix error and audits the decision: status, errcode, rule and the precise reason', async () => {
@@ -75,12 +82,20 @@ describe('refusing a client request', () => {
   });
 
   it('counts refusals by rule, or by errcode when no rule made them', async () => {
-    const counted = (await metrics.refusals.get()).values.map((value) => value.labels);
-    expect(counted).toEqual(
-      expect.arrayContaining([
-        { api: 'client', rule: 'device-enrolment' },
-        { api: 'client', rule: 'M_MISSING_TOKEN' },
-      ]),
+    await refuse(
+      response().response,
+      { what: 'login', identity: undefined, device: 'LAPTOP', room: null },
+      policyRefusal('device-enrolment', 'Not enrolled.'),
     );
+    await refuse(
+      response().response,
+      { what: 'sync', identity: undefined, room: null },
+      new MatrixError(401, 'M_MISSING_TOKEN', 'Missing access token'),
+    );
+    const counted = (await metrics.refusals.get()).values.map((value) => value.labels);
+    expect(counted).toEqual([
+      { api: 'client', rule: 'device-enrolment' },
+      { api: 'client', rule: 'M_MISSING_TOKEN' },
+    ]);
   });
 });
