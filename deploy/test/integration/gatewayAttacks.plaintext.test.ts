@@ -145,62 +145,59 @@ describe('gateway attacks: plaintext messages', () => {
     });
     expect(labels, `seed ${seed}`).toEqual([]);
   });
-  it(
-    'keeps message text out of the plaintext types: a reaction or a redaction carries no body',
-    async () => {
-      const run = randomBytes(4).toString('hex');
-      const room = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}`;
-      const annotation = { rel_type: 'm.annotation', event_id: createEventId, key: '👍' };
-      const target = await clientCall(
-        trustA.clientUrl,
-        session.accessToken,
-        'PUT',
-        `${room}/send/m.reaction/r-${run}`,
-        {
-          'm.relates_to': { ...annotation, key: '✓' },
+  it('keeps message text out of the plaintext types: a reaction or a redaction carries no body', async () => {
+    const run = randomBytes(4).toString('hex');
+    const room = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}`;
+    const annotation = { rel_type: 'm.annotation', event_id: createEventId, key: '👍' };
+    const target = await clientCall(
+      trustA.clientUrl,
+      session.accessToken,
+      'PUT',
+      `${room}/send/m.reaction/r-${run}`,
+      {
+        'm.relates_to': { ...annotation, key: '✓' },
+      },
+    );
+    const targetId = String(target.json?.event_id);
+    const smuggled = [
+      {
+        path: `send/m.reaction/a-${run}`,
+        content: { 'm.relates_to': annotation, msgtype: 'm.text', body: `leak-${run}-reaction` },
+      },
+      {
+        path: `send/m.reaction/b-${run}`,
+        content: {
+          'm.relates_to': annotation,
+          'm.new_content': { body: `leak-${run}-edit` },
+          formatted_body: `leak-${run}-html`,
         },
-      );
-      const targetId = String(target.json?.event_id);
-      const smuggled = [
-        {
-          path: `send/m.reaction/a-${run}`,
-          content: { 'm.relates_to': annotation, msgtype: 'm.text', body: `leak-${run}-reaction` },
+      },
+      {
+        path: `send/m.room.redaction/c-${run}`,
+        content: { redacts: targetId, body: `leak-${run}-redaction` },
+      },
+      {
+        path: `redact/${encodeURIComponent(targetId)}/d-${run}`,
+        content: { reason: 'duplicate', body: `leak-${run}-reason` },
+      },
+    ];
+    const results = await sendAttacks(
+      trustA.clientUrl,
+      smuggled.map(({ path, content }) => ({
+        label: `PUT ${path} ${JSON.stringify(content)}`,
+        request: {
+          method: 'PUT',
+          target: `${room}/${path}`,
+          headers: bearer(session.accessToken),
+          body: JSON.stringify(content),
         },
-        {
-          path: `send/m.reaction/b-${run}`,
-          content: {
-            'm.relates_to': annotation,
-            'm.new_content': { body: `leak-${run}-edit` },
-            formatted_body: `leak-${run}-html`,
-          },
-        },
-        {
-          path: `send/m.room.redaction/c-${run}`,
-          content: { redacts: targetId, body: `leak-${run}-redaction` },
-        },
-        {
-          path: `redact/${encodeURIComponent(targetId)}/d-${run}`,
-          content: { reason: 'duplicate', body: `leak-${run}-reason` },
-        },
-      ];
-      const results = await sendAttacks(
-        trustA.clientUrl,
-        smuggled.map(({ path, content }) => ({
-          label: `PUT ${path} ${JSON.stringify(content)}`,
-          request: {
-            method: 'PUT',
-            target: `${room}/${path}`,
-            headers: bearer(session.accessToken),
-            body: JSON.stringify(content),
-          },
-        })),
-      );
-      expect(dishonestAnswers(results)).toEqual([]);
-      // What Synapse holds: the room's events carry none of that text.
-      const events = await synapseRoomEvents(trustA, session.accessToken, roomId);
-      expect(events.some((event) => event.event_id === targetId)).toBe(true);
-      const leaked = events.filter((event) => eventText(event).includes(`leak-${run}`));
-      expect(leaked.map((event) => `${event.type} ${JSON.stringify(event.content)}`)).toEqual([]);
-    },
-  );
+      })),
+    );
+    expect(dishonestAnswers(results)).toEqual([]);
+    // What Synapse holds: the room's events carry none of that text.
+    const events = await synapseRoomEvents(trustA, session.accessToken, roomId);
+    expect(events.some((event) => event.event_id === targetId)).toBe(true);
+    const leaked = events.filter((event) => eventText(event).includes(`leak-${run}`));
+    expect(leaked.map((event) => `${event.type} ${JSON.stringify(event.content)}`)).toEqual([]);
+  });
 });

@@ -242,43 +242,40 @@ describe('gateway attacks: a revoked desktop has no session', () => {
       ).toEqual(new Set(['device-enrolment']));
       expect(await holdings(), `seed ${seed}`).toEqual({ newRooms: [], reactionsAfter: [], beforeSeen: 1 });
     });
-    it(
-      'refuses the token in a form body whose Content-Type is written as RFC 2047 encoded words',
-      async () => {
-        const tokens = { revoked: holder.accessToken, enrolled: colleague.accessToken };
-        // Control: the same smuggling body sent as JSON makes a room, as the colleague (the check sees a room made).
-        const colleagueRooms = await synapseJoinedRooms(trustA, colleague.accessToken);
-        const asJson = placeToken(newRoom, 'form-body-enrolled-query', tokens, 'application/json');
-        expect((await rawRequest(trustA.clientUrl, asJson)).status).toBe(200);
-        expect((await synapseJoinedRooms(trustA, colleague.accessToken)).length).toBe(
-          colleagueRooms.length + 1,
-        );
+    it('refuses the token in a form body whose Content-Type is written as RFC 2047 encoded words', async () => {
+      const tokens = { revoked: holder.accessToken, enrolled: colleague.accessToken };
+      // Control: the same smuggling body sent as JSON makes a room, as the colleague (the check sees a room made).
+      const colleagueRooms = await synapseJoinedRooms(trustA, colleague.accessToken);
+      const asJson = placeToken(newRoom, 'form-body-enrolled-query', tokens, 'application/json');
+      expect((await rawRequest(trustA.clientUrl, asJson)).status).toBe(200);
+      expect((await synapseJoinedRooms(trustA, colleague.accessToken)).length).toBe(
+        colleagueRooms.length + 1,
+      );
 
-        const samples = fc.sample(
-          fc.record({
-            placement: fc.constantFrom(
-              'form-body',
-              'form-body-enrolled-query',
-              'form-body-enrolled-header' as const,
-            ),
-            formType: encodedWordFormType,
-          }),
-          { seed, numRuns: 12 },
-        );
-        const attacks: Attack[] = samples.map(({ placement, formType }) => ({
-          label: `POST createRoom token=${placement} content-type=${formType}`,
-          request: placeToken(newRoom, placement, tokens, formType),
-        }));
-        const results = await sendAttacks(trustA.clientUrl, attacks, { tokenErrors: true });
-        expect(dishonestAnswers(results), `seed ${seed}`).toEqual([]);
-        // What Synapse holds: no room made by the revoked desktop's user.
-        const letThrough = results
-          .filter(({ read }) => read.outcome === 'passed')
-          .map(({ attack }) => attack.label);
-        expect((await holdings()).newRooms, `seed ${seed}; answered 200:\n${letThrough.join('\n')}`).toEqual(
-          [],
-        );
-      },
-    );
+      const samples = fc.sample(
+        fc.record({
+          placement: fc.constantFrom(
+            'form-body',
+            'form-body-enrolled-query',
+            'form-body-enrolled-header' as const,
+          ),
+          formType: encodedWordFormType,
+        }),
+        { seed, numRuns: 12 },
+      );
+      const attacks: Attack[] = samples.map(({ placement, formType }) => ({
+        label: `POST createRoom token=${placement} content-type=${formType}`,
+        request: placeToken(newRoom, placement, tokens, formType),
+      }));
+      const results = await sendAttacks(trustA.clientUrl, attacks, { tokenErrors: true });
+      expect(dishonestAnswers(results), `seed ${seed}`).toEqual([]);
+      // What Synapse holds: no room made by the revoked desktop's user.
+      const letThrough = results
+        .filter(({ read }) => read.outcome === 'passed')
+        .map(({ attack }) => attack.label);
+      expect((await holdings()).newRooms, `seed ${seed}; answered 200:\n${letThrough.join('\n')}`).toEqual(
+        [],
+      );
+    });
   });
 });
