@@ -271,7 +271,7 @@ describe('gateway attacks: NHS numbers in plaintext', () => {
         session.accessToken,
         'PUT',
         `${v3}/rooms/${encodeURIComponent(context.roomId)}/state/m.room.topic/`,
-        { topic: 'Ward round', 'm.topic': [{ mimetype: 'text/html', body: html }] },
+        { topic: 'Ward round', 'm.topic': { 'm.text': [{ mimetype: 'text/html', body: html }] } },
       );
     // Control: the HTML topic itself is stored.
     expect((await topic('<b>Ward round</b>')).status).toBe(200);

@@ -58,7 +58,10 @@ export function plaintextFields(context: FieldContext): readonly PlaintextField[
           {
             type: 'm.room.topic',
             state_key: '',
-            content: { topic: 'Ward round', 'm.topic': [{ mimetype: 'text/plain', body: text }] },
+            content: {
+              topic: 'Ward round',
+              'm.topic': { 'm.text': [{ mimetype: 'text/plain', body: text }] },
+            },
           },
         ],
       }),
@@ -68,7 +71,7 @@ export function plaintextFields(context: FieldContext): readonly PlaintextField[
     field('room topic', (text) =>
       call('PUT', `${room}/state/m.room.topic/`, {
         topic: text,
-        'm.topic': [{ mimetype: 'text/plain', body: text }],
+        'm.topic': { 'm.text': [{ mimetype: 'text/plain', body: text }] },
       }),
     ),
     field('state key', (text, encode) =>

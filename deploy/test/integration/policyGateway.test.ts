@@ -311,6 +311,17 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     expect((await call(token, 'POST', `${roomPath}/leave`, { reason: 'handed over' })).status).toBe(200);
   });
 
+  it("takes room names and topics as matrix-js-sdk writes them (the spec's m.topic renderings)", async () => {
+    const { room_id: roomId } = await clinician.client.createRoom({ name: 'Ward 12 handover' });
+    await clinician.client.setRoomTopic(roomId, 'Discharge planning', '<b>Discharge</b> planning');
+    await clinician.client.setRoomName(roomId, 'Ward 12');
+    const held = await fetch(
+      `${trustA.synapseUrl}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.topic/`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(await held.json()).toMatchObject({ topic: 'Discharge planning' });
+  });
+
   it('lets push notices leave the trust without content, and refuses email notices', async () => {
     const pusher = {
       kind: 'http',

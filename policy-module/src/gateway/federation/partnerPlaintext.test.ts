@@ -21,10 +21,18 @@ describe('plaintext events in a partner transaction', () => {
     expect(JSON.stringify(found)).not.toContain('never read');
   });
 
-  it('ignores state, the policy plaintext types, and anything that is not a transaction', () => {
+  it("ignores state, the policy plaintext types, Synapse's own dummy events, and anything that is not a transaction", () => {
     expect(
       plaintextEventsIn(
-        { pdus: [pdu('m.room.member', { state_key: '@a:x' }), pdu('m.reaction'), 'junk', { type: 1 }] },
+        {
+          pdus: [
+            pdu('m.room.member', { state_key: '@a:x' }),
+            pdu('m.reaction'),
+            pdu('org.matrix.dummy_event'),
+            'junk',
+            { type: 1 },
+          ],
+        },
         ['m.reaction'],
       ),
     ).toEqual([]);

@@ -7,6 +7,10 @@
 import { isProtocolToDevice } from '../rules/e2eeOnly.ts';
 import { isRecord } from '../rules/rule.ts';
 
+/** Room events that are ciphertext, or that Synapse itself sends with no content (to merge a room's forward
+ * extremities). */
+const contentFreeTypes = new Set(['m.room.encrypted', 'org.matrix.dummy_event']);
+
 export type PlaintextEvent = Readonly<{ roomId: string | null; eventType: string }>;
 
 /** Plaintext device-to-device messages among a transaction's EDUs. */
@@ -29,7 +33,7 @@ export function plaintextEventsIn(transaction: unknown, plaintextTypes: readonly
   const events = transaction.pdus.filter(isRecord).flatMap((pdu) => {
     const { type, room_id: roomId } = pdu;
     if (typeof type !== 'string' || typeof roomId !== 'string') return [];
-    if ('state_key' in pdu || type === 'm.room.encrypted' || plaintextTypes.includes(type)) return [];
+    if ('state_key' in pdu || contentFreeTypes.has(type) || plaintextTypes.includes(type)) return [];
     return [{ roomId, eventType: type }];
   });
   return [...events, ...toDevice];

@@ -114,7 +114,10 @@ describe("rule: every room has Bleep's shape", () => {
   it('refuses free text beside the spec fields of a state event', () => {
     for (const [type, content] of [
       ['m.room.name', { name: 'Ward 12', notes: 'bed 4 query sepsis' }],
-      ['m.room.topic', { topic: 'handover', 'm.topic': [{ body: 'x', mimetype: 'text/plain', extra: 'x' }] }],
+      [
+        'm.room.topic',
+        { topic: 'handover', 'm.topic': { 'm.text': [{ body: 'x', mimetype: 'text/plain', extra: 'x' }] } },
+      ],
       ['m.room.join_rules', { join_rule: 'invite', note: 'x' }],
       ['m.room.power_levels', { users: { '@a:x': 100 }, note: 'x' }],
     ] as const) {
@@ -126,7 +129,7 @@ describe("rule: every room has Bleep's shape", () => {
     expect(
       setState('m.room.topic', {
         topic: 'handover',
-        'm.topic': [{ body: 'handover', mimetype: 'text/plain' }],
+        'm.topic': { 'm.text': [{ body: 'handover', mimetype: 'text/plain' }] },
       }),
     ).toEqual({
       outcome: 'allow',

@@ -52,7 +52,13 @@ const stateShapes: Readonly<Record<string, z.ZodType>> = {
   'm.room.topic': z
     .object({
       topic: z.string(),
-      'm.topic': z.array(z.object({ body: z.string(), mimetype: z.string().optional() }).strict()).optional(),
+      // The spec's form (matrix-js-sdk sends it): renderings under m.text, plain and HTML.
+      'm.topic': z
+        .object({
+          'm.text': z.array(z.object({ body: z.string(), mimetype: z.string().optional() }).strict()),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
   'm.room.avatar': z
