@@ -259,9 +259,8 @@ describe('failures a clinician is told apart', () => {
     restarted.stop();
   });
 
-  // Not reached against the real stack: the local gateway allows 10,000 failed attempts per 15 minutes per address
+  // The rate limit is not reached against the real stack: the local gateway allows 10,000 failed attempts per 15 minutes per address
   // (GATEWAY_FAILED_ATTEMPTS_PER_WINDOW in deploy/local/src/stackUp.ts). Reaching it takes about a minute of failed
   // enrolments (5 ms each, measured) and leaves 10,000 rows in trust-a's append-only audit trail on every run, for
   // good. The gateway's 429 (M_LIMIT_EXCEEDED, retry_after_ms) is read in core/errors/classifyFailure.test.ts.
-  it.skip("the gateway's failed-attempt limit (429 with retry_after_ms)", () => undefined);
 });
