@@ -195,6 +195,56 @@ describe('device status watch, when things happen in an awkward order', () => {
     await until(() => devices.status('PC1') === 'active', 'the new connection has loaded');
   });
 
+  it('gives up a connection whose read of a notified device fails, and reconnects', async () => {
+    table.set('PC1', { revoked: false, enrolled: true });
+    const pool = new ScriptedPool();
+    const devices = await watch(pool, { reconnectMs: 10 });
+    const failing = pool.latest();
+    failing.holding = true;
+    notify(failing, 'PC1');
+    failing.held[0]?.fail(new Error('the query was cancelled'));
+    await until(() => failing.releases.length > 0, 'the failing connection is given up');
+    expect(failing.releases[0]).toBeInstanceOf(Error);
+    await until(() => pool.connections.length === 2 && devices.status('PC1') === 'active', 'reconnected');
+  });
+
+  it('gives up a connection whose full reload fails, and reconnects', async () => {
+    table.set('PC1', { revoked: false, enrolled: true });
+    const pool = new ScriptedPool();
+    const devices = await watch(pool, { reloadMs: 30, reconnectMs: 10 });
+    const failing = pool.latest();
+    failing.holding = true;
+    await until(() => failing.held.length > 0, 'a full reload is under way');
+    failing.held[0]?.fail(new Error('the query was cancelled'));
+    await until(() => failing.releases.length > 0, 'the failing connection is given up');
+    expect(failing.releases[0]).toBeInstanceOf(Error);
+    await until(() => pool.connections.length === 2 && devices.status('PC1') === 'active', 'reconnected');
+  });
+
+  it("still gives up a new connection's stuck reload when a reload of the connection it replaced answers late", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    table.set('PC1', { revoked: false, enrolled: true });
+    const pool = new ScriptedPool();
+    await watch(pool, { reloadMs: 1000, reconnectMs: 10 });
+    const old = pool.latest();
+    old.holding = true;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(old.held).toHaveLength(1);
+    old.breakWith('error');
+    await vi.advanceTimersByTimeAsync(10);
+    await settle();
+    const replacement = pool.latest();
+    expect(replacement).not.toBe(old);
+    replacement.holding = true;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(replacement.held).toHaveLength(1);
+    // The old connection's reload answers only now: it says nothing about the new connection's.
+    old.held[0]?.answer();
+    await settle();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(replacement.releases).toEqual([expect.any(Error)]);
+  });
+
   it('keeps a healthy connection through many full reloads', async () => {
     table.set('PC1', { revoked: false, enrolled: true });
     const pool = new ScriptedPool();

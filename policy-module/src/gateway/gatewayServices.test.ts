@@ -189,6 +189,14 @@ describe('gateway services', () => {
       }
       expect(await auditedSince(before)).toEqual([['directory:refused', 'DIRECTORY_BAD_SIGNATURE']]);
       expect(services.allowedPartners()).toEqual(['southmere.nhs.uk']);
+      // Another refused file in its place is a new refusal, audited in its turn.
+      await writeFile(join(dir, 'replaced.json'), directoryFile(generateKeyPairSync('ed25519').privateKey));
+      await vi.advanceTimersByTimeAsync(fiveMinutes);
+      await settle();
+      expect(await auditedSince(before)).toEqual([
+        ['directory:refused', 'DIRECTORY_BAD_SIGNATURE'],
+        ['directory:refused', 'DIRECTORY_BAD_SIGNATURE'],
+      ]);
     } finally {
       await services.close();
     }
@@ -211,6 +219,15 @@ describe('gateway services', () => {
       await vi.advanceTimersByTimeAsync(fiveMinutes);
       await settle();
       expect(await auditedSince(before)).toEqual([['directory:expiry', 'expiring']]);
+      // Past its expiry the file is refused as a new one would be, and the one in force is audited as expired.
+      today = new Date('2026-12-20T09:05:00Z');
+      await vi.advanceTimersByTimeAsync(fiveMinutes);
+      await settle();
+      expect(await auditedSince(before)).toEqual([
+        ['directory:expiry', 'expiring'],
+        ['directory:refused', 'DIRECTORY_EXPIRED'],
+        ['directory:expiry', 'expired'],
+      ]);
     } finally {
       await services.close();
     }

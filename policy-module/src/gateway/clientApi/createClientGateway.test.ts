@@ -587,7 +587,7 @@ describe('client gateway, when handling a request fails', () => {
         enrolment: {
           checkLogin: () => Promise.resolve({ ok: true }),
           recordLogin: () => Promise.resolve(),
-          redeemCode: () => Promise.reject(new Error('not used')),
+          redeemCode: () => Promise.reject(new Error('the enrolment database is down')),
         },
         maxJsonBodyBytes: 4096,
         clientAddress: () => '127.0.0.1',
@@ -634,6 +634,15 @@ describe('client gateway, when handling a request fails', () => {
     }
     expect(await counted('upstreamFailures')).toBe(failuresBefore + 2);
     expect(await counted('gatewayErrors')).toBe(errorsBefore);
+  });
+
+  it('answers 500 when the enrolment store fails, rather than leave the desktop waiting', async () => {
+    const response = await fetch(url.replace('/_matrix/client/v3/sync', '/_bleep/enrol'), {
+      method: 'POST',
+      body: JSON.stringify({ device_id: 'WARD-PC', code: 'ABCD-EFGH-JKMN-PQRS' }),
+    });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ errcode: 'M_UNKNOWN' });
   });
 
   it('answers a Matrix error thrown on the way as it is', async () => {

@@ -25,7 +25,16 @@ describe('route templates', () => {
   });
 
   it('refuses a template the table could be misread by: no leading slash, an empty segment inside, stray braces, escapes or queries', () => {
-    for (const source of ['_matrix/client/v3/sync', '/_matrix//sync', '/a/{b', '/a/b}', '/a/%62', '/a/b?c']) {
+    for (const source of [
+      '_matrix/client/v3/sync',
+      '/_matrix//sync',
+      '/a/{b',
+      '/a/b}',
+      '/a/x{b}',
+      '/a/{b}x',
+      '/a/%62',
+      '/a/b?c',
+    ]) {
       expect(() => parseRouteTemplate(source), source).toThrow(RouteTemplateError);
     }
     expect(() => parseRouteTemplate('no-slash')).toThrow('route template must start with "/": no-slash');

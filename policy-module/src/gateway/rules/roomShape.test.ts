@@ -34,6 +34,13 @@ describe("rule: every room has Bleep's shape", () => {
       });
     }
     expect(setState('m.room.encryption', {})).toMatchObject({ outcome: 'refuse' });
+    // Well-formed, but not Megolm: Olm in a room, or an algorithm nobody's client can read.
+    for (const algorithm of ['m.olm.v1.curve25519-aes-sha2', 'm.megolm.v2.aes-sha2']) {
+      expect(setState('m.room.encryption', { algorithm }), algorithm).toMatchObject({
+        outcome: 'refuse',
+        error: { message: "This trust's policy says rooms must use m.megolm.v1.aes-sha2 encryption" },
+      });
+    }
     expect(setState('m.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' })).toEqual({
       outcome: 'allow',
     });
