@@ -60,7 +60,7 @@ describe('plaintext events in a partner transaction', () => {
           toDevice('m.room.message'),
           { edu_type: 'm.typing', content: { room_id: '!r:x', user_id: '@a:x', typing: true } },
           // Only m.direct_to_device carries device messages, whatever another EDU's content says.
-          { edu_type: 'com.example.note', content: { type: 'm.room.message', body: 'never read' } },
+          { edu_type: 'com.example.note', content: { type: 'com.example.chat', body: 'never read' } },
           { edu_type: 'm.direct_to_device', content: null },
         ],
       },

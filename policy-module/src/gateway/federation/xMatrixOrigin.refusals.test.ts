@@ -64,6 +64,10 @@ describe('refusing an X-Matrix header, and saying why', () => {
     }
   });
 
+  it('reads an escaped character in a quoted value as Synapse unquotes it', () => {
+    expect(reason('X-Matrix origin="southmere\\.nhs.uk",key=k,sig=s')).toBe('origin southmere.nhs.uk');
+  });
+
   it('reads only a header that starts with X-Matrix, wherever else the words appear', () => {
     expect(reason('Bearer 12origin=southmere.nhs.uk,key=k,sig="X-Matrix "')).toBe(
       'The Authorization header is not X-Matrix origin=...,key=...,sig=...',
