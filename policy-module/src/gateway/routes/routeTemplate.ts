@@ -83,3 +83,28 @@ export function matchTemplate(template: RouteTemplate, segments: readonly string
   }
   return { outcome: 'match', params };
 }
+
+export type RouteLookup<Route> =
+  | Readonly<{ outcome: 'route'; route: Route; params: PathParams }>
+  | Readonly<{ outcome: 'unrecognised'; status: 404 | 405 }>
+  | Readonly<{ outcome: 'bad-param'; param: string; reason: string }>;
+
+/** The first route of a table whose template matches the path and which takes the method; a known path with a
+ * method none of its routes takes is a 405. */
+export function findRoute<Route extends Readonly<{ template: RouteTemplate; methods: readonly string[] }>>(
+  routes: readonly Route[],
+  method: string,
+  rawUrl: string,
+): RouteLookup<Route> {
+  const segments = rawPathSegments(rawUrl);
+  if (!segments) return { outcome: 'unrecognised', status: 404 };
+  let pathKnown = false;
+  for (const route of routes) {
+    const matched = matchTemplate(route.template, segments);
+    if (matched.outcome === 'no-match') continue;
+    if (matched.outcome === 'bad-param') return matched;
+    pathKnown = true;
+    if (route.methods.includes(method)) return { outcome: 'route', route, params: matched.params };
+  }
+  return { outcome: 'unrecognised', status: pathKnown ? 405 : 404 };
+}
