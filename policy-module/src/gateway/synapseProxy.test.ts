@@ -265,9 +265,12 @@ describe('the proxy to Synapse', () => {
     await unreachable.close();
   });
 
-  it("cuts the client's connection when Synapse fails halfway through its answer", async () => {
+  it("cuts the client's connection when Synapse fails halfway through its answer, and counts the failure", async () => {
     breakMidAnswer = true;
     await expect(send(`${gatewayUrl}/_matrix/client/v3/sync`)).rejects.toThrow();
+    // The client sees the cut before the gateway's catch has run.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(failures).toBe(1);
   });
 
   it("reads a whole answer for the gateway, without Synapse's name or the connection's headers", async () => {

@@ -121,10 +121,12 @@ export function createSynapseProxy(upstreamUrl: string, options: SynapseProxyOpt
       body !== undefined ||
       request.headers['content-length'] !== undefined ||
       request.headers['transfer-encoding'] !== undefined;
-    // A client that goes away (a closed laptop lid mid-/sync) cancels the upstream request too.
+    // A client that goes away (a closed laptop lid mid-/sync) cancels the upstream request too. When Synapse fails
+    // halfway through its answer, undici closes the response with Synapse's error instead: that is a failure, not a
+    // client that left, and is counted below.
     const abort = new AbortController();
     response.on('close', () => {
-      if (!response.writableFinished) abort.abort();
+      if (!response.writableFinished && !response.errored) abort.abort();
     });
     try {
       // undici writes the answer's body straight into the client's response (no intermediate stream).
@@ -143,7 +145,7 @@ export function createSynapseProxy(upstreamUrl: string, options: SynapseProxyOpt
       );
     } catch (error) {
       if (abort.signal.aborted) return;
-      failed(error);
+      failed(response.errored ?? error);
       if (!response.headersSent) sendMatrixError(response, upstreamUnavailable());
       else response.destroy();
     }
