@@ -23,7 +23,12 @@ function problemsOf(value: unknown): readonly string[] {
 describe('trust policy loader', () => {
   it('fills the safe defaults: 72 h on the server, 90 days on clients, E2EE required, no notification content', () => {
     const policy = parsePolicy(minimal, 'inline');
-    expect(policy.retention).toEqual({ serverHours: 72, clientDays: 90 });
+    expect(policy.retention).toEqual({
+      serverHours: 72,
+      clientDays: 90,
+      expiryReportHours: 24,
+      expiryGraceHours: 24,
+    });
     expect(policy.encryption.required).toBe(true);
     expect(policy.devices.enrolmentRequired).toBe(true);
     expect(policy.notifications.content).toBe('none');

@@ -36,6 +36,23 @@ export const trustPolicySchema = z
           .default(72),
         /** Clients delete their local copy this long after a message was sent. */
         clientDays: z.number().int().positive().max(366).default(90),
+        /**
+         * Each enrolled desktop reports the age of its archive through the gateway; a desktop whose last report (or
+         * sign-in, if it never reported since) is older than this is overdue, and warned.
+         */
+        expiryReportHours: z
+          .number()
+          .int()
+          .positive()
+          .max(24 * 7)
+          .default(24),
+        /** An overdue desktop is signed out (and wipes itself) once it has been overdue this long. */
+        expiryGraceHours: z
+          .number()
+          .int()
+          .nonnegative()
+          .max(24 * 14)
+          .default(24),
       })
       .strict()
       .prefault({}),
