@@ -217,6 +217,17 @@ describe('policy gateway: rules on a signed-in clinician', () => {
       );
     expect(await inSynapse(`${roomPath}/state/m.room.join_rules/`)).toEqual({ join_rule: 'invite' });
     expect(await inSynapse(`${roomPath}/state/m.room.guest_access/`)).toEqual({ guest_access: 'forbidden' });
+    // Every room tells any Matrix client in it the trust's client limit (trust-a's policy: 90 days)...
+    const ninetyDaysMs = 90 * 24 * 60 * 60 * 1000;
+    expect(await inSynapse(`${roomPath}/state/m.room.retention/`)).toEqual({ max_lifetime: ninetyDaysMs });
+    // ...which no member can lengthen or take away.
+    for (const content of [{ max_lifetime: ninetyDaysMs * 10 }, {}]) {
+      expect(
+        await call(token, 'PUT', `${roomPath}/state/m.room.retention`, content),
+        JSON.stringify(content),
+      ).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'room-shape' } });
+    }
+    expect(await inSynapse(`${roomPath}/state/m.room.retention/`)).toEqual({ max_lifetime: ninetyDaysMs });
     expect(
       await inSynapse(
         `/_matrix/client/v3/directory/list/room/${encodeURIComponent(String(created.body.room_id))}`,

@@ -8,6 +8,9 @@ const check = (method: string, path: string, body?: unknown) =>
 const setState = (type: string, content: unknown, stateKey = '') =>
   check('PUT', `/_matrix/client/v3/rooms/!r:x/state/${type}/${stateKey}`, content);
 const createRoom = (body: unknown) => check('POST', '/_matrix/client/v3/createRoom', body);
+const ninetyDaysMs = 90 * 24 * 60 * 60 * 1000;
+const forbidden = { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'forbidden' } };
+const retention = { type: 'm.room.retention', state_key: '', content: { max_lifetime: ninetyDaysMs } };
 
 describe("rule: every room has Bleep's shape", () => {
   it('keeps rooms invite-only: every other join rule is refused', () => {
@@ -162,10 +165,14 @@ describe("rule: every room has Bleep's shape", () => {
   });
 
   it('makes every new room private and closed to guests, whatever preset or visibility the client asked for', () => {
-    const forbidden = { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'forbidden' } };
     expect(createRoom({ name: 'Ward 12', preset: 'public_chat', visibility: 'public' })).toEqual({
       outcome: 'rewrite',
-      body: { name: 'Ward 12', preset: 'private_chat', visibility: 'private', initial_state: [forbidden] },
+      body: {
+        name: 'Ward 12',
+        preset: 'private_chat',
+        visibility: 'private',
+        initial_state: [forbidden, retention],
+      },
     });
     expect(createRoom({ preset: 'trusted_private_chat', is_direct: true })).toMatchObject({
       body: { preset: 'trusted_private_chat', visibility: 'private' },
@@ -173,14 +180,48 @@ describe("rule: every room has Bleep's shape", () => {
   });
 
   it("closes a new room to guests once: the client's own forbidding is kept, any other initial state is not enough", () => {
-    const forbidden = { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'forbidden' } };
     const name = { type: 'm.room.name', state_key: '', content: { name: 'Ward 12' } };
     expect(createRoom({ initial_state: [name, forbidden] })).toMatchObject({
-      body: { initial_state: [name, forbidden] },
+      body: { initial_state: [name, forbidden, retention] },
     });
     expect(createRoom({ initial_state: [name] })).toMatchObject({
-      body: { initial_state: [name, forbidden] },
+      body: { initial_state: [name, forbidden, retention] },
     });
+  });
+
+  it("gives every new room the policy's client limit as m.room.retention, once", () => {
+    expect(createRoom({ initial_state: [retention, forbidden] })).toMatchObject({
+      body: { initial_state: [retention, forbidden] },
+    });
+    const sevenDays = parsePolicy({ ...testPolicy, retention: { clientDays: 7 } }, 'seven-day policy');
+    const created = roomShape.check(
+      ruleRequest('POST', '/_matrix/client/v3/createRoom', {}),
+      ruleContext({ policy: sevenDays }),
+    );
+    expect(created).toMatchObject({
+      body: {
+        initial_state: [forbidden, { ...retention, content: { max_lifetime: 7 * 24 * 60 * 60 * 1000 } }],
+      },
+    });
+  });
+
+  it('keeps m.room.retention at the policy limit: no longer, no shorter, no other field', () => {
+    expect(setState('m.room.retention', { max_lifetime: ninetyDaysMs })).toEqual({ outcome: 'allow' });
+    for (const content of [
+      { max_lifetime: ninetyDaysMs + 1 },
+      { max_lifetime: 1000 },
+      {},
+      { max_lifetime: String(ninetyDaysMs) },
+      { max_lifetime: ninetyDaysMs, min_lifetime: 0 },
+    ]) {
+      expect(setState('m.room.retention', content), JSON.stringify(content)).toMatchObject({
+        outcome: 'refuse',
+        error: { rule: 'room-shape' },
+      });
+    }
+    expect(
+      createRoom({ initial_state: [{ ...retention, content: { max_lifetime: ninetyDaysMs * 2 } }] }),
+    ).toMatchObject({ outcome: 'refuse' });
   });
 
   it('takes every createRoom field the spec documents', () => {
@@ -198,8 +239,10 @@ describe("rule: every room has Bleep's shape", () => {
       power_level_content_override: { users_default: 0 },
       room_alias_name: 'ward12',
     };
-    const forbidden = { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'forbidden' } };
-    expect(createRoom(body)).toEqual({ outcome: 'rewrite', body: { ...body, initial_state: [forbidden] } });
+    expect(createRoom(body)).toEqual({
+      outcome: 'rewrite',
+      body: { ...body, initial_state: [forbidden, retention] },
+    });
   });
 
   it('refuses a new room with disallowed initial state, unknown fields or unknown creation content', () => {

@@ -2,8 +2,10 @@
 // types Bleep uses may be set (anything else, m.* included, unless the policy lists it), and only with values that
 // keep the room closed: invite-only, no guests, history never world-readable, Megolm encryption. Membership
 // changes go through their own endpoints (where the invitation rule reads them), not through raw member state.
-// createRoom is held to the same list, its fields to the ones the spec documents, and made private.
+// createRoom is held to the same list, its fields to the ones the spec documents, and made private; every new room
+// carries m.room.retention with the policy's client limit, so any Matrix client in it knows how long to keep messages.
 import { z } from 'zod';
+import type { TrustPolicy } from '../../policy/trustPolicy.ts';
 import { policyRefusal } from '../matrixError.ts';
 import type { Identity } from '../whoAmI.ts';
 import { allow, isRecord, isWrite, type PolicyRule, type RuleVerdict } from './rule.ts';
@@ -14,7 +16,15 @@ type StateCheck = (
   content: Record<string, unknown>,
   stateKey: string,
   identity: Identity | undefined,
+  policy: TrustPolicy,
 ) => string | undefined;
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/** m.room.retention (MSC1763) as Bleep sets it: messages kept at most the policy's clientDays. */
+export function roomRetention(policy: TrustPolicy): { max_lifetime: number } {
+  return { max_lifetime: policy.retention.clientDays * dayMs };
+}
 
 const anyContent: StateCheck = () => undefined;
 
@@ -36,6 +46,10 @@ const stateChecks: Readonly<Record<string, StateCheck>> = {
       : 'room history is visible to members only',
   'm.room.encryption': (content) =>
     content.algorithm === megolm ? undefined : `rooms must use ${megolm} encryption`,
+  'm.room.retention': (content, _stateKey, _identity, policy) =>
+    content.max_lifetime === roomRetention(policy).max_lifetime
+      ? undefined
+      : `messages are kept ${policy.retention.clientDays} days (m.room.retention max_lifetime ${roomRetention(policy).max_lifetime})`,
   // A clinician may change their own name in one room; invitations, kicks and bans have their own endpoints.
   'm.room.member': (content, stateKey, identity) =>
     identity !== undefined && stateKey === identity.userId && content.membership === 'join'
@@ -98,6 +112,7 @@ const stateShapes: Readonly<Record<string, z.ZodType>> = {
       rotation_period_msgs: z.number().int().optional(),
     })
     .strict(),
+  'm.room.retention': z.object({ max_lifetime: z.number().int() }).strict(),
   'm.room.member': z
     .object({
       membership: z.string(),
@@ -115,15 +130,15 @@ export function stateProblem(
   content: unknown,
   stateKey: string,
   identity: Identity | undefined,
-  plaintextTypes: readonly string[],
+  policy: TrustPolicy,
 ): string | undefined {
   if (!isRecord(content)) return `${eventType} content must be a JSON object`;
   if (stateShapes[eventType]?.safeParse(content).success === false) {
     return `${eventType} has fields the Matrix spec does not give it (room state is not encrypted)`;
   }
   const check = stateChecks[eventType];
-  if (check) return check(content, stateKey, identity);
-  return plaintextTypes.includes(eventType)
+  if (check) return check(content, stateKey, identity, policy);
+  return policy.encryption.plaintextEventTypes.includes(eventType)
     ? undefined
     : `room state of type ${eventType} is not used by Bleep (room state is not encrypted)`;
 }
@@ -151,10 +166,7 @@ function refuse(message: string): RuleVerdict {
   return { outcome: 'refuse', error: policyRefusal('room-shape', `This trust's policy says ${message}`) };
 }
 
-function createRoomProblem(
-  body: Record<string, unknown>,
-  plaintextTypes: readonly string[],
-): string | undefined {
+function createRoomProblem(body: Record<string, unknown>, policy: TrustPolicy): string | undefined {
   const unknownField = Object.keys(body).find((field) => !createRoomFields.has(field));
   if (unknownField !== undefined) return `a new room cannot have the field "${unknownField}"`;
   if (body.creation_content !== undefined) {
@@ -169,47 +181,42 @@ function createRoomProblem(
     const stateKey = event.state_key ?? '';
     if (typeof stateKey !== 'string') return 'a state key must be a string';
     // No member state at creation: who is in the room is the invite list.
-    const problem = stateProblem(event.type, event.content, stateKey, undefined, plaintextTypes);
+    const problem = stateProblem(event.type, event.content, stateKey, undefined, policy);
     if (problem) return problem;
   }
   return undefined;
 }
 
+/** The state event to add when the client's initial state has none of this type (its own was checked above). */
+function missingState(initialState: readonly unknown[], type: string, content: object): object[] {
+  const present = initialState.some((event) => isRecord(event) && event.type === type);
+  return present ? [] : [{ type, state_key: '', content }];
+}
+
 export const roomShape: PolicyRule = {
   name: 'room-shape',
   check({ route, method, params, body, identity }, { policy }) {
-    const plaintextTypes = policy.encryption.plaintextEventTypes;
     if (route.name === 'createRoom') {
       const fields = isRecord(body) ? body : {};
-      const problem = createRoomProblem(fields, plaintextTypes);
+      const problem = createRoomProblem(fields, policy);
       if (problem) return refuse(problem);
       // Private whatever the client asked for: a public preset would make the room joinable by anyone.
       // trusted_private_chat (direct messages) is private too; anything else becomes private_chat.
       const preset = fields.preset === 'trusted_private_chat' ? fields.preset : 'private_chat';
       // Synapse's private presets still set guest access to can_join: closed from the first event instead.
       const initialState: unknown[] = Array.isArray(fields.initial_state) ? fields.initial_state : [];
-      const hasGuestAccess = initialState.some(
-        (event) => isRecord(event) && event.type === 'm.room.guest_access',
-      );
-      const closedToGuests = hasGuestAccess
-        ? initialState
-        : [
-            ...initialState,
-            { type: 'm.room.guest_access', state_key: '', content: { guest_access: 'forbidden' } },
-          ];
+      const withDefaults = [
+        ...initialState,
+        ...missingState(initialState, 'm.room.guest_access', { guest_access: 'forbidden' }),
+        ...missingState(initialState, 'm.room.retention', roomRetention(policy)),
+      ];
       return {
         outcome: 'rewrite',
-        body: { ...fields, preset, visibility: 'private', initial_state: closedToGuests },
+        body: { ...fields, preset, visibility: 'private', initial_state: withDefaults },
       };
     }
     if (route.name === 'stateEvent' && isWrite(method)) {
-      const problem = stateProblem(
-        params.eventType ?? '',
-        body,
-        params.stateKey ?? '',
-        identity,
-        plaintextTypes,
-      );
+      const problem = stateProblem(params.eventType ?? '', body, params.stateKey ?? '', identity, policy);
       return problem ? refuse(problem) : allow;
     }
     return allow;
