@@ -3,6 +3,10 @@
 import { CliConfigError, CliUsageError, exitCodes, type CliCommand, type CliContext } from './cliCommand.ts';
 import { auditExportCommand } from './auditExportCommand.ts';
 import { auditVerifyCommand } from './auditVerifyCommand.ts';
+import { directoryKeygenCommand } from './directoryKeygenCommand.ts';
+import { directoryShowCommand } from './directoryShowCommand.ts';
+import { directorySignCommand } from './directorySignCommand.ts';
+import { directoryVerifyCommand } from './directoryVerifyCommand.ts';
 import { enrolDeviceCommand } from './enrolDeviceCommand.ts';
 import { listDevicesCommand } from './listDevicesCommand.ts';
 import { migrateCommand } from './migrateCommand.ts';
@@ -17,6 +21,10 @@ export const bleepPolicyCommands: CliCommands = {
   'audit verify': auditVerifyCommand,
   'audit export': auditExportCommand,
   migrate: migrateCommand,
+  'directory keygen': directoryKeygenCommand,
+  'directory sign': directorySignCommand,
+  'directory verify': directoryVerifyCommand,
+  'directory show': directoryShowCommand,
 };
 
 function usage(commands: CliCommands): string {
@@ -29,7 +37,8 @@ function usage(commands: CliCommands): string {
     '',
     ...lines,
     '',
-    "Environment: BLEEP_DATABASE_URL, the trust's PostgreSQL database for Bleep's own tables.",
+    "Environment: BLEEP_DATABASE_URL, the trust's PostgreSQL database for Bleep's own tables (the directory",
+    "commands are the directory authority's and need no database).",
     `Exit codes: ${exitCodes.ok} done, ${exitCodes.failed} refused or partly failed, ${exitCodes.usage} usage, ${exitCodes.config} configuration.`,
   ].join('\n');
 }

@@ -1,0 +1,43 @@
+// bleep-policy directory verify: checks a trust directory file as every gateway will, with the authority's public
+// key: well-formed, signed by that key, issued and not expired. Exits 1 with the reason when it is not.
+import { exitCodes, parseCommandOptions, requiredOption, type CliCommand } from './cliCommand.ts';
+import { formatUtcTime } from './formatUtcTime.ts';
+import { refusalLine, verifyDirectoryFile } from './verifiedDirectoryFile.ts';
+
+/** As the gateway warns (directoryStore.ts): time enough for the authority's next directory to arrive. */
+const warnWithinDays = 7;
+
+export const directoryVerifyCommand: CliCommand = {
+  summary: "Check a trust directory's signature and expiry with the authority's public key",
+  usage: '--directory PATH --public-key PATH',
+  async run(args, context) {
+    const options = parseCommandOptions(args, {
+      directory: { type: 'string' },
+      'public-key': { type: 'string' },
+    });
+    const path = requiredOption(options.directory, 'directory');
+    const result = await verifyDirectoryFile(
+      path,
+      requiredOption(options['public-key'], 'public-key'),
+      context,
+    );
+    if (result.outcome === 'refused') {
+      context.printError(refusalLine('directory verify', path, result.error));
+      return exitCodes.failed;
+    }
+    const { document, keyId } = result;
+    const expiresAt = new Date(document.expiresAt);
+    const daysLeft = Math.floor((expiresAt.getTime() - context.clock().getTime()) / 86_400_000);
+    context.print(
+      `${path} verifies with key ${keyId}: ${document.trusts.length} ` +
+        `${document.trusts.length === 1 ? 'trust' : 'trusts'}, issued ${formatUtcTime(new Date(document.issuedAt))}, ` +
+        `expires ${formatUtcTime(expiresAt)} (in ${daysLeft} ${daysLeft === 1 ? 'day' : 'days'}).`,
+    );
+    if (daysLeft < warnWithinDays) {
+      context.printError(
+        `warning: ${path} expires within ${warnWithinDays} days; federation stops when it does. Sign a new one.`,
+      );
+    }
+    return exitCodes.ok;
+  },
+};
