@@ -1,22 +1,30 @@
-// The local stack's trust directory: a local directory authority (its key made once, kept root-only) signs the
-// list of local trusts, valid for 30 days from each `up`. Each gateway verifies it with the authority's public key,
-// as a real trust verifies the national directory.
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+// The local stack's trust directory: a local directory authority signs the list of local trusts with the very
+// commands a real authority runs (`bleep-policy directory keygen`, once, and `directory sign`, valid for 30 days
+// from each `up`). Each gateway verifies it with the authority's public key, as a real trust verifies the
+// national directory.
+import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { signDirectory, vouchedPartners, type TrustPolicy } from '@bleep/policy-module';
+import { vouchedPartners, type TrustPolicy } from '@bleep/policy-module';
+import { runBleepPolicy } from './bleepPolicyProcess.ts';
 import { loadLocalTrust } from './localTrusts.ts';
 import { StepError } from './progress.ts';
-import { writeSecretOnce } from './trustSecrets.ts';
 
 export type LocalDirectory = Readonly<{ directoryPath: string; publicKeyPath: string }>;
 
-const validityMs = 30 * 86_400_000;
+const validityDays = 30;
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export async function ensureLocalTrustDirectory(
   dir: string,
   trustNames: readonly string[],
-  now = new Date(),
 ): Promise<LocalDirectory> {
   await mkdir(dir, { recursive: true });
   // Traversable, so gateways reach public/; the private key file itself is 0600.
@@ -27,28 +35,45 @@ export async function ensureLocalTrustDirectory(
   await mkdir(publicDir, { recursive: true, mode: 0o755 });
   const publicKeyPath = join(publicDir, 'authority.pub');
   const directoryPath = join(publicDir, 'trust-directory.json');
-  await writeSecretOnce(privateKeyPath, () =>
-    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-  );
-  const privateKey = createPrivateKey(await readFile(privateKeyPath));
-  // Only the private half is secret; gateways read the public half.
-  await writeFile(publicKeyPath, createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }));
+  if (!(await exists(privateKeyPath))) {
+    await runBleepPolicy([
+      'directory',
+      'keygen',
+      '--private-key',
+      privateKeyPath,
+      '--public-key',
+      publicKeyPath,
+    ]);
+  } else if (!(await exists(publicKeyPath))) {
+    throw new StepError(
+      `${publicKeyPath} is missing beside the local authority's key: npm run stack -- reset makes a new authority`,
+    );
+  }
+  // The authority's own list of trusts, which it keeps and signs.
+  const listingPath = join(dir, 'trusts.json');
   const trusts = await Promise.all(trustNames.map((name) => loadLocalTrust(name)));
-  const signed = signDirectory(
-    {
-      version: 1,
-      issuedAt: new Date(now.getTime() - 60_000).toISOString(),
-      expiresAt: new Date(now.getTime() + validityMs).toISOString(),
-      trusts: trusts.map((trust) => ({
-        odsCode: trust.policy.trust.odsCode,
-        name: trust.policy.trust.name,
-        serverName: trust.policy.trust.serverName,
-      })),
-    },
-    privateKey,
+  const listing = {
+    trusts: trusts.map((trust) => ({
+      odsCode: trust.policy.trust.odsCode,
+      name: trust.policy.trust.name,
+      serverName: trust.policy.trust.serverName,
+    })),
+  };
+  await writeFile(listingPath, `${JSON.stringify(listing, null, 2)}\n`);
+  await runBleepPolicy([
+    'directory',
+    'sign',
+    '--trusts',
+    listingPath,
+    '--private-key',
+    privateKeyPath,
+    '--valid-days',
+    String(validityDays),
+    '--key-id',
     'bleep-local-authority',
-  );
-  await writeFile(directoryPath, `${JSON.stringify(signed, null, 2)}\n`);
+    '--out',
+    directoryPath,
+  ]);
   return { directoryPath, publicKeyPath };
 }
 

@@ -2,14 +2,12 @@
 // trust, with that trust's database and admin API filled in (as IT's own environment would have them).
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { adminTokenPath } from './adminAccount.ts';
+import { bleepPolicyPath } from './bleepPolicyProcess.ts';
 import { localLayout } from './localLayout.ts';
 import { stackStatus } from './stackStatus.ts';
 import { StepError } from './progress.ts';
 import { trustFiles } from './trustFiles.ts';
-
-const bleepPolicy = fileURLToPath(new URL('../../../policy-module/src/cli/bleepPolicy.ts', import.meta.url));
 
 export async function runPolicyCommand(
   trustName: string | undefined,
@@ -29,7 +27,7 @@ export async function runPolicyCommand(
     SYNAPSE_ADMIN_TOKEN: (await readFile(adminTokenPath(files.bleepSecretsDir), 'utf8')).trim(),
   };
   return new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, [bleepPolicy, ...args], { stdio: 'inherit', env });
+    const child = spawn(process.execPath, [bleepPolicyPath, ...args], { stdio: 'inherit', env });
     child.on('error', reject);
     child.on('close', (code) => {
       resolve(code ?? 1);
