@@ -8,6 +8,7 @@ import { parseYamlMap, renderHomeserverConfig } from '../../synapse/renderConfig
 import { locallyVouchedPartners, type LocalDirectory } from './localDirectory.ts';
 import type { LocalTrust } from './localTrusts.ts';
 import type { PostgresTarget } from './postgres.ts';
+import { testAppServiceFile } from './testAppService.ts';
 import type { TrustFiles } from './trustFiles.ts';
 
 const templateUrl = new URL('../../synapse/homeserver.yaml', import.meta.url);
@@ -48,6 +49,8 @@ export async function renderLocalSynapseConfig(input: LocalConfigInput): Promise
     media_store_path: inChroot('media'),
     // Outbound federation checks partners' certificates (their gateways') against the local CA.
     federation_custom_ca_list: [input.chrootCaPath],
+    // Test-only (see testAppService.ts and local-test-overrides.yaml): events dated in the past, for retention tests.
+    app_service_config_files: [inChroot(testAppServiceFile)],
     // Synapse listens on loopback only; the policy gateway in front owns the public client and federation ports,
     // terminates TLS and adds X-Forwarded-For.
     listeners: [

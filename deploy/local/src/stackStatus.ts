@@ -31,6 +31,8 @@ export type RunningTrust = Readonly<{
   policyDatabaseUrl: string;
   /** The retention service's internal port: /healthz, /metrics and /report. */
   retentionUrl: string;
+  /** Test-only: the token of the local application service that may date events in the past (testAppService.ts). */
+  testAppServiceToken: string;
 }>;
 
 export type TrustStatus =
@@ -59,6 +61,7 @@ export async function runningTrustInfo(layout: StackLayout, trust: LocalTrust): 
     databaseUrl: databaseUrl(localPostgres, dbName, await readSecret(secrets.databasePassword)),
     policyDatabaseUrl: await policyDatabaseUrl(files, trust.name),
     retentionUrl: `http://127.0.0.1:${trust.ports.retention}`,
+    testAppServiceToken: await readSecret(secrets.testAppServiceToken),
   };
 }
 

@@ -17,6 +17,7 @@ import type { GatewayUser } from './gatewayUser.ts';
 import type { SynapseUser } from './synapseProcess.ts';
 import { trustFiles, type TrustFiles } from './trustFiles.ts';
 import { ensureRetentionRoles, prepareRetentionTables } from './retentionPreparation.ts';
+import { testAppServiceFile, testAppServiceRegistration } from './testAppService.ts';
 import { ensureTrustSecrets, randomSecret, readSecret, writeSecretOnce } from './trustSecrets.ts';
 
 const execFileAsync = promisify(execFile);
@@ -94,6 +95,13 @@ export async function prepareTrust(
   // Re-rendered at every start, so a policy change takes effect on the next `up`.
   await writeFile(files.configPath, homeserverYaml(config), { mode: 0o600 });
   await writeFile(join(files.dir, 'log.yaml'), synapseLogConfig(join(files.chrootDir, 'homeserver.log')));
+  const appServiceTokens = {
+    asToken: await readSecret(secrets.testAppServiceToken),
+    hsToken: await readSecret(secrets.testAppServiceHsToken),
+  };
+  await writeFile(join(files.dir, testAppServiceFile), testAppServiceRegistration(appServiceTokens), {
+    mode: 0o600,
+  });
   // Synapse runs unprivileged: it owns its own folder, and may read (not write) the CA certificate. The TLS key
   // belongs to the gateway, which terminates TLS, and to nobody else.
   const { synapse, gateway } = users;

@@ -23,6 +23,9 @@ export type SecretFiles = Readonly<{
   macaroonSecretKey: string;
   formSecret: string;
   databasePassword: string;
+  /** The local stack's test-only application service (see testAppService.ts): its token and Synapse's. */
+  testAppServiceToken: string;
+  testAppServiceHsToken: string;
 }>;
 
 export function secretFilesIn(keysDir: string): SecretFiles {
@@ -32,6 +35,8 @@ export function secretFilesIn(keysDir: string): SecretFiles {
     macaroonSecretKey: join(keysDir, 'macaroon_secret_key'),
     formSecret: join(keysDir, 'form_secret'),
     databasePassword: join(keysDir, 'database_password'),
+    testAppServiceToken: join(keysDir, 'test_app_service_token'),
+    testAppServiceHsToken: join(keysDir, 'test_app_service_hs_token'),
   };
 }
 
@@ -52,6 +57,8 @@ export async function ensureTrustSecrets(keysDir: string): Promise<SecretFiles> 
   await writeSecretOnce(files.macaroonSecretKey, randomSecret);
   await writeSecretOnce(files.formSecret, randomSecret);
   await writeSecretOnce(files.databasePassword, randomSecret);
+  await writeSecretOnce(files.testAppServiceToken, randomSecret);
+  await writeSecretOnce(files.testAppServiceHsToken, randomSecret);
   return files;
 }
 

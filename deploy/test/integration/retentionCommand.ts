@@ -1,4 +1,4 @@
-// Runs `npm run stack -- retention <trust> run --older-than <s> --json` as an operator would, and reads its summary.
+// Runs `npm run stack -- retention <trust> run [--older-than <s>] --json` as an operator would, and reads its summary.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -19,15 +19,18 @@ export type RetentionRunResult = Readonly<{
   }>;
 }>;
 
-export async function retentionRun(trustName: string, olderThanSeconds: number): Promise<RetentionRunResult> {
+/** One run now; without `olderThanSeconds`, with the policy's own window (72 hours), as in production. */
+export async function retentionRun(
+  trustName: string,
+  olderThanSeconds?: number,
+): Promise<RetentionRunResult> {
   let stdout = '';
   let stderr = '';
+  const window = olderThanSeconds === undefined ? [] : ['--older-than', String(olderThanSeconds)];
   const exitCode = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [cli, 'retention', trustName, 'run', '--older-than', String(olderThanSeconds), '--json'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [cli, 'retention', trustName, 'run', ...window, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);

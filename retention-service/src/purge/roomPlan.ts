@@ -4,10 +4,10 @@
 // new events must point to; so the purge point is the first new event (nothing new is below it), or, in a room
 // where nothing new happened, its latest event. Old events at or above that point
 // are "stuck": the purge cannot take them, so the run erases their content instead (see purgeRoom.ts).
-// "Old" is by received_ts, when this server received the event: the promise is about how long the server holds
-// it, and a sender's origin_server_ts is only a claim.
+// "Old" is by both clocks (eventTime.ts): received before the cutoff, or sent before it.
 import type { Pool, PoolClient } from 'pg';
 import { contentHeldSql } from './contentHeld.ts';
+import { eventTimeSql } from './eventTime.ts';
 
 export type Queryable = Pick<Pool | PoolClient, 'query'>;
 
@@ -38,14 +38,17 @@ function eventRef(row: EventRow | undefined): EventRef | null {
   return row ? { eventId: row.event_id, depth: Number(row.depth) } : null;
 }
 
-// The first event that is new by both clocks: received since the cutoff and sent since it. Depth follows the order
+// The first message (non-state event) that is new by both clocks: received since the cutoff and sent since it. State
+// events are kept by the purge whatever their age (the room's structure), so a room created today around messages
+// dated days ago (backdated, or backfilled) still has those messages below its point. Depth follows the order
 // events were sent in, not received: an event backfilled today from a partner's history was received now but sent
 // long ago, and must not hold the purge point down (everything above it would be stuck). An event a partner claims
 // it sent long ago is purged earlier than its arrival would require; that is allowed, holding it longer is not.
 // Outliers are not in the room's timeline (fetched for auth chains or invites) and have no usable depth.
 const firstNewEvent = `
   SELECT event_id, topological_ordering AS depth FROM events
-  WHERE room_id = $1 AND NOT outlier AND received_ts >= $2 AND COALESCE(origin_server_ts, received_ts) >= $2
+  WHERE room_id = $1 AND NOT outlier AND ${eventTimeSql('events')} >= $2
+    AND NOT EXISTS (SELECT 1 FROM state_events s WHERE s.event_id = events.event_id)
   ORDER BY topological_ordering, stream_ordering LIMIT 1`;
 
 const latestEvent = `
@@ -63,7 +66,7 @@ const purgeableBelow = `
 const stuckFrom = `
   SELECT e.event_id, e.sender, e.topological_ordering AS depth
   FROM events e JOIN event_json j ON j.event_id = e.event_id
-  WHERE e.room_id = $1 AND e.received_ts < $2 AND e.topological_ordering >= $3
+  WHERE e.room_id = $1 AND ${eventTimeSql('e')} < $2 AND e.topological_ordering >= $3
     AND NOT EXISTS (SELECT 1 FROM state_events s WHERE s.event_id = e.event_id)
     AND NOT EXISTS (SELECT 1 FROM redactions r WHERE r.redacts = e.event_id)
     AND ${contentHeldSql('j.json')}
@@ -109,7 +112,7 @@ export async function newestOwnOldEvent(
   const { rows } = await db.query<{ event_id: string; sender: string; depth: string }>(
     `SELECT e.event_id, e.sender, e.topological_ordering AS depth
      FROM events e JOIN event_json j ON j.event_id = e.event_id
-     WHERE e.room_id = $1 AND e.received_ts < $2 AND e.sender = ANY($3::text[])
+     WHERE e.room_id = $1 AND ${eventTimeSql('e')} < $2 AND e.sender = ANY($3::text[])
        AND NOT EXISTS (SELECT 1 FROM state_events s WHERE s.event_id = e.event_id)
        AND ${contentHeldSql('j.json')}
      ORDER BY e.topological_ordering DESC, e.stream_ordering DESC LIMIT 1`,
