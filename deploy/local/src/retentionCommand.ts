@@ -8,7 +8,7 @@ import { loadLocalTrust } from './localTrusts.ts';
 import { StepError } from './progress.ts';
 import { retentionEnv } from './retentionPreparation.ts';
 import { retentionCli } from './retentionProcess.ts';
-import { stackStatus } from './stackStatus.ts';
+import { runningTrustInfo, stackStatus } from './stackStatus.ts';
 import { trustFiles } from './trustFiles.ts';
 
 export async function runRetentionCommand(
@@ -16,19 +16,23 @@ export async function runRetentionCommand(
   args: readonly string[],
 ): Promise<number> {
   const status = (await stackStatus()).find((entry) => entry.name === trustName);
-  if (status?.state !== 'running') {
+  // A trust whose Synapse (or another process) has died still gets its run, which then fails visibly, recorded
+  // with its failures as in production; a trust that was never started or was stopped has nothing to run against.
+  if (status === undefined || status.state === 'stopped') {
     throw new StepError(
       `trust "${trustName ?? ''}" is not running; start it with: npm run stack -- up ${trustName ?? ''}`,
     );
   }
   const trust = await loadLocalTrust(status.name);
+  const layout = localLayout();
+  const info = status.state === 'running' ? status.trust : await runningTrustInfo(layout, trust);
   const env = {
     ...process.env,
     ...(await retentionEnv(
       trust,
-      trustFiles(localLayout(), status.name),
-      status.trust.synapseUrl,
-      status.trust.registrationSharedSecret,
+      trustFiles(layout, status.name),
+      info.synapseUrl,
+      info.registrationSharedSecret,
     )),
     RETENTION_ALLOW_WINDOW_OVERRIDE: 'true',
   };
