@@ -38,7 +38,11 @@ describe('renderConfigCli, the production renderer', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function render(listed: readonly (keyof typeof trusts)[], signer: KeyObject = authority.privateKey) {
+  async function render(
+    listed: readonly (keyof typeof trusts)[],
+    signer: KeyObject = authority.privateKey,
+    trustSettings?: string,
+  ) {
     const now = Date.now();
     const signed = signDirectory(
       {
@@ -53,6 +57,8 @@ describe('renderConfigCli, the production renderer', () => {
     await writeFile(join(dir, 'trust-directory.json'), JSON.stringify(signed));
     const out = join(dir, 'homeserver.yaml');
     await rm(out, { force: true });
+    const settingsPath = join(dir, 'trust.yaml');
+    if (trustSettings !== undefined) await writeFile(settingsPath, trustSettings);
     // Only what the container gets: no inherited environment beyond PATH.
     await run(
       process.execPath,
@@ -60,12 +66,14 @@ describe('renderConfigCli, the production renderer', () => {
         cli,
         ...['--policy', policy, '--template', template, '--out', out],
         ...['--directory', join(dir, 'trust-directory.json'), '--directory-key', join(dir, 'authority.pub')],
+        ...(trustSettings === undefined ? [] : ['--trust-settings', settingsPath]),
       ],
       {
         env: {
           PATH: process.env.PATH ?? '',
           PUBLIC_BASEURL: 'https://matrix.northgate.nhs.uk/',
           SYNAPSE_DB_PASSWORD: 'pw',
+          SYNAPSE_INTERNAL_ADDRESS: '172.30.1.10',
         },
       },
     );
@@ -85,6 +93,36 @@ describe('renderConfigCli, the production renderer', () => {
   it('renders nothing from a directory the authority did not sign', async () => {
     await expect(render(['northgate', 'southmere'], impostor.privateKey)).rejects.toMatchObject({
       stderr: expect.stringContaining('DIRECTORY_BAD_SIGNATURE') as string,
+    });
+  });
+
+  it('binds every listener to the internal address, metrics to it alone', async () => {
+    const listeners = (await render(['northgate', 'southmere'])).listeners as {
+      type: string;
+      bind_addresses: string[];
+    }[];
+    expect(listeners.map((listener) => [listener.type, listener.bind_addresses])).toEqual([
+      ['http', ['172.30.1.10', '127.0.0.1']],
+      ['http', ['172.30.1.10', '127.0.0.1']],
+      ['http', ['172.30.1.10', '127.0.0.1']],
+      ['metrics', ['172.30.1.10']],
+    ]);
+  });
+
+  it("merges the trust's own settings, which may tighten the hardening but not loosen it", async () => {
+    const tightened = await render(
+      ['northgate', 'southmere'],
+      authority.privateKey,
+      '# Northgate: shorter sessions\nsession_lifetime: 8h\nrefresh_token_lifetime: 8h\n',
+    );
+    expect(tightened).toMatchObject({ session_lifetime: '8h', presence: { enabled: false } });
+    expect(await render(['northgate', 'southmere'], authority.privateKey, '# nothing yet\n')).toMatchObject({
+      session_lifetime: '12h',
+    });
+    await expect(
+      render(['northgate', 'southmere'], authority.privateKey, 'presence: { enabled: true }\n'),
+    ).rejects.toMatchObject({
+      stderr: expect.stringContaining("loosens Bleep's hardening: presence.enabled must be false") as string,
     });
   });
 });

@@ -2,18 +2,25 @@
 // mounted template, policy and signed trust directory (the same files the gateway reads). Secrets arrive as
 // environment variables and are written only to the output file. The directory is read at each render: a new one
 // reaches Synapse's allow-list at the next `up` (the gateway follows it within minutes meanwhile), and a file that
-// does not verify stops the render, as it stops the gateway's start.
+// does not verify stops the render, as it stops the gateway's start. --trust-settings names the trust's own
+// Synapse settings (deploy/synapse/trusts/), merged over the template; they may not loosen its hardening.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { parseArgs } from 'node:util';
 import { loadPolicy, vouchedPartners } from '@bleep/policy-module';
-import { homeserverYaml, renderHomeserverConfig } from './renderConfig.ts';
+import { homeserverYaml, parseYamlMap, renderHomeserverConfig } from './renderConfig.ts';
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is required`);
   return value;
+}
+
+/** A trust's settings file; one holding only comments (nothing set yet) is an empty mapping. */
+async function readTrustSettings(path: string): Promise<Record<string, unknown>> {
+  const text = await readFile(path, 'utf8');
+  return parse(text) === null ? {} : parseYamlMap(text, path);
 }
 
 function consoleLogConfig(): string {
@@ -37,12 +44,14 @@ async function main(): Promise<void> {
       directory: { type: 'string' },
       'directory-key': { type: 'string' },
       out: { type: 'string' },
+      'trust-settings': { type: 'string' },
     },
   });
   if (!values.policy || !values.template || !values.directory || !values['directory-key'] || !values.out) {
     throw new Error(
       'usage: renderConfigCli.ts --policy trust.json --template homeserver.yaml ' +
-        '--directory trust-directory.json --directory-key authority.pub --out homeserver.yaml',
+        '--directory trust-directory.json --directory-key authority.pub --out homeserver.yaml ' +
+        '[--trust-settings trust.yaml]',
     );
   }
   const policy = await loadPolicy(values.policy);
@@ -57,10 +66,14 @@ async function main(): Promise<void> {
       `the trust directory ${values.directory} is refused (${vouched.error.code}): ${vouched.error.message}`,
     );
   }
+  const trustSettingsPath = values['trust-settings'];
   const config = renderHomeserverConfig({
     templateText: await readFile(values.template, 'utf8'),
     policy,
     vouchedPartners: vouched.partners,
+    // Synapse's fixed address on the trust's internal network (docker-compose.yml): its listeners bind there only.
+    internalAddress: requiredEnv('SYNAPSE_INTERNAL_ADDRESS'),
+    ...(trustSettingsPath ? { trustSettings: await readTrustSettings(trustSettingsPath) } : {}),
     deployment: {
       public_baseurl: requiredEnv('PUBLIC_BASEURL'),
       database: {

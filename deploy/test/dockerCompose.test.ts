@@ -1,6 +1,7 @@
 // docker-compose.yml, the production shape for two trusts, checked without a Docker engine: against the Compose
 // Specification's JSON schema (after interpolating .env.example, as `docker compose config` would), then
 // against Bleep's own rules for it.
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -350,6 +351,25 @@ describe.each(trusts)('%s in docker-compose.yml', (trust) => {
     const members = servicesOf(compose).filter(([, svc]) => networksOf(svc).includes(trust));
     expect(members.map(([name]) => name).filter((name) => !name.endsWith(`-${trust}`))).toEqual([]);
     expect(members.map(([name]) => name)).not.toContain(`postgres-${otherTrust[trust]}`);
+  });
+
+  it("binds Synapse's listeners to its fixed address on the trust's internal network, and to its own settings", () => {
+    const synapse = service(`synapse-${trust}`);
+    const networks = synapse.networks;
+    const address =
+      networks && !Array.isArray(networks)
+        ? (networks[trust] as { ipv4_address?: string } | null)?.ipv4_address
+        : undefined;
+    const config = service(`synapse-config-${trust}`);
+    expect(environmentOf(config).SYNAPSE_INTERNAL_ADDRESS).toBe(address);
+    const subnet = (
+      composeFile().networks?.[trust] as { ipam?: { config?: { subnet?: string }[] } } | undefined
+    )?.ipam?.config?.[0]?.subnet;
+    expect(address?.split('.').slice(0, 3).join('.')).toBe(subnet?.split('.').slice(0, 3).join('.'));
+    expect(subnet).toMatch(/\/24$/);
+    const command = (config.command ?? []) as string[];
+    expect(command[command.indexOf('--trust-settings') + 1]).toBe(`/templates/trusts/${trust}.yaml`);
+    expect(existsSync(new URL(`../synapse/trusts/${trust}.yaml`, import.meta.url))).toBe(true);
   });
 
   it("makes Bleep's tables as the database owner first, and runs the gateway as a role that owns nothing", async () => {
