@@ -66,7 +66,7 @@ export function plaintextFields(context: FieldContext): readonly PlaintextField[
         ],
       }),
     ),
-    field('createRoom alias', (text) => call('POST', `${v3}/createRoom`, { room_alias_name: text })),
+    // No createRoom alias: the gateway refuses every alias (rule room-shape), so it has no allowed control.
     field('room name', (text) => call('PUT', `${room}/state/m.room.name/`, { name: text })),
     field('room topic', (text) =>
       call('PUT', `${room}/state/m.room.topic/`, {

@@ -237,11 +237,20 @@ describe("rule: every room has Bleep's shape", () => {
       creation_content: { 'm.federate': true },
       room_version: '11',
       power_level_content_override: { users_default: 0 },
-      room_alias_name: 'ward12',
     };
     expect(createRoom(body)).toEqual({
       outcome: 'rewrite',
       body: { ...body, initial_state: [forbidden, retention] },
+    });
+  });
+
+  it('refuses a new room with an alias, before Synapse would make the room and then refuse the alias', () => {
+    expect(createRoom({ name: 'Ward 12', room_alias_name: 'ward12' })).toMatchObject({
+      outcome: 'refuse',
+      error: {
+        rule: 'room-shape',
+        message: "This trust's policy says rooms have no alias: people join by invitation",
+      },
     });
   });
 

@@ -2,8 +2,9 @@
 // types Bleep uses may be set (anything else, m.* included, unless the policy lists it), and only with values that
 // keep the room closed: invite-only, no guests, history never world-readable, Megolm encryption. Membership
 // changes go through their own endpoints (where the invitation rule reads them), not through raw member state.
-// createRoom is held to the same list, its fields to the ones the spec documents, and made private; every new room
-// carries m.room.retention with the policy's client limit, so any Matrix client in it knows how long to keep messages.
+// createRoom is held to the same list, its fields to the ones the spec documents (but an alias), and made private;
+// every new room carries m.room.retention with the policy's client limit, so any Matrix client in it knows how long
+// to keep messages.
 import { z } from 'zod';
 import type { TrustPolicy } from '../../policy/trustPolicy.ts';
 import { policyRefusal } from '../matrixError.ts';
@@ -156,7 +157,6 @@ const createRoomFields = new Set([
   'creation_content',
   'room_version',
   'power_level_content_override',
-  'room_alias_name',
 ]);
 
 /** creation_content is copied into m.room.create, plaintext forever: only whether the room federates. */
@@ -167,6 +167,9 @@ function refuse(message: string): RuleVerdict {
 }
 
 function createRoomProblem(body: Record<string, unknown>, policy: TrustPolicy): string | undefined {
+  // An alias (#ward12-bed4) is plaintext on every server in the room, and Bleep's rooms are found by invitation.
+  // Synapse refuses it too (alias_creation_rules), but only after it has made the room: refused here, no room.
+  if (body.room_alias_name !== undefined) return 'rooms have no alias: people join by invitation';
   const unknownField = Object.keys(body).find((field) => !createRoomFields.has(field));
   if (unknownField !== undefined) return `a new room cannot have the field "${unknownField}"`;
   if (body.creation_content !== undefined) {
