@@ -16,6 +16,7 @@ const clientRequests: readonly (readonly [string, string, ClientRouteName])[] = 
   ['GET', '/.well-known/matrix/client', 'wellKnown'],
   ['GET', `${v3}/login`, 'loginFlows'],
   ['POST', `${v3}/login`, 'login'],
+  ['POST', `${v3}/refresh`, 'refresh'],
   ['POST', `${v3}/logout`, 'logout'],
   ['POST', `${v3}/logout/all`, 'logout'],
   ['GET', `${v3}/account/whoami`, 'whoAmI'],
@@ -91,6 +92,8 @@ const withoutSession: ReadonlySet<ClientRouteName> = new Set([
   'wellKnown',
   'loginFlows',
   'login',
+  // Renewing a refreshable token that may have expired: the refresh token in the body is the credential.
+  'refresh',
 ]);
 
 describe('the client route table, as the rules depend on it', () => {
@@ -116,6 +119,29 @@ describe('the client route table, as the rules depend on it', () => {
       expect(route.body, `${route.name} ${route.template.source}`).toBe(
         route.name === 'mediaUpload' ? 'media' : 'json',
       );
+    }
+  });
+
+  it('holds no identity-server route: no third-party ids to bind, look up or verify, and no alias to create', () => {
+    // An identity server maps email addresses and phone numbers to Matrix ids outside the trust; Bleep has none.
+    for (const [method, path] of [
+      ['POST', '/_matrix/identity/v2/lookup'],
+      ['GET', '/_matrix/identity/v2/hash_details'],
+      ['POST', '/_matrix/identity/v2/account/register'],
+      ['GET', `${v3}/account/3pid`],
+      ['POST', `${v3}/account/3pid/add`],
+      ['POST', `${v3}/account/3pid/bind`],
+      ['POST', `${v3}/account/3pid/unbind`],
+      ['POST', `${v3}/account/3pid/delete`],
+      ['POST', `${v3}/account/3pid/email/requestToken`],
+      ['POST', `${v3}/account/3pid/msisdn/requestToken`],
+      ['POST', `${v3}/register/email/requestToken`],
+      ['POST', `${v3}/account/password/email/requestToken`],
+      ['POST', '/_matrix/client/unstable/account/3pid/bind'],
+      ['PUT', `${v3}/directory/room/%23ward:northgate.nhs.uk`],
+      ['DELETE', `${v3}/directory/room/%23ward:northgate.nhs.uk`],
+    ] as const) {
+      expect(matchClientRoute(method, path).outcome, `${method} ${path}`).toBe('unrecognised');
     }
   });
 });

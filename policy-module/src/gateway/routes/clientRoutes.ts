@@ -17,6 +17,7 @@ export type ClientRouteName =
   | 'wellKnown'
   | 'loginFlows'
   | 'login'
+  | 'refresh'
   | 'logout'
   | 'whoAmI'
   | 'capabilities'
@@ -118,6 +119,16 @@ export const clientRoutes: readonly ClientRoute[] = [
     methods: ['POST'],
     path: `${v3}/login`,
     synapseServlet: 'LoginRestServlet',
+    auth: 'none',
+  }),
+  // Refreshable access tokens live 5 minutes (deploy/synapse/homeserver.yaml); matrix-js-sdk renews one here with its
+  // refresh token in the body. No session is asked for: the token being replaced may have expired. The new one is
+  // checked on every later request like any other, and revoking a desktop deletes its device's refresh tokens.
+  route({
+    name: 'refresh',
+    methods: ['POST'],
+    path: `${v3}/refresh`,
+    synapseServlet: 'RefreshTokenServlet',
     auth: 'none',
   }),
   route({ name: 'logout', methods: ['POST'], path: `${v3}/logout`, synapseServlet: 'LogoutRestServlet' }),
