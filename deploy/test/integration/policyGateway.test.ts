@@ -333,7 +333,7 @@ describe('policy gateway: rules on a signed-in clinician', () => {
     expect(await held.json()).toMatchObject({ topic: 'Discharge planning' });
   });
 
-  it('lets push notices leave the trust without content, and refuses email notices', async () => {
+  it('lets push notices leave the trust only for its listed push gateway, without content; refuses email notices', async () => {
     const pusher = {
       kind: 'http',
       app_id: 'uk.nhs.bleep.test',
@@ -356,6 +356,17 @@ describe('policy gateway: rules on a signed-in clinician', () => {
       pushkey: 'dr.x@example.com',
     });
     expect(email).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'content-free-push' } });
+    // A push gateway trust-a's policy does not list (its listed one above is the allowed control).
+    const unlisted = await call(token, 'POST', '/_matrix/client/v3/pushers/set', {
+      ...pusher,
+      pushkey: `push-${randomBytes(4).toString('hex')}`,
+      data: { url: 'https://push.vendor.example/_matrix/push/v1/notify' },
+    });
+    expect(unlisted).toMatchObject({ status: 403, body: { 'uk.nhs.bleep.rule': 'content-free-push' } });
+    const after = await call(token, 'GET', '/_matrix/client/v3/pushers');
+    expect((after.body.pushers as { pushkey: string }[]).map((entry) => entry.pushkey)).toEqual([
+      pusher.pushkey,
+    ]);
   });
 
   it('keeps the admin API off the public side', async () => {

@@ -32,6 +32,18 @@ describe('trust policy loader', () => {
     expect(policy.encryption.required).toBe(true);
     expect(policy.devices.enrolmentRequired).toBe(true);
     expect(policy.notifications.content).toBe('none');
+    expect(policy.notifications.pushGateways).toEqual([]);
+  });
+
+  it('takes push gateways only as https URLs on a domain name', () => {
+    const gateway = 'https://push.trust.example/_matrix/push/v1/notify';
+    const policy = parsePolicy({ ...minimal, notifications: { pushGateways: [gateway] } }, 'inline');
+    expect(policy.notifications.pushGateways).toEqual([gateway]);
+    for (const url of ['http://push.trust.example/notify', 'https://10.0.0.5/notify', 'push.trust.example']) {
+      expect(problemsOf({ ...minimal, notifications: { pushGateways: [url] } }), url).toEqual([
+        expect.stringMatching(/^notifications\.pushGateways\.0: /),
+      ]);
+    }
   });
 
   it('returns a frozen policy that nobody can loosen at run time', () => {

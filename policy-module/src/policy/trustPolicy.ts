@@ -85,6 +85,12 @@ export const trustPolicySchema = z
       .object({
         /** What a desktop notification may show; patient data must not appear on a shared screen. */
         content: z.enum(['none', 'sender', 'full']).default('none'),
+        /**
+         * The push gateways (their https …/_matrix/push/v1/notify URLs) a pusher may name. None by default: desktops
+         * receive over sync, and even a content-free notice tells whoever runs the push gateway when a clinician is
+         * messaged.
+         */
+        pushGateways: z.array(z.url({ protocol: /^https$/, hostname: z.regexes.domain })).default([]),
       })
       .strict()
       .prefault({}),

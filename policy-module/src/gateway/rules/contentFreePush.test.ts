@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { contentFreePush } from './contentFreePush.ts';
-import { ruleContext, ruleRequest } from './ruleContext.testkit.ts';
+import { parsePolicy } from '../../policy/loadPolicy.ts';
+import { ruleContext, ruleRequest, testPolicy } from './ruleContext.testkit.ts';
 
-const setPusher = (body: unknown) =>
-  contentFreePush.check(ruleRequest('POST', '/_matrix/client/v3/pushers/set', body), ruleContext());
+const pushGateway = 'https://push.northgate.nhs.uk/_matrix/push/v1/notify';
+const withPushGateway = parsePolicy(
+  { ...testPolicy, notifications: { ...testPolicy.notifications, pushGateways: [pushGateway] } },
+  'policy with a push gateway',
+);
 
-describe('rule: push notifications leave the trust without content', () => {
+const setPusher = (body: unknown, policy = withPushGateway) =>
+  contentFreePush.check(ruleRequest('POST', '/_matrix/client/v3/pushers/set', body), ruleContext({ policy }));
+
+describe('rule: push notifications go only to a listed push gateway, without content', () => {
   it('makes every HTTP pusher event_id_only, whatever format the client asked for', () => {
     const pusher = {
       kind: 'http',
       app_id: 'uk.nhs.bleep',
       pushkey: 'k',
-      data: { url: 'https://push.example/_matrix/push/v1/notify' },
+      data: { url: pushGateway },
     };
     expect(setPusher(pusher)).toEqual({
       outcome: 'rewrite',
@@ -20,6 +27,31 @@ describe('rule: push notifications leave the trust without content', () => {
     expect(setPusher({ ...pusher, data: { ...pusher.data, format: 'full' } })).toMatchObject({
       body: { data: { format: 'event_id_only' } },
     });
+  });
+
+  it('refuses a pusher naming a push gateway the policy does not list, and every pusher when it lists none', () => {
+    const pusher = { kind: 'http', app_id: 'uk.nhs.bleep', pushkey: 'k', data: { url: pushGateway } };
+    for (const url of [
+      'https://push.vendor.example/_matrix/push/v1/notify',
+      `${pushGateway}/`,
+      pushGateway.replace('https:', 'http:'),
+      undefined,
+      42,
+    ]) {
+      expect(setPusher({ ...pusher, data: { url } }), String(url)).toMatchObject({
+        outcome: 'refuse',
+        error: {
+          rule: 'content-free-push',
+          message: expect.stringContaining("this trust's own push gateway") as string,
+        },
+      });
+    }
+    expect(setPusher({ ...pusher, data: {} })).toMatchObject({ outcome: 'refuse' });
+    expect(setPusher(pusher, testPolicy)).toMatchObject({
+      outcome: 'refuse',
+      error: { message: expect.stringMatching(/^Push notifications are off at this trust/) as string },
+    });
+    expect(testPolicy.notifications.pushGateways).toEqual([]);
   });
 
   it('refuses email pushers and allows deleting a pusher', () => {
