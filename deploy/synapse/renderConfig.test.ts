@@ -147,6 +147,16 @@ describe("the production homeserver's hardening, as rendered", () => {
     expect(() => production({ internalAddress: undefined })).toThrow(/placeholders at: listeners\[0\]/);
   });
 
+  const cis2 = { idp_id: 'nhs_cis2', issuer: 'https://am.nhsidentity.spineservices.nhs.uk', client_id: 'x' };
+
+  it('turns local passwords off once single sign-on is configured', () => {
+    expect(production().oidc_providers).toEqual([]);
+    const withSso = production({
+      trustSettings: { oidc_providers: [cis2], password_config: { enabled: false } },
+    });
+    expect(withSso.password_config).toMatchObject({ enabled: false, policy: { enabled: true } });
+  });
+
   it("takes a trust's own settings that add or tighten", () => {
     const tightened = production({
       trustSettings: {
@@ -193,6 +203,14 @@ describe("the production homeserver's hardening, as rendered", () => {
       ],
       [{ listeners: [{ port: 9000, type: 'metrics' }] }, 'listeners must be each bound'],
       [{ enable_registration: true }, 'enable_registration must be false'],
+      [
+        { oidc_providers: [cis2] },
+        'password_config.enabled must be false once oidc_providers lists a provider',
+      ],
+      [
+        { oidc_providers: [cis2], password_config: { enabled: 'only_for_reauth' } },
+        'password_config.enabled must be false once oidc_providers lists a provider',
+      ],
       [{ url_preview_enabled: true }, 'url_preview_enabled must be false'],
     ];
     for (const [trustSettings, message] of loosening) {

@@ -109,6 +109,17 @@ export const hardeningFloor: readonly HardeningCheck[] = [
     holds: (config) => (durationMs(at(config, 'refreshable_access_token_lifetime')) ?? Infinity) <= 5 * 6e4,
   },
   {
+    // Once staff sign in through the trust's identity provider, a local password is a second, weaker way in.
+    setting: 'password_config.enabled',
+    floor: 'false once oidc_providers lists a provider',
+    holds: (config) => {
+      const providers = at(config, 'oidc_providers');
+      return (
+        !Array.isArray(providers) || providers.length === 0 || at(config, 'password_config.enabled') === false
+      );
+    },
+  },
+  {
     setting: 'password_config.policy',
     floor: 'enabled, 12 characters at least',
     holds: (config) =>
