@@ -129,14 +129,16 @@ describe('bleep-policy directory', () => {
 
   it('refuses an expired directory, and warns of one expiring within a week', async () => {
     await keygen();
-    await sign('--expires-at', '2026-12-01T00:00:00Z');
+    await sign('--expires-at', '2026-12-05T00:00:00Z');
+    // Six and a half days left: read as 7, and warned of all the same.
     const soon = await verify();
     expect(soon.code).toBe(exitCodes.ok);
+    expect(soon.out).toContain('(in 7 days)');
     expect(soon.err).toContain('expires within 7 days');
-    const expired = await verify(new Date('2026-12-01T00:00:00Z'));
+    const expired = await verify(new Date('2026-12-05T00:00:00Z'));
     expect(expired.code).toBe(exitCodes.failed);
     expect(expired.err).toContain(
-      '(DIRECTORY_EXPIRED): the trust directory expired at 2026-12-01T00:00:00.000Z',
+      '(DIRECTORY_EXPIRED): the trust directory expired at 2026-12-05T00:00:00.000Z',
     );
   });
 

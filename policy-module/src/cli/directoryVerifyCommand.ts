@@ -27,13 +27,15 @@ export const directoryVerifyCommand: CliCommand = {
     }
     const { document, keyId } = result;
     const expiresAt = new Date(document.expiresAt);
-    const daysLeft = Math.floor((expiresAt.getTime() - context.clock().getTime()) / 86_400_000);
+    const remainingMs = expiresAt.getTime() - context.clock().getTime();
+    // To the nearest day for reading; the warning itself is decided to the millisecond.
+    const daysLeft = Math.round(remainingMs / 86_400_000);
     context.print(
       `${path} verifies with key ${keyId}: ${document.trusts.length} ` +
         `${document.trusts.length === 1 ? 'trust' : 'trusts'}, issued ${formatUtcTime(new Date(document.issuedAt))}, ` +
         `expires ${formatUtcTime(expiresAt)} (in ${daysLeft} ${daysLeft === 1 ? 'day' : 'days'}).`,
     );
-    if (daysLeft < warnWithinDays) {
+    if (remainingMs < warnWithinDays * 86_400_000) {
       context.printError(
         `warning: ${path} expires within ${warnWithinDays} days; federation stops when it does. Sign a new one.`,
       );
