@@ -3,6 +3,14 @@ export { serverNameSchema, trustPolicySchema, type TrustPolicy } from './policy/
 export { loadPolicy, parsePolicy, PolicyError } from './policy/loadPolicy.ts';
 export { synapseSettingsFor, type PolicySynapseSettings } from './policy/synapseSettings.ts';
 export { createEnrolmentStore, type EnrolmentStore } from './enrolment/enrolmentStore.ts';
+export { signOutDevice, type SynapseAdminApi, type UserSignOut } from './enrolment/signOutDevice.ts';
+export {
+  heldExpiredContent,
+  nextReportDue,
+  notSeenCutoff,
+  signOutDue,
+  type ExpiryLimits,
+} from './expiry/clientExpiry.ts';
 export { registerUser, RegistrationError, type RegisteredUser } from './synapseAdmin/registerUser.ts';
 export { signDirectory } from './trustDirectory/signDirectory.ts';
 export type { DirectoryDocument } from './trustDirectory/trustDirectory.ts';
@@ -10,6 +18,8 @@ export { vouchedPartners, type VouchedPartners } from './trustDirectory/vouchedP
 export { canonicalJson } from './trustDirectory/canonicalJson.ts';
 export {
   auditTables,
+  enrolmentTables,
+  expiryTables,
   BleepSchemaError,
   grantServiceAccess,
   migrateBleepSchema,

@@ -5,11 +5,13 @@
 import type { Pool } from 'pg';
 import { migrateAuditSchema } from '../audit/auditSchema.ts';
 import { migrateEnrolmentSchema } from '../enrolment/enrolmentSchema.ts';
+import { migrateExpirySchema } from '../expiry/expirySchema.ts';
 import { migrateAcceptedDirectorySchema } from '../trustDirectory/acceptedDirectory.ts';
 
 export const auditTables = ['bleep_audit'] as const;
 export const enrolmentTables = ['bleep_device_enrolment', 'bleep_device_login'] as const;
 export const directoryTables = ['bleep_accepted_directory'] as const;
+export const expiryTables = ['bleep_expiry_report'] as const;
 
 export class BleepSchemaError extends Error {
   override readonly name = 'BleepSchemaError';
@@ -20,6 +22,7 @@ export async function migrateBleepSchema(pool: Pool): Promise<void> {
   await migrateAuditSchema(pool);
   await migrateEnrolmentSchema(pool);
   await migrateAcceptedDirectorySchema(pool);
+  await migrateExpirySchema(pool);
 }
 
 function roleIdentifier(role: string): string {
@@ -30,17 +33,19 @@ function roleIdentifier(role: string): string {
 
 /**
  * What the gateway and trust IT's command need, and no more: read and append the audit trail (no UPDATE, DELETE
- * or TRUNCATE, and not the owner), read and write enrolments and the accepted directory's high-water mark.
+ * or TRUNCATE, and not the owner), read and write enrolments and the accepted directory's high-water mark, and
+ * write desktops' expiry reports (reading back only which desktops have one: its UPDATE's WHERE needs that).
  */
 export async function grantServiceAccess(pool: Pool, role: string): Promise<void> {
   const id = roleIdentifier(role);
   await pool.query(`
-    REVOKE ALL ON ${[...auditTables, ...enrolmentTables, ...directoryTables].join(', ')} FROM ${id};
+    REVOKE ALL ON ${[...auditTables, ...enrolmentTables, ...directoryTables, ...expiryTables].join(', ')} FROM ${id};
     -- PostgreSQL 15 and later already keep other roles from creating tables in public; older ones do not.
     REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     GRANT USAGE ON SCHEMA public TO ${id};
     GRANT SELECT, INSERT ON ${auditTables.join(', ')} TO ${id};
     GRANT SELECT, INSERT, UPDATE ON ${[...enrolmentTables, ...directoryTables].join(', ')} TO ${id};
+    GRANT INSERT, UPDATE, SELECT (user_id, device_id) ON ${expiryTables.join(', ')} TO ${id};
   `);
 }
 

@@ -15,6 +15,10 @@ export type GatewayMetrics = Readonly<{
   gatewayErrors: Counter<'api'>;
   /** Plaintext message events partner servers delivered (by partner server name, a short fixed list). */
   partnerPlaintext: Counter<'origin'>;
+  /** Desktops' expiry reports accepted that showed nothing past clientDays. */
+  expiryReports: Counter;
+  /** Desktops signed out because their expiry report showed content past clientDays, by outcome. */
+  expirySignOuts: Counter<'reason' | 'outcome'>;
 }>;
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -50,6 +54,17 @@ export function createGatewayMetrics(): GatewayMetrics {
       name: 'bleep_gateway_partner_plaintext_events_total',
       help: 'Plaintext message events received from partner servers',
       labelNames: ['origin'],
+      registers: [registry],
+    }),
+    expiryReports: new Counter({
+      name: 'bleep_gateway_expiry_reports_total',
+      help: "Desktops' expiry reports accepted with nothing older than clientDays",
+      registers: [registry],
+    }),
+    expirySignOuts: new Counter({
+      name: 'bleep_gateway_expiry_sign_outs_total',
+      help: 'Desktops signed out for reporting content older than clientDays, by outcome',
+      labelNames: ['reason', 'outcome'],
       registers: [registry],
     }),
   };

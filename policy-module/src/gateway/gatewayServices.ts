@@ -6,9 +6,16 @@ import { readFile } from 'node:fs/promises';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createAuditLog } from '../audit/auditLog.ts';
-import { auditTables, directoryTables, enrolmentTables, requireTables } from '../database/bleepSchema.ts';
+import {
+  auditTables,
+  directoryTables,
+  enrolmentTables,
+  expiryTables,
+  requireTables,
+} from '../database/bleepSchema.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
 import { createDeviceStatusWatch } from '../enrolment/deviceStatusWatch.ts';
+import { createExpiryReportStore, type ExpiryReportStore } from '../expiry/expiryReportStore.ts';
 import type { TrustPolicy } from '../policy/trustPolicy.ts';
 import { readNewestAcceptedIssuedAt, recordAcceptedIssuedAt } from '../trustDirectory/acceptedDirectory.ts';
 import { createDirectoryStore } from '../trustDirectory/directoryStore.ts';
@@ -22,6 +29,7 @@ export type GatewayServices = Readonly<{
   enrolment: DeviceEnrolment;
   allowedPartners: () => readonly string[];
   devices: DeviceStatusView;
+  expiryReports: ExpiryReportStore;
   close: () => Promise<void>;
 }>;
 
@@ -39,7 +47,7 @@ export async function createGatewayServices(
   const { config, policy, database, log } = input;
   const clock = input.clock ?? (() => new Date());
   // Made by `bleep-policy migrate` as the database owner: the gateway's role cannot, by design.
-  await requireTables(database, [...auditTables, ...enrolmentTables, ...directoryTables]);
+  await requireTables(database, [...auditTables, ...enrolmentTables, ...directoryTables, ...expiryTables]);
   const audit = createAuditLog({ pool: database, clock });
   const newestAcceptedIssuedAt = await readNewestAcceptedIssuedAt(database);
   const directory = createDirectoryStore({
@@ -134,6 +142,7 @@ export async function createGatewayServices(
     enrolment: createEnrolmentStore({ pool: database, clock }),
     allowedPartners: () => directory.allowedPartners(policy.federation.partners),
     devices,
+    expiryReports: createExpiryReportStore({ pool: database, clock }),
     close: async () => {
       clearInterval(reload);
       await devices.close();

@@ -39,6 +39,7 @@ describe('client gateway', () => {
   const seen: Seen[] = [];
   const audit: AuditEntry[] = [];
   const discarded: string[] = [];
+  const reported: string[] = [];
   const whoAmIAsked: string[] = [];
   const loginAnswer = { user_id: '@dr:northgate.nhs.uk', access_token: 'new-token', device_id: 'PC1' };
   const standIn = createServer((request, response) => {
@@ -89,6 +90,13 @@ describe('client gateway', () => {
         discarded.push(token);
         return Promise.resolve();
       },
+      expiryReports: {
+        record: (userId, deviceId) => {
+          reported.push(`${userId} ${deviceId}`);
+          return Promise.resolve(new Date(Date.UTC(2026, 0, 1)));
+        },
+      },
+      signOutSession: () => Promise.resolve({ outcome: 'signed-out' }),
       enrolment: {
         checkLogin: (deviceId, credential) =>
           Promise.resolve(
@@ -509,6 +517,20 @@ describe('client gateway', () => {
     expect(seen).toEqual([]);
   });
 
+  it("takes an enrolled desktop's expiry report itself, forwarding nothing, and refuses a revoked desktop's", async () => {
+    reported.length = 0;
+    const accepted = await post('/_bleep/expiry-report', '{"oldest_ts":null,"swept_at":1}');
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toEqual({
+      next_report_due_ts: Date.UTC(2026, 0, 1) + testPolicy.retention.expiryReportHours * 3_600_000,
+    });
+    const revoked = await post('/_bleep/expiry-report', '{"oldest_ts":null,"swept_at":1}', 'token-revoked');
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toMatchObject({ 'uk.nhs.bleep.rule': 'device-enrolment' });
+    expect(reported).toEqual(['@dr:northgate.nhs.uk PC1']);
+    expect(seen).toEqual([]);
+  });
+
   it('asks Synapse who is behind a request outside the table only when it carries a token', async () => {
     await call('/_synapse/admin/v2/users');
     expect(whoAmIAsked).toEqual([]);
@@ -584,6 +606,8 @@ describe('client gateway, when handling a request fails', () => {
         whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token' }),
         devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
         discardToken: () => Promise.resolve(),
+        expiryReports: { record: () => Promise.reject(new Error('not used')) },
+        signOutSession: () => Promise.reject(new Error('not used')),
         enrolment: {
           checkLogin: () => Promise.resolve({ ok: true }),
           recordLogin: () => Promise.resolve(),

@@ -8,6 +8,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { TrustPolicy } from '../../policy/trustPolicy.ts';
 import type { AuditSink } from '../../audit/auditEntry.ts';
+import type { ExpiryReportStore } from '../../expiry/expiryReportStore.ts';
 import { clientPolicyView } from '../clientPolicyView.ts';
 import { failedAttemptLimit, type FailedAttemptLimit } from '../failedAttemptLimit.ts';
 import type { GatewayMetrics } from '../gatewayMetrics.ts';
@@ -20,11 +21,14 @@ import type { DeviceEnrolment } from '../rules/deviceEnrolment.ts';
 import type { DeviceStatusView } from '../rules/enrolledSession.ts';
 import { applyClientRules } from '../rules/ruleBook.ts';
 import type { RuleContext } from '../rules/rule.ts';
+import type { SignOutSession } from '../signOutSession.ts';
 import { upstreamUnavailable, type SynapseProxy } from '../synapseProxy.ts';
 import type { Identity, WhoAmI } from '../whoAmI.ts';
 import { findAccessToken } from './accessToken.ts';
 import { createRefuse } from './clientRefusal.ts';
 import { createEnrolRoute } from './enrolRoute.ts';
+import { createExpiryReportRoute } from './expiryReportRoute.ts';
+import { createLegalHoldsRoute, type LegalHoldLookup } from './legalHoldsRoute.ts';
 import { checkSession } from './sessionCheck.ts';
 import { createSignIn } from './signIn.ts';
 
@@ -36,8 +40,14 @@ export type ClientGatewayDeps = Readonly<{
   whoAmI: WhoAmI;
   enrolment: DeviceEnrolment;
   devices: DeviceStatusView;
+  /** Which of a session's rooms are under legal hold (GET /_bleep/legal-holds); absent, the route is not served. */
+  legalHolds?: LegalHoldLookup;
   /** Signs an access token out at Synapse (a sign-in that finished after its desktop was revoked). */
   discardToken: (accessToken: string) => Promise<void>;
+  /** Desktops' latest expiry reports (POST /_bleep/expiry-report). */
+  expiryReports: ExpiryReportStore;
+  /** Signs a desktop out of Synapse with its own token (a report showing content past clientDays). */
+  signOutSession: SignOutSession;
   maxJsonBodyBytes: number;
   /** The client's address as the gateway tells Synapse (see forwardedFor.ts); keys the failed-attempt limits. */
   clientAddress: (request: IncomingMessage) => string;
@@ -100,6 +110,23 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
       fail(response, error);
     });
   });
+  const expiryReport = createExpiryReportRoute({ ...deps, refuse });
+  app.post('/_bleep/expiry-report', (request, response) => {
+    metrics.requests.inc({ api: 'client', kind: 'expiryReport' });
+    expiryReport(request, response).catch((error: unknown) => {
+      fail(response, error);
+    });
+  });
+  const { legalHolds } = deps;
+  if (legalHolds) {
+    const holds = createLegalHoldsRoute({ ...deps, legalHolds, refuse });
+    app.get('/_bleep/legal-holds', (request, response) => {
+      metrics.requests.inc({ api: 'client', kind: 'legalHolds' });
+      holds(request, response).catch((error: unknown) => {
+        fail(response, error);
+      });
+    });
+  }
   const signInLimit = limitFor('sign-in');
   // Express is reached only by /_bleep paths and by requests the route table matched as the sign-in.
   app.use((request, response) => {

@@ -2,7 +2,7 @@
 // folder lists the trust's enforced rules; each has a test beside it and an integration test through the real
 // gateway. What the table does not hold is refused before any of these run (defaultDeny.ts), as is a body that
 // cannot be read as Synapse would read it (wellFormedJson.ts) and a session of a device that is not enrolled
-// (enrolledSession.ts); sign-ins pass deviceEnrolment.ts.
+// (enrolledSession.ts); sign-ins pass deviceEnrolment.ts, and desktops' expiry reports clientExpiry.ts.
 import { accountDataTypes } from './accountDataTypes.ts';
 import { contentFreePush } from './contentFreePush.ts';
 import { e2eeOnly } from './e2eeOnly.ts';
