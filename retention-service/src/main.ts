@@ -42,6 +42,7 @@ async function main(): Promise<void> {
         policy,
         intervalSeconds: config.RETENTION_INTERVAL_SECONDS,
         schedulerState: scheduler.state,
+        clientExpiry: services.clientExpiryReport,
         clock,
       }),
     log: log.child({ module: 'http' }),

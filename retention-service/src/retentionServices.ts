@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type { RetentionConfig } from './config/retentionConfig.ts';
 import { requireRetentionTables } from './database/retentionSchema.ts';
 import { createRetentionMetrics, type RetentionMetrics } from './metrics/retentionMetrics.ts';
+import { createClientExpiry } from './expiry/clientExpiry.ts';
+import type { ClientExpiryReport } from './expiry/clientExpiryReport.ts';
 import { createRetentionRunner, type RetentionRunner } from './run/retentionRun.ts';
 import { createRunStore, type RunStore } from './run/runStore.ts';
 import { createSynapseAdmin } from './synapse/synapseAdmin.ts';
@@ -16,6 +18,8 @@ export type RetentionServices = Readonly<{
   metrics: RetentionMetrics;
   runner: RetentionRunner;
   store: RunStore;
+  /** The compliance report's client expiry part. */
+  clientExpiryReport: () => Promise<ClientExpiryReport>;
   close: () => Promise<void>;
 }>;
 
@@ -49,6 +53,15 @@ export async function createRetentionServices(
   }
   const metrics = createRetentionMetrics();
   const store = createRunStore(bleepDb, clock);
+  const clientExpiry = createClientExpiry({
+    config,
+    policy,
+    synapseDb,
+    bleepDb,
+    metrics,
+    log: log.child({ module: 'client-expiry' }),
+    clock,
+  });
   const runner = createRetentionRunner({
     policy,
     synapseDb,
@@ -63,6 +76,7 @@ export async function createRetentionServices(
     audit: createAuditLog({ pool: bleepDb, clock }),
     metrics,
     log: log.child({ module: 'run' }),
+    clientExpiry: clientExpiry.check,
     clock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     mediaStorePath: config.SYNAPSE_MEDIA_STORE_PATH,
@@ -77,5 +91,5 @@ export async function createRetentionServices(
       lockWaitMs: 30 * 60_000,
     },
   });
-  return { policy, metrics, runner, store, close };
+  return { policy, metrics, runner, store, clientExpiryReport: clientExpiry.report, close };
 }

@@ -23,6 +23,16 @@ export function runSummaryText(summary: RunSummary): string {
       `  FINDING     ${finding.kind}: ${finding.count}${finding.roomId ? ` in ${finding.roomId}` : ''}${finding.oldest ? `, oldest ${finding.oldest.toISOString()}` : ''}`,
     );
   }
+  if (summary.clientExpiry) {
+    const expiry = summary.clientExpiry;
+    lines.push(
+      `  expiry      ${expiry.sessions} sessions (${expiry.enrolled} on enrolled desktops, ${expiry.overdue} overdue); ${expiry.warned} warned; signed out ${Object.entries(
+        expiry.signedOut,
+      )
+        .map(([reason, count]) => `${reason} ${count}`)
+        .join(', ')}${expiry.failed > 0 ? `; ${expiry.failed} sign-outs FAILED` : ''}`,
+    );
+  }
   for (const failure of summary.failures) {
     lines.push(
       `  FAILED      ${failure.step}${failure.roomId ? ` ${failure.roomId}` : ''}: ${failure.code} ${failure.message}`,

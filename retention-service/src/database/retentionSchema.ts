@@ -3,7 +3,13 @@
 // trail the service appends to), never by the service: its role records runs and findings and may not rewrite a
 // finished run's record, delete one, or touch the audit trail beyond appending.
 import type { Pool } from 'pg';
-import { auditTables, BleepSchemaError, requireTables } from '@bleep/policy-module';
+import {
+  auditTables,
+  BleepSchemaError,
+  enrolmentTables,
+  expiryTables,
+  requireTables,
+} from '@bleep/policy-module';
 
 export const retentionTables = [
   'bleep_retention_run',
@@ -11,6 +17,7 @@ export const retentionTables = [
   'bleep_retention_finding',
   'bleep_retention_failure',
   'bleep_retention_stream_mark',
+  'bleep_expiry_warning',
 ] as const;
 
 const retentionSchemaSql = `
@@ -70,6 +77,17 @@ CREATE TABLE IF NOT EXISTS bleep_retention_stream_mark (
   PRIMARY KEY (stream, at)
 );
 
+-- Client expiry warnings given: one per session and missed deadline, so an overdue desktop is warned (and audited)
+-- once, not at every run.
+CREATE TABLE IF NOT EXISTS bleep_expiry_warning (
+  user_id   text NOT NULL,
+  device_id text NOT NULL,
+  due_at    timestamptz NOT NULL,
+  warned_at timestamptz NOT NULL,
+  run_id    bigint,
+  PRIMARY KEY (user_id, device_id, due_at)
+);
+
 -- A run's record is written while it runs and closed once: afterwards it is history.
 CREATE OR REPLACE FUNCTION bleep_retention_run_closed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -85,7 +103,7 @@ CREATE TRIGGER bleep_retention_run_closed BEFORE UPDATE ON bleep_retention_run
 
 /** Creates or updates the retention tables. Run as the database's owner, after policy-module's migration. */
 export async function migrateRetentionSchema(pool: Pool): Promise<void> {
-  await requireTables(pool, auditTables);
+  await requireTables(pool, [...auditTables, ...enrolmentTables, ...expiryTables]);
   await pool.query(retentionSchemaSql);
 }
 
@@ -105,6 +123,7 @@ export async function grantRetentionAccess(pool: Pool, role: string): Promise<vo
   await pool.query(`
     REVOKE ALL ON ${retentionTables.join(', ')}, bleep_retention_run_id_seq FROM ${id};
     REVOKE ALL ON ${auditTables.join(', ')} FROM ${id};
+    REVOKE ALL ON ${[...enrolmentTables, ...expiryTables].join(', ')} FROM ${id};
     REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     GRANT USAGE ON SCHEMA public TO ${id};
     GRANT SELECT, INSERT, UPDATE ON bleep_retention_run TO ${id};
@@ -112,6 +131,11 @@ export async function grantRetentionAccess(pool: Pool, role: string): Promise<vo
     GRANT SELECT, INSERT ON bleep_retention_room, bleep_retention_finding, bleep_retention_failure TO ${id};
     GRANT SELECT, INSERT, DELETE ON bleep_retention_stream_mark TO ${id};
     GRANT SELECT, INSERT ON ${auditTables.join(', ')} TO ${id};
+    -- The client expiry check: its warnings; enrolled desktops (never their codes or credentials), who signed in
+    -- on them and their expiry reports, read only.
+    GRANT SELECT, INSERT ON bleep_expiry_warning TO ${id};
+    GRANT SELECT (device_id, label, enrolled_at, revoked_at) ON bleep_device_enrolment TO ${id};
+    GRANT SELECT ON bleep_device_login, ${expiryTables.join(', ')} TO ${id};
   `);
 }
 

@@ -13,6 +13,9 @@ type TableGrant = Readonly<{ table: string; columns?: readonly string[] }>;
 
 /** Read by the service to choose what to purge: rooms, their events' order, content and state, members, media. */
 const purgeReads: readonly TableGrant[] = [
+  // The client expiry check: which sessions exist, when each was last used, and who is an administrator.
+  { table: 'devices', columns: ['user_id', 'device_id', 'last_seen', 'hidden'] },
+  { table: 'users', columns: ['name', 'admin'] },
   { table: 'rooms', columns: ['room_id', 'room_version', 'creator'] },
   { table: 'events' },
   { table: 'event_json' },

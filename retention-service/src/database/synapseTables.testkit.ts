@@ -9,6 +9,23 @@ import {
 } from '../../../policy-module/src/database/throwawayDatabase.testkit.ts';
 
 export const synapseTablesSql = `
+CREATE TABLE devices (
+    user_id text NOT NULL,
+    device_id text NOT NULL,
+    display_name text,
+    last_seen bigint,
+    ip text,
+    user_agent text,
+    hidden boolean DEFAULT false,
+    CONSTRAINT device_uniqueness UNIQUE (user_id, device_id)
+);
+CREATE TABLE users (
+    name text UNIQUE,
+    password_hash text,
+    creation_ts bigint,
+    admin smallint DEFAULT 0 NOT NULL,
+    deactivated smallint DEFAULT 0 NOT NULL
+);
 CREATE TABLE current_state_events (
     event_id text NOT NULL,
     room_id text NOT NULL,

@@ -3,6 +3,7 @@
 // counts only, never content.
 import type { TrustPolicy } from '@bleep/policy-module';
 import type { Finding } from '../proof/finding.ts';
+import type { ClientExpiryReport } from '../expiry/clientExpiryReport.ts';
 import type { RunFailure, RunRecord, RunStore } from '../run/runStore.ts';
 import type { SchedulerState } from '../schedule/scheduler.ts';
 
@@ -31,6 +32,8 @@ export type ComplianceReport = Readonly<{
         }>)
     | null;
   recentRuns: readonly ReportRun[];
+  /** Each enrolled desktop's last expiry report and state, and the recent warnings and sign-outs. */
+  clientExpiry: ClientExpiryReport | null;
 }>;
 
 export type ReportDeps = Readonly<{
@@ -38,6 +41,7 @@ export type ReportDeps = Readonly<{
   policy: TrustPolicy;
   intervalSeconds: number;
   schedulerState: () => SchedulerState;
+  clientExpiry?: () => Promise<ClientExpiryReport>;
   clock: () => Date;
 }>;
 
@@ -82,5 +86,6 @@ export async function complianceReport(deps: ReportDeps, recent = 20): Promise<C
         }
       : null,
     recentRuns: runs.map(reportRun),
+    clientExpiry: deps.clientExpiry ? await deps.clientExpiry() : null,
   };
 }

@@ -86,5 +86,22 @@ export function createRetentionMetrics() {
       labelNames: ['where'],
       registers,
     }),
+    expirySessions: new Gauge({
+      name: 'bleep_retention_expiry_sessions',
+      help: 'Sessions at the last client expiry check: all Synapse holds, on enrolled desktops, and overdue (warned, in their grace)',
+      labelNames: ['state'],
+      registers,
+    }),
+    expiryWarnings: new Counter({
+      name: 'bleep_retention_expiry_warnings_total',
+      help: 'Desktops warned for an overdue expiry report (once per missed deadline)',
+      registers,
+    }),
+    expirySignOuts: new Counter({
+      name: 'bleep_retention_expiry_sign_outs_total',
+      help: 'Devices signed out by the client expiry check, by reason (over-age, overdue, not-seen) and outcome',
+      labelNames: ['reason', 'outcome'],
+      registers,
+    }),
   };
 }

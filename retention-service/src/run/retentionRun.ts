@@ -7,6 +7,7 @@ import type { AuditSink, TrustPolicy } from '@bleep/policy-module';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { RetentionMetrics } from '../metrics/retentionMetrics.ts';
+import type { ClientExpirySummary } from '../expiry/checkClientExpiry.ts';
 import { findingKinds, type Finding } from '../proof/finding.ts';
 import { proveRetention, type ProofResult } from '../proof/proveRetention.ts';
 import {
@@ -55,6 +56,8 @@ export type RetentionRunnerDeps = Readonly<{
   bleepDb: Pool;
   admin: SynapseAdmin;
   audit: AuditSink;
+  /** The client expiry check (expiry/checkClientExpiry.ts), run under the run's lock with its retries. */
+  clientExpiry?: (runId: number, withRetries: WithRetries) => Promise<ClientExpirySummary>;
   metrics: RetentionMetrics;
   log: Logger;
   clock: () => Date;
@@ -75,6 +78,8 @@ export type RunSummary = Readonly<{
   rooms: Readonly<{ total: number; purged: number; waitingForPartner: number; failed: number }>;
   failures: readonly RunFailure[];
   findings: readonly Finding[];
+  /** What the client expiry check did, when it ran. */
+  clientExpiry?: ClientExpirySummary;
   proofRan: boolean;
   /** The proof ran and found nothing, and no step failed. */
   clean: boolean;
@@ -94,6 +99,8 @@ function isRetryable(dependency: Dependency, error: unknown): boolean {
   if (dependency === 'synapse') return error instanceof SynapseAdminError && error.retryable;
   return isTransientDatabaseError(error) || /Connection terminated|timeout/i.test((error as Error).message);
 }
+
+type WithRetries = <T>(dependency: Dependency, work: () => Promise<T>) => Promise<T>;
 
 export type RetentionRunner = Readonly<{
   run: (request: RunRequest) => Promise<RunSummary>;
@@ -238,6 +245,11 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
         new Date(startedAt.getTime() - policyWindowMs - 2 * settings.intervalSeconds * 1000),
       ),
     );
+    // Desktops that stopped reporting, reported content past clientDays, or were not seen for clientDays.
+    const expiryCheck = deps.clientExpiry;
+    const clientExpiry = expiryCheck
+      ? await step('client-expiry', () => expiryCheck(runId, withRetries))
+      : undefined;
 
     const proof: ProofResult | undefined = await step('proof', () =>
       proveRetention(
@@ -259,6 +271,7 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       },
       failures,
       findings,
+      ...(clientExpiry ? { clientExpiry } : {}),
       proofRan: proof !== undefined,
       clean: proof !== undefined && failures.length === 0 && findings.length === 0,
     };
