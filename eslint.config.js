@@ -60,6 +60,14 @@ export default tseslint.config(
     },
   },
   {
+    // The retention bench is a script, never shipped (the image copies src/ only): it runs its own homeserver with
+    // the local runner's modules rather than copies of them. The service itself still may not reach into deploy/.
+    files: ['retention-service/bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/client/**', '@bleep/client'] }],
+    },
+  },
+  {
     // The client core runs in Node and in the renderer alike: no Node built-ins, no Electron, no React, and nothing
     // from the folders above it (node/ is the headless platform, renderer/ and shell/ use the core, not the reverse).
     files: ['client/core/**/*.ts'],

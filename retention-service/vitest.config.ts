@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'retention-service:unit', include: ['src/**/*.test.ts'] },
+  test: { name: 'retention-service:unit', include: ['src/**/*.test.ts', 'bench/**/*.test.ts'] },
 });
