@@ -16,6 +16,8 @@ import { createGatewayServices } from './gatewayServices.ts';
 import { createForwardingHeaders } from './forwardedFor.ts';
 import { createSynapseProxy } from './synapseProxy.ts';
 import { createWhoAmI } from './whoAmI.ts';
+import { createHeldRoomsView } from './heldRoomsView.ts';
+import { createJoinedRooms } from './joinedRooms.ts';
 import { discardToken } from './discardToken.ts';
 import { createSignOutSession } from './signOutSession.ts';
 
@@ -67,6 +69,10 @@ async function main(): Promise<void> {
     }),
     enrolment: services.enrolment,
     devices: services.devices,
+    legalHolds: {
+      joinedRooms: createJoinedRooms(config.SYNAPSE_URL),
+      heldRooms: createHeldRoomsView(database),
+    },
     discardToken: (accessToken) => discardToken(config.SYNAPSE_URL, accessToken, log),
     expiryReports: services.expiryReports,
     signOutSession: createSignOutSession(config.SYNAPSE_URL),

@@ -28,6 +28,7 @@ import { findAccessToken } from './accessToken.ts';
 import { createRefuse } from './clientRefusal.ts';
 import { createEnrolRoute } from './enrolRoute.ts';
 import { createExpiryReportRoute } from './expiryReportRoute.ts';
+import { createLegalHoldsRoute, type LegalHoldLookup } from './legalHoldsRoute.ts';
 import { checkSession } from './sessionCheck.ts';
 import { createSignIn } from './signIn.ts';
 
@@ -39,6 +40,8 @@ export type ClientGatewayDeps = Readonly<{
   whoAmI: WhoAmI;
   enrolment: DeviceEnrolment;
   devices: DeviceStatusView;
+  /** Which of a session's rooms are under legal hold (GET /_bleep/legal-holds); absent, the route is not served. */
+  legalHolds?: LegalHoldLookup;
   /** Signs an access token out at Synapse (a sign-in that finished after its desktop was revoked). */
   discardToken: (accessToken: string) => Promise<void>;
   /** Desktops' latest expiry reports (POST /_bleep/expiry-report). */
@@ -114,6 +117,16 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
       fail(response, error);
     });
   });
+  const { legalHolds } = deps;
+  if (legalHolds) {
+    const holds = createLegalHoldsRoute({ ...deps, legalHolds, refuse });
+    app.get('/_bleep/legal-holds', (request, response) => {
+      metrics.requests.inc({ api: 'client', kind: 'legalHolds' });
+      holds(request, response).catch((error: unknown) => {
+        fail(response, error);
+      });
+    });
+  }
   const signInLimit = limitFor('sign-in');
   // Express is reached only by /_bleep paths and by requests the route table matched as the sign-in.
   app.use((request, response) => {
