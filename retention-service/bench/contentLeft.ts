@@ -1,8 +1,7 @@
 // What a contender left behind, judged the same way for all three: the retention service's own proof
-// (proveRetention, through the service's read-only proof role) at the window's cutoff, and the old messages still
+// (proveRetention, through the service's read-only proof role; no legal holds) at the window's cutoff, and the old messages still
 // in `events` (the count a purge's throughput is measured on). "Old" is by either clock, as the service defines it.
 import pg from 'pg';
-import { nothingHeld } from '../src/hold/heldMedia.ts';
 import { proveRetention } from '../src/proof/proveRetention.ts';
 import { eventTimeSql } from '../src/purge/eventTime.ts';
 
@@ -50,7 +49,6 @@ export async function contentLeft(databases: ContentCheckDatabases, cutoff: Date
         bleepDb,
         mediaStorePath: databases.mediaStorePath,
         serverName: databases.serverName,
-        held: nothingHeld,
       },
       cutoff,
     );
