@@ -43,6 +43,7 @@ async function main(): Promise<void> {
         intervalSeconds: config.RETENTION_INTERVAL_SECONDS,
         schedulerState: scheduler.state,
         clientExpiry: services.clientExpiryReport,
+        activeHolds: () => services.holdStore.active(),
         clock,
       }),
     log: log.child({ module: 'http' }),

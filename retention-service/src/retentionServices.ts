@@ -6,6 +6,8 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { RetentionConfig } from './config/retentionConfig.ts';
 import { requireRetentionTables } from './database/retentionSchema.ts';
+import { createLegalHolds, type LegalHolds } from './hold/legalHolds.ts';
+import { createLegalHoldStore, type LegalHoldStore } from './hold/legalHoldStore.ts';
 import { createRetentionMetrics, type RetentionMetrics } from './metrics/retentionMetrics.ts';
 import { createClientExpiry } from './expiry/clientExpiry.ts';
 import type { ClientExpiryReport } from './expiry/clientExpiryReport.ts';
@@ -18,6 +20,10 @@ export type RetentionServices = Readonly<{
   metrics: RetentionMetrics;
   runner: RetentionRunner;
   store: RunStore;
+  holds: LegalHolds;
+  holdStore: LegalHoldStore;
+  /** Bleep's database as the service's role (the report's period queries). */
+  bleepDb: pg.Pool;
   /** The compliance report's client expiry part. */
   clientExpiryReport: () => Promise<ClientExpiryReport>;
   close: () => Promise<void>;
@@ -51,8 +57,17 @@ export async function createRetentionServices(
     await close();
     throw error;
   }
-  const metrics = createRetentionMetrics();
+  const holdStore = createLegalHoldStore(bleepDb);
+  const metrics = createRetentionMetrics({ holdCounts: () => holdStore.counts() });
   const store = createRunStore(bleepDb, clock);
+  const audit = createAuditLog({ pool: bleepDb, clock });
+  const holds = createLegalHolds({
+    store: holdStore,
+    synapseDb,
+    audit,
+    clock,
+    log: log.child({ module: 'legal-hold' }),
+  });
   const clientExpiry = createClientExpiry({
     config,
     policy,
@@ -73,7 +88,8 @@ export async function createRetentionServices(
       fetch,
       timeoutMs: config.SYNAPSE_REQUEST_TIMEOUT_SECONDS * 1000,
     }),
-    audit: createAuditLog({ pool: bleepDb, clock }),
+    audit,
+    holds,
     metrics,
     log: log.child({ module: 'run' }),
     clientExpiry: clientExpiry.check,
@@ -91,5 +107,15 @@ export async function createRetentionServices(
       lockWaitMs: 30 * 60_000,
     },
   });
-  return { policy, metrics, runner, store, clientExpiryReport: clientExpiry.report, close };
+  return {
+    policy,
+    metrics,
+    runner,
+    store,
+    clientExpiryReport: clientExpiry.report,
+    holds,
+    holdStore,
+    bleepDb,
+    close,
+  };
 }

@@ -4,7 +4,12 @@
 // (once Synapse has made them), its own Synapse admin account, and its environment.
 import { join } from 'node:path';
 import pg from 'pg';
-import { grantRetentionAccess, grantSynapseAccess, migrateRetentionSchema } from '@bleep/retention-service';
+import {
+  grantHeldRoomRead,
+  grantRetentionAccess,
+  grantSynapseAccess,
+  migrateRetentionSchema,
+} from '@bleep/retention-service';
 import { ensureAdminToken, retentionServiceAccount } from './adminAccount.ts';
 import type { LocalTrust } from './localTrusts.ts';
 import { databaseUrl, ensureLoginRole, localPostgres } from './postgres.ts';
@@ -41,10 +46,18 @@ export async function ensureRetentionRoles(
   }
 }
 
-/** The retention tables in Bleep's database and the service role's grants there; `owner` is the database's owner. */
-export async function prepareRetentionTables(owner: pg.Pool, trustName: string): Promise<void> {
+/**
+ * The retention tables in Bleep's database and the service role's grants there, and the gateway role's read of
+ * the held rooms (GET /_bleep/legal-holds); `owner` is the database's owner.
+ */
+export async function prepareRetentionTables(
+  owner: pg.Pool,
+  trustName: string,
+  gatewayRole: string,
+): Promise<void> {
   await migrateRetentionSchema(owner);
   await grantRetentionAccess(owner, retentionDatabaseRoleFor(trustName));
+  await grantHeldRoomRead(owner, gatewayRole);
 }
 
 /** The two roles' access to Synapse's tables, as their owner; Synapse must have made its schema (it has started). */

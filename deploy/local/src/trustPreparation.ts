@@ -57,7 +57,7 @@ async function preparePolicyDatabase(files: TrustFiles, trustName: string, logPa
   try {
     await migrateBleepSchema(owner);
     await grantServiceAccess(owner, gatewayDatabaseRoleFor(trustName));
-    await prepareRetentionTables(owner, trustName);
+    await prepareRetentionTables(owner, trustName, gatewayDatabaseRoleFor(trustName));
   } finally {
     await owner.end();
   }

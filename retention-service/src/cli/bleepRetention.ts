@@ -2,33 +2,42 @@
 // bleep-retention, the retention service's command for trust IT and deploy steps:
 //   run [--older-than SECONDS] [--json]   one run now (waits for a scheduled one to finish); exit 0 only when
 //                                         nothing failed and the proof found nothing
-//   report                                the compliance report, JSON
-//   migrate [--grant-to ROLE]             Bleep's retention tables, as the Bleep database's owner
+//   report [--format json|csv] [--from DATE] [--to DATE]   the compliance report; a period's, as JSON or CSV
+//   hold place|release|list               legal holds, for an information-governance officer
+//   purge-room <room id> --reason --reference   one room's history up to now, after a data incident
+//   migrate [--grant-to ROLE] [--gateway-role ROLE]   Bleep's retention tables, as the Bleep database's owner
 //   grant-synapse --purge-role R --proof-role P   the two roles' access to Synapse's tables, as their owner
 // --older-than replaces the policy's window for one run, and is refused unless RETENTION_ALLOW_WINDOW_OVERRIDE is
 // set (the local runner sets it for tests and demonstrations; production purges after the policy's hours only).
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import pg from 'pg';
 import { pino } from 'pino';
 import { parseRetentionConfig, RetentionConfigError } from '../config/retentionConfig.ts';
-import { grantRetentionAccess, migrateRetentionSchema } from '../database/retentionSchema.ts';
+import {
+  grantHeldRoomRead,
+  grantRetentionAccess,
+  migrateRetentionSchema,
+} from '../database/retentionSchema.ts';
 import { grantSynapseAccess } from '../database/synapseGrants.ts';
-import { complianceReport } from '../http/complianceReport.ts';
+import { HoldError } from '../hold/legalHoldInput.ts';
+import { RoomPurgeError } from '../purge/roomPurgeRequest.ts';
+import { ReportPeriodError } from '../report/reportPeriod.ts';
 import { createRetentionServices } from '../retentionServices.ts';
+import { exitCodes, options, UsageError } from './cliArguments.ts';
+import { holdCommand, holdUsage } from './holdCommand.ts';
+import { purgeRoomCommand, purgeRoomUsage } from './purgeRoomCommand.ts';
+import { reportCommand, reportUsage } from './reportCommand.ts';
 import { runSummaryJson, runSummaryText } from './runSummaryText.ts';
-
-const exitCodes = { ok: 0, failed: 1, usage: 2, config: 3 } as const;
 
 const usage = `usage: bleep-retention <command>
   run [--older-than SECONDS] [--json]          one run now; exit 0 only when nothing failed and the proof is clean
-  report                                       the compliance report (JSON)
-  migrate [--grant-to ROLE]                    retention tables in Bleep's database (BLEEP_DATABASE_URL, as owner)
+${reportUsage}
+${holdUsage}
+${purgeRoomUsage}
+  migrate [--grant-to ROLE] [--gateway-role ROLE]
+                                               retention tables in Bleep's database (BLEEP_DATABASE_URL, as owner);
+                                               the gateway's role may read which rooms are held
   grant-synapse --purge-role ROLE --proof-role ROLE
                                                access to Synapse's tables (SYNAPSE_DATABASE_URL, as their owner)`;
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -42,19 +51,6 @@ async function withPool<T>(url: string, work: (pool: pg.Pool) => Promise<T>): Pr
     return await work(pool);
   } finally {
     await pool.end();
-  }
-}
-
-function options<T extends ParseArgsOptionsConfig>(args: readonly string[], spec: T) {
-  try {
-    return parseArgs({
-      args: [...args],
-      options: spec,
-      strict: true as const,
-      allowPositionals: false as const,
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
   }
 }
 
@@ -93,27 +89,8 @@ async function runCommand(args: readonly string[]): Promise<number> {
   }
 }
 
-async function reportCommand(args: readonly string[]): Promise<number> {
-  options(args, {});
-  const config = parseRetentionConfig(process.env);
-  const services = await createRetentionServices(config, pino({ level: 'warn' }, pino.destination(2)));
-  try {
-    const report = await complianceReport({
-      store: services.store,
-      policy: services.policy,
-      intervalSeconds: config.RETENTION_INTERVAL_SECONDS,
-      schedulerState: () => ({ nextRunAt: null, consecutiveFailures: 0, lastRun: null }),
-      clock: () => new Date(),
-    });
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return exitCodes.ok;
-  } finally {
-    await services.close();
-  }
-}
-
 async function migrateCommand(args: readonly string[]): Promise<number> {
-  const values = options(args, { 'grant-to': { type: 'string' } });
+  const values = options(args, { 'grant-to': { type: 'string' }, 'gateway-role': { type: 'string' } });
   await withPool(requiredEnv('BLEEP_DATABASE_URL'), async (pool) => {
     await migrateRetentionSchema(pool);
     process.stdout.write('The retention tables are up to date.\n');
@@ -121,8 +98,13 @@ async function migrateCommand(args: readonly string[]): Promise<number> {
     if (role !== undefined) {
       await grantRetentionAccess(pool, role);
       process.stdout.write(
-        `${role} may record retention runs and append to the audit trail; nothing more.\n`,
+        `${role} may record retention runs, keep legal holds and append to the audit trail; nothing more.\n`,
       );
+    }
+    const gatewayRole = values['gateway-role'];
+    if (gatewayRole !== undefined) {
+      await grantHeldRoomRead(pool, gatewayRole);
+      process.stdout.write(`${gatewayRole} may read which rooms are under legal hold; nothing more.\n`);
     }
   });
   return exitCodes.ok;
@@ -147,6 +129,8 @@ async function grantSynapseCommand(args: readonly string[]): Promise<number> {
 const commands: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
   run: runCommand,
   report: reportCommand,
+  hold: holdCommand,
+  'purge-room': purgeRoomCommand,
   migrate: migrateCommand,
   'grant-synapse': grantSynapseCommand,
 };
@@ -165,6 +149,10 @@ async function main(argv: readonly string[]): Promise<number> {
       `bleep-retention ${name ?? ''}: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     if (error instanceof UsageError) return exitCodes.usage;
+    if (error instanceof ReportPeriodError) return exitCodes.usage;
+    if (error instanceof HoldError || error instanceof RoomPurgeError) {
+      return error.code.endsWith('BAD_INPUT') ? exitCodes.usage : exitCodes.failed;
+    }
     if (error instanceof RetentionConfigError) return exitCodes.config;
     return exitCodes.failed;
   }

@@ -13,7 +13,7 @@ export function runSummaryText(summary: RunSummary): string {
       : `Run ${summary.runId ?? '(not recorded)'}: ${summary.status}${summary.clean ? ', proof clean' : ''}`,
     `  window      ${window.windowSeconds} s (${window.windowSource}); purged what was received before ${window.cutoff.toISOString()}`,
     `  proof       ${summary.proofRan ? `looked for anything received before ${window.proofHorizon.toISOString()}` : 'did not run'}`,
-    `  rooms       ${summary.rooms.total} (${summary.rooms.purged} purged, ${summary.rooms.waitingForPartner} waiting for a partner, ${summary.rooms.failed} failed)`,
+    `  rooms       ${summary.rooms.total} (${summary.rooms.purged} purged, ${summary.rooms.waitingForPartner} waiting for a partner, ${summary.rooms.held} under legal hold, ${summary.rooms.failed} failed)`,
     `  purged      ${Object.entries(summary.purged)
       .map(([kind, count]) => `${kind} ${count}`)
       .join(', ')}`,
@@ -21,6 +21,11 @@ export function runSummaryText(summary: RunSummary): string {
   for (const finding of summary.findings) {
     lines.push(
       `  FINDING     ${finding.kind}: ${finding.count}${finding.roomId ? ` in ${finding.roomId}` : ''}${finding.oldest ? `, oldest ${finding.oldest.toISOString()}` : ''}`,
+    );
+  }
+  for (const kept of summary.held) {
+    lines.push(
+      `  HELD        ${kept.kind}: ${kept.count}${kept.roomId ? ` in ${kept.roomId}` : ''} kept by a legal hold${kept.oldest ? `, oldest ${kept.oldest.toISOString()}` : ''}`,
     );
   }
   if (summary.clientExpiry) {

@@ -10,6 +10,13 @@ import {
   expiryTables,
   requireTables,
 } from '@bleep/policy-module';
+import {
+  heldRoomReadSql,
+  heldRoomView,
+  legalHoldGrantsSql,
+  legalHoldSchemaSql,
+  legalHoldTables,
+} from './legalHoldSchema.ts';
 
 export const retentionTables = [
   'bleep_retention_run',
@@ -18,6 +25,8 @@ export const retentionTables = [
   'bleep_retention_failure',
   'bleep_retention_stream_mark',
   'bleep_expiry_warning',
+  'bleep_room_purge',
+  ...legalHoldTables,
 ] as const;
 
 const retentionSchemaSql = `
@@ -77,6 +86,20 @@ CREATE TABLE IF NOT EXISTS bleep_retention_stream_mark (
   PRIMARY KEY (stream, at)
 );
 
+-- An information-governance officer's purge of one room now (purge-room), after a data incident: who, why, what.
+CREATE TABLE IF NOT EXISTS bleep_room_purge (
+  id         bigserial PRIMARY KEY,
+  room_id    text NOT NULL,
+  at         timestamptz NOT NULL,
+  purged_by  text NOT NULL,
+  reason     text NOT NULL,
+  reference  text NOT NULL,
+  cutoff     timestamptz NOT NULL,
+  outcome    text NOT NULL,
+  counts     jsonb NOT NULL DEFAULT '{}'::jsonb
+);
+CREATE INDEX IF NOT EXISTS bleep_room_purge_at ON bleep_room_purge (at);
+
 -- Client expiry warnings given: one per session and missed deadline, so an overdue desktop is warned (and audited)
 -- once, not at every run.
 CREATE TABLE IF NOT EXISTS bleep_expiry_warning (
@@ -105,6 +128,7 @@ CREATE TRIGGER bleep_retention_run_closed BEFORE UPDATE ON bleep_retention_run
 export async function migrateRetentionSchema(pool: Pool): Promise<void> {
   await requireTables(pool, [...auditTables, ...enrolmentTables, ...expiryTables]);
   await pool.query(retentionSchemaSql);
+  await pool.query(legalHoldSchemaSql);
 }
 
 function roleIdentifier(role: string): string {
@@ -115,13 +139,13 @@ function roleIdentifier(role: string): string {
 
 /**
  * What the service's role needs in Bleep's database, and no more: record runs (insert, and update a run while it is
- * running), rooms, findings and failures (insert only), keep its stream marks (and prune old ones), and read and
- * append the audit trail.
+ * running), rooms, findings and failures (insert only), keep its stream marks (and prune old ones), record room
+ * purges, place, resolve and release legal holds (never delete or rewrite one), and read and append the audit trail.
  */
 export async function grantRetentionAccess(pool: Pool, role: string): Promise<void> {
   const id = roleIdentifier(role);
   await pool.query(`
-    REVOKE ALL ON ${retentionTables.join(', ')}, bleep_retention_run_id_seq FROM ${id};
+    REVOKE ALL ON ${retentionTables.join(', ')}, bleep_retention_run_id_seq, bleep_room_purge_id_seq FROM ${id};
     REVOKE ALL ON ${auditTables.join(', ')} FROM ${id};
     REVOKE ALL ON ${[...enrolmentTables, ...expiryTables].join(', ')} FROM ${id};
     REVOKE CREATE ON SCHEMA public FROM PUBLIC;
@@ -130,14 +154,28 @@ export async function grantRetentionAccess(pool: Pool, role: string): Promise<vo
     GRANT USAGE ON SEQUENCE bleep_retention_run_id_seq TO ${id};
     GRANT SELECT, INSERT ON bleep_retention_room, bleep_retention_finding, bleep_retention_failure TO ${id};
     GRANT SELECT, INSERT, DELETE ON bleep_retention_stream_mark TO ${id};
+    GRANT SELECT, INSERT ON bleep_room_purge TO ${id};
+    GRANT USAGE ON SEQUENCE bleep_room_purge_id_seq TO ${id};
     GRANT SELECT, INSERT ON ${auditTables.join(', ')} TO ${id};
     -- The client expiry check: its warnings; enrolled desktops (never their codes or credentials), who signed in
     -- on them and their expiry reports, read only.
     GRANT SELECT, INSERT ON bleep_expiry_warning TO ${id};
     GRANT SELECT (device_id, label, enrolled_at, revoked_at) ON bleep_device_enrolment TO ${id};
     GRANT SELECT ON bleep_device_login, ${expiryTables.join(', ')} TO ${id};
+    ${legalHoldGrantsSql(id)}
   `);
 }
+
+/**
+ * The gateway's role may read which rooms are held (GET /_bleep/legal-holds tells a client which of its rooms to
+ * keep past retention.clientDays): SELECT on the view of held room ids, nothing about the holds themselves.
+ */
+export async function grantHeldRoomRead(pool: Pool, role: string): Promise<void> {
+  const id = roleIdentifier(role);
+  await pool.query(`GRANT USAGE ON SCHEMA public TO ${id}; ${heldRoomReadSql(id)}`);
+}
+
+export { heldRoomView };
 
 /** Throws a BleepSchemaError naming the missing tables and the deploy step that makes them. */
 export async function requireRetentionTables(pool: Pool): Promise<void> {

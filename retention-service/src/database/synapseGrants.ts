@@ -23,18 +23,20 @@ const purgeReads: readonly TableGrant[] = [
   { table: 'redactions' },
   { table: 'current_state_events' },
   { table: 'local_current_membership' },
-  { table: 'local_media_repository', columns: ['media_id', 'created_ts'] },
+  { table: 'local_media_repository', columns: ['media_id', 'created_ts', 'user_id'] },
   { table: 'remote_media_cache', columns: ['media_origin', 'media_id', 'created_ts'] },
   { table: 'profiles', columns: ['avatar_url'] },
   { table: 'room_stats_state', columns: ['room_id', 'avatar'] },
+  // Who is or was in a room, and since which event: what a legal hold on a user covers.
+  { table: 'room_memberships', columns: ['room_id', 'user_id', 'event_id'] },
 ];
 
 /** Rows with no admin API, deleted by the service: it may see only their age, never their content. */
 const purgeDeletes: readonly TableGrant[] = [
-  { table: 'event_search', columns: ['event_id', 'origin_server_ts'] },
+  { table: 'event_search', columns: ['event_id', 'room_id', 'origin_server_ts'] },
   { table: 'device_inbox', columns: ['stream_id'] },
   { table: 'device_federation_outbox', columns: ['stream_id', 'queued_ts'] },
-  { table: 'federation_inbound_events_staging', columns: ['origin', 'event_id', 'received_ts'] },
+  { table: 'federation_inbound_events_staging', columns: ['origin', 'event_id', 'room_id', 'received_ts'] },
 ];
 
 /** The to-device stream's position, recorded with the time (device_inbox has no timestamp). */
@@ -50,8 +52,9 @@ const proofReads: readonly TableGrant[] = [
   { table: 'device_inbox', columns: ['stream_id'] },
   { table: 'device_federation_outbox', columns: ['stream_id', 'queued_ts'] },
   { table: 'federation_inbound_events_staging', columns: ['room_id', 'received_ts'] },
-  { table: 'local_media_repository', columns: ['media_id', 'created_ts'] },
+  { table: 'local_media_repository', columns: ['media_id', 'created_ts', 'user_id'] },
   { table: 'remote_media_cache', columns: ['media_origin', 'media_id', 'created_ts', 'filesystem_id'] },
+  { table: 'room_memberships', columns: ['room_id', 'user_id', 'event_id'] },
   { table: 'profiles', columns: ['avatar_url'] },
   { table: 'room_stats_state', columns: ['room_id', 'avatar'] },
   { table: 'delayed_events', columns: ['room_id', 'send_ts'] },

@@ -175,6 +175,18 @@ CREATE TABLE remote_media_cache (
     authenticated boolean DEFAULT false NOT NULL,
     sha256 text
 );
+CREATE TABLE room_memberships (
+    event_id text NOT NULL,
+    user_id text NOT NULL,
+    sender text NOT NULL,
+    room_id text NOT NULL,
+    membership text NOT NULL,
+    forgotten integer DEFAULT 0,
+    display_name text,
+    avatar_url text,
+    event_stream_ordering bigint,
+    participant boolean DEFAULT false
+);
 CREATE TABLE room_stats_state (
     room_id text NOT NULL,
     name text,
@@ -267,6 +279,20 @@ export async function insertEvent(database: ThrowawayDatabase, event: TestEvent)
       'INSERT INTO state_events (event_id, room_id, type, state_key) VALUES ($1, $2, $3, $4)',
       [eventId, event.roomId, event.type, event.stateKey],
     );
+    if (event.type === 'm.room.member') {
+      await database.pool.query(
+        `INSERT INTO room_memberships (event_id, user_id, sender, room_id, membership, event_stream_ordering)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [
+          eventId,
+          event.stateKey,
+          event.sender,
+          event.roomId,
+          typeof event.content.membership === 'string' ? event.content.membership : 'join',
+          streamOrdering,
+        ],
+      );
+    }
     await database.pool.query(
       `INSERT INTO current_state_events (event_id, room_id, type, state_key, membership)
        VALUES ($1, $2, $3, $4, $5)`,

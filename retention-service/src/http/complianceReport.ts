@@ -1,7 +1,8 @@
 // The compliance report an information-governance officer reads (GET /report): the trust's window, the last
-// run's purge counts, findings and failures, and the recent runs, from what Bleep's database recorded. Room ids and
-// counts only, never content.
+// run's purge counts, findings and failures, the recent runs and the legal holds in force, from what Bleep's
+// database recorded. Room ids, counts and the officers' own words for holds; never message content.
 import type { TrustPolicy } from '@bleep/policy-module';
+import type { LegalHold } from '../hold/legalHoldStore.ts';
 import type { Finding } from '../proof/finding.ts';
 import type { ClientExpiryReport } from '../expiry/clientExpiryReport.ts';
 import type { RunFailure, RunRecord, RunStore } from '../run/runStore.ts';
@@ -34,7 +35,21 @@ export type ComplianceReport = Readonly<{
   recentRuns: readonly ReportRun[];
   /** Each enrolled desktop's last expiry report and state, and the recent warnings and sign-outs. */
   clientExpiry: ClientExpiryReport | null;
+  /** Legal holds in force: the purge keeps the rooms they cover until each is released. */
+  legalHolds: Readonly<{ active: number; roomsHeld: number; holds: readonly ReportHold[] }>;
 }>;
+
+export type ReportHold = Readonly<
+  Omit<LegalHold, 'placedAt' | 'releasedAt'> & { placedAt: string; releasedAt: string | null }
+>;
+
+export function reportHold(hold: LegalHold): ReportHold {
+  return {
+    ...hold,
+    placedAt: hold.placedAt.toISOString(),
+    releasedAt: hold.releasedAt?.toISOString() ?? null,
+  };
+}
 
 export type ReportDeps = Readonly<{
   store: RunStore;
@@ -42,6 +57,8 @@ export type ReportDeps = Readonly<{
   intervalSeconds: number;
   schedulerState: () => SchedulerState;
   clientExpiry?: () => Promise<ClientExpiryReport>;
+  /** The legal holds in force now. */
+  activeHolds: () => Promise<readonly LegalHold[]>;
   clock: () => Date;
 }>;
 
@@ -65,6 +82,7 @@ export async function complianceReport(deps: ReportDeps, recent = 20): Promise<C
   const runs = await deps.store.recentRuns(recent);
   const last = runs.find((run) => run.status !== 'running');
   const scheduler = deps.schedulerState();
+  const holds = await deps.activeHolds();
   return {
     trust: deps.policy.trust.serverName,
     generatedAt: deps.clock().toISOString(),
@@ -87,5 +105,10 @@ export async function complianceReport(deps: ReportDeps, recent = 20): Promise<C
       : null,
     recentRuns: runs.map(reportRun),
     clientExpiry: deps.clientExpiry ? await deps.clientExpiry() : null,
+    legalHolds: {
+      active: holds.length,
+      roomsHeld: new Set(holds.flatMap((hold) => hold.rooms)).size,
+      holds: holds.map(reportHold),
+    },
   };
 }

@@ -1,15 +1,70 @@
 // The retention service's Prometheus metrics: one registry, served on the internal port with /healthz and
-// /report. They say what runs did and what the proof found; no label names a room, a user or content.
+// /report. They say what runs did, what the proof found and how many legal holds are in force; no label names a
+// room, a user or content.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type RetentionMetrics = ReturnType<typeof createRetentionMetrics>;
 
-export function createRetentionMetrics() {
+/** Active legal holds by kind, and the rooms they keep, as Bleep's database says now. */
+export type HoldCounts = Readonly<{ room: number; user: number; roomsHeld: number }>;
+
+export type RetentionMetricsOptions = Readonly<{
+  /** Read at every scrape, so a hold placed from the command line shows at once, not at the next run. */
+  holdCounts?: () => Promise<HoldCounts>;
+}>;
+
+export function createRetentionMetrics(options: RetentionMetricsOptions = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'bleep_retention_' });
   const registers = [registry];
+  const failures = new Counter({
+    name: 'bleep_retention_failures_total',
+    help: 'Run steps that failed, by step',
+    labelNames: ['step'],
+    registers,
+  });
+  let holdCounts: Promise<HoldCounts | undefined> | undefined;
+  /** One read of Bleep's database per scrape for both gauges; a failed read keeps the last values and is counted. */
+  function readHoldCounts(): Promise<HoldCounts | undefined> {
+    if (!options.holdCounts) return Promise.resolve(undefined);
+    holdCounts ??= options.holdCounts().then(
+      (counts) => counts,
+      () => {
+        failures.inc({ step: 'legal-hold-metrics' });
+        return undefined;
+      },
+    );
+    const reading = holdCounts;
+    void reading.finally(() => {
+      if (holdCounts === reading) holdCounts = undefined;
+    });
+    return reading;
+  }
+  const legalHolds = new Gauge({
+    name: 'bleep_retention_legal_holds_active',
+    help: 'Legal holds in force, by what they hold (room, user)',
+    labelNames: ['kind'],
+    registers,
+    async collect() {
+      const counts = await readHoldCounts();
+      if (!counts) return;
+      this.set({ kind: 'room' }, counts.room);
+      this.set({ kind: 'user' }, counts.user);
+    },
+  });
+  const roomsHeld = new Gauge({
+    name: 'bleep_retention_rooms_held',
+    help: 'Rooms legal holds keep from the purge (a held user holds every room they are or were in)',
+    registers,
+    async collect() {
+      const counts = await readHoldCounts();
+      if (counts) this.set(counts.roomsHeld);
+    },
+  });
   return {
     registry,
+    legalHolds,
+    roomsHeld,
     runs: new Counter({
       name: 'bleep_retention_runs_total',
       help: 'Retention runs by trigger and status (complete, failed, skipped)',
@@ -45,12 +100,7 @@ export function createRetentionMetrics() {
       labelNames: ['kind'],
       registers,
     }),
-    failures: new Counter({
-      name: 'bleep_retention_failures_total',
-      help: 'Run steps that failed, by step',
-      labelNames: ['step'],
-      registers,
-    }),
+    failures,
     retries: new Counter({
       name: 'bleep_retention_dependency_retries_total',
       help: 'Calls tried again because a dependency (synapse, synapse-db, bleep-db) was down or busy',

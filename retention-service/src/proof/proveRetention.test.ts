@@ -37,7 +37,7 @@ async function prove() {
 async function wipe(): Promise<void> {
   await synapse.pool.query(`TRUNCATE events, event_json, state_events, redactions, event_search, device_inbox,
     device_federation_outbox, federation_inbound_events_staging, local_media_repository, remote_media_cache,
-    profiles, room_stats_state, delayed_events, e2e_room_keys, dehydrated_devices`);
+    profiles, room_stats_state, delayed_events, e2e_room_keys, dehydrated_devices, room_memberships`);
   await bleep.pool.query('TRUNCATE bleep_retention_stream_mark');
 }
 
@@ -212,5 +212,74 @@ describe('proveRetention', () => {
     expect((await prove()).findings).toEqual([
       { kind: 'media-file', roomId: null, count: 1, oldest: new Date(before) },
     ]);
+  });
+
+  it("lists what a legal hold keeps as held, not as findings: its room, its members' uploads, their files", async () => {
+    const heldRoom = '!held:trust-a.example';
+    const member = '@held.member:trust-a.example';
+    await insertEvent(synapse, {
+      roomId: heldRoom,
+      type: 'm.room.member',
+      sender: member,
+      depth: 1,
+      receivedTs: before - 10_000,
+      content: { membership: 'join' },
+      stateKey: member,
+    });
+    await insertEvent(synapse, {
+      roomId: heldRoom,
+      type: 'm.room.encrypted',
+      sender: member,
+      depth: 2,
+      receivedTs: before - 5000,
+      content: { ciphertext: 'held' },
+    });
+    await synapse.pool.query(
+      `INSERT INTO event_search (event_id, room_id, sender, key, origin_server_ts) VALUES ('$heldname', $1, $2, 'content.name', $3)`,
+      [heldRoom, member, before],
+    );
+    await insertEvent(synapse, {
+      roomId,
+      type: 'm.room.encrypted',
+      sender: '@a:x',
+      depth: 1,
+      receivedTs: before,
+      content: { ciphertext: 'not held' },
+    });
+    await synapse.pool.query(
+      `INSERT INTO local_media_repository (media_id, created_ts, user_id) VALUES ('HeldScan01', $1, $2), ('FreeScan01', $1, '@a:x')`,
+      [before, member],
+    );
+    for (const mediaId of ['HeldScan01', 'FreeScan01']) {
+      const dir = join(mediaStore, 'local_content', mediaId.slice(0, 2), mediaId.slice(2, 4));
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, mediaId.slice(4));
+      await writeFile(file, 'ciphertext');
+      await utimes(file, new Date(before), new Date(before));
+    }
+
+    const proof = await proveRetention(
+      {
+        proofDb,
+        bleepDb: bleep.pool,
+        mediaStorePath: mediaStore,
+        serverName: server,
+        held: { rooms: [heldRoom], users: [] },
+      },
+      horizon,
+    );
+
+    expect(proof.findings.map((finding) => [finding.kind, finding.roomId, finding.count])).toEqual([
+      ['event-content', roomId, 1],
+      ['local-media', null, 1],
+      ['media-file', null, 1],
+    ]);
+    expect(proof.held.map((kept) => [kept.kind, kept.roomId, kept.count])).toEqual([
+      ['event-content', heldRoom, 1],
+      ['search-row', heldRoom, 1],
+      ['local-media', null, 1],
+    ]);
+    // The oldest content outside holds: the unheld message, not the held room's older one.
+    expect(proof.oldestHeld.event).toEqual(new Date(before));
   });
 });

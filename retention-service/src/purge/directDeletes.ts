@@ -10,6 +10,7 @@
 //   Synapse deletes a row once sent; an old one is for a partner that has been unreachable all along.
 // - federation_inbound_events_staging: events a partner sent that Synapse has not yet processed. Rows older than
 //   the window are stuck; if the event is needed, Synapse fetches it again from the partner.
+import { searchRowTimeSql } from './eventTime.ts';
 import type { Queryable } from './roomPlan.ts';
 
 const batchSize = 1000;
@@ -26,14 +27,32 @@ async function deleteInBatches(db: Queryable, sql: string, params: readonly unkn
   }
 }
 
-/** Search rows of events received before the cutoff (or, if the event is gone, sent before it). */
-export function deleteOldSearchRows(db: Queryable, cutoff: Date): Promise<number> {
+/**
+ * Search rows of events old by both clocks (eventTime.ts; if the event is gone, the row's own sending time), except
+ * in the rooms a legal hold keeps.
+ */
+export function deleteOldSearchRows(
+  db: Queryable,
+  cutoff: Date,
+  heldRooms: readonly string[] = [],
+): Promise<number> {
   return deleteInBatches(
     db,
     `DELETE FROM event_search WHERE event_id IN (
        SELECT s.event_id FROM event_search s LEFT JOIN events e ON e.event_id = s.event_id
-       WHERE COALESCE(e.received_ts, s.origin_server_ts, 0) < $1 LIMIT $2)`,
-    [cutoff.getTime()],
+       WHERE ${searchRowTimeSql('s', 'e')} < $1 AND s.room_id <> ALL($2::text[]) LIMIT $3)`,
+    [cutoff.getTime(), heldRooms],
+  );
+}
+
+/** Every search row of one room's events received before the cutoff (purge-room: the room's age does not matter). */
+export function deleteRoomSearchRows(db: Queryable, roomId: string, cutoff: Date): Promise<number> {
+  return deleteInBatches(
+    db,
+    `DELETE FROM event_search WHERE event_id IN (
+       SELECT s.event_id FROM event_search s LEFT JOIN events e ON e.event_id = s.event_id
+       WHERE s.room_id = $1 AND ${searchRowTimeSql('s', 'e')} < $2 LIMIT $3)`,
+    [roomId, cutoff.getTime()],
   );
 }
 
@@ -57,11 +76,16 @@ export function deleteOldFederationOutbox(db: Queryable, cutoff: Date): Promise<
   );
 }
 
-export function deleteOldFederationStaging(db: Queryable, cutoff: Date): Promise<number> {
+export function deleteOldFederationStaging(
+  db: Queryable,
+  cutoff: Date,
+  heldRooms: readonly string[] = [],
+): Promise<number> {
   return deleteInBatches(
     db,
     `DELETE FROM federation_inbound_events_staging WHERE (origin, event_id) IN (
-       SELECT origin, event_id FROM federation_inbound_events_staging WHERE received_ts < $1 LIMIT $2)`,
-    [cutoff.getTime()],
+       SELECT origin, event_id FROM federation_inbound_events_staging
+       WHERE received_ts < $1 AND room_id <> ALL($2::text[]) LIMIT $3)`,
+    [cutoff.getTime(), heldRooms],
   );
 }

@@ -3,6 +3,7 @@
 // API's own bulk delete chooses by last access, which a download keeps young. Synapse can only purge its cache of
 // partners' media by last access; when old items were viewed recently and survive that, the whole cache is
 // purged: it is a cache, and a partner's media still within the partner's window is fetched again on demand.
+import { heldMediaSql, nothingHeld, type HeldScope } from '../hold/heldMedia.ts';
 import { mediaInUseSql } from './mediaInUse.ts';
 import type { Queryable } from './roomPlan.ts';
 import type { SynapseAdmin } from '../synapse/synapseAdmin.ts';
@@ -21,22 +22,33 @@ export type LocalMediaResult = Readonly<{ deleted: number; failures: readonly Me
 
 const batchSize = 500;
 
-async function oldLocalMedia(deps: MediaPurgeDeps, cutoff: Date, skip: readonly string[]): Promise<string[]> {
+async function oldLocalMedia(
+  deps: MediaPurgeDeps,
+  cutoff: Date,
+  skip: readonly string[],
+  held: HeldScope,
+): Promise<string[]> {
   const { rows } = await deps.synapseDb.query<{ media_id: string }>(
     `SELECT m.media_id FROM local_media_repository m
      WHERE m.created_ts < $1 AND NOT m.media_id = ANY($3::text[]) AND NOT ${mediaInUseSql('m.media_id', '$2')}
+       AND NOT ${heldMediaSql('$2', '$4', '$5')}
      ORDER BY m.created_ts LIMIT ${batchSize}`,
-    [cutoff.getTime(), deps.serverName, skip],
+    [cutoff.getTime(), deps.serverName, skip, held.rooms, held.users],
   );
   return rows.map((row) => row.media_id);
 }
 
-export async function purgeLocalMedia(deps: MediaPurgeDeps, cutoff: Date): Promise<LocalMediaResult> {
+/** Deletes local media uploaded before the cutoff, except avatars in use and what a legal hold keeps. */
+export async function purgeLocalMedia(
+  deps: MediaPurgeDeps,
+  cutoff: Date,
+  held: HeldScope = nothingHeld,
+): Promise<LocalMediaResult> {
   let deleted = 0;
   const failures: MediaFailure[] = [];
   for (;;) {
     const failed = failures.map((failure) => failure.mediaId);
-    const batch = await deps.withRetries('synapse-db', () => oldLocalMedia(deps, cutoff, failed));
+    const batch = await deps.withRetries('synapse-db', () => oldLocalMedia(deps, cutoff, failed, held));
     if (batch.length === 0) return { deleted, failures };
     for (const mediaId of batch) {
       try {

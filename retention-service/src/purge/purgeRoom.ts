@@ -23,9 +23,10 @@ export type RoomOutcome = Readonly<{
   /**
    * nothing-old: nothing to do; purged: old events deleted (and any stuck content erased); waiting-for-partner:
    * an old event holds content that no local member may erase (a partner's event in a partner's room: the
-   * partner's own service erases it, and its redaction reaches this server); failed: see failure.
+   * partner's own service erases it, and its redaction reaches this server); held: a legal hold keeps the room,
+   * so nothing was touched; failed: see failure.
    */
-  outcome: 'nothing-old' | 'purged' | 'waiting-for-partner' | 'failed';
+  outcome: 'nothing-old' | 'purged' | 'waiting-for-partner' | 'held' | 'failed';
   eventsPurged: number;
   redactionsSent: number;
   failure?: Readonly<{ code: string; message: string }>;

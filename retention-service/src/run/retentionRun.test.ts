@@ -18,6 +18,8 @@ import {
   insertEvent,
   insertLocalMember,
 } from '../database/synapseTables.testkit.ts';
+import { createLegalHoldStore } from '../hold/legalHoldStore.ts';
+import { createLegalHolds } from '../hold/legalHolds.ts';
 import { createRetentionMetrics, type RetentionMetrics } from '../metrics/retentionMetrics.ts';
 import {
   createSynapseAdminStandIn,
@@ -48,6 +50,18 @@ let metrics: RetentionMetrics;
 let rooms = 0;
 let auditFrom = 0;
 
+function holds() {
+  const [purgeDb, , bleepDb] = pools as [pg.Pool, pg.Pool, pg.Pool];
+  const clock = () => new Date(now);
+  return createLegalHolds({
+    store: createLegalHoldStore(bleepDb),
+    synapseDb: purgeDb,
+    audit: createAuditLog({ pool: bleepDb, clock }),
+    clock,
+    log: pino({ level: 'silent' }),
+  });
+}
+
 function runner(): RetentionRunner {
   const [purgeDb, proofDb, bleepDb] = pools as [pg.Pool, pg.Pool, pg.Pool];
   const clock = () => new Date(now);
@@ -58,6 +72,7 @@ function runner(): RetentionRunner {
     bleepDb,
     admin,
     audit: createAuditLog({ pool: bleepDb, clock }),
+    holds: holds(),
     metrics,
     log: pino({ level: 'silent' }),
     clock,
@@ -291,5 +306,233 @@ describe('a retention run', () => {
     );
     expect(rows.map((row) => row.status)).toEqual(['interrupted']);
     expect(await auditActions()).toEqual(['retention.run interrupted', 'retention.run clean']);
+  });
+});
+
+async function searchRow(eventId: string, roomId: string, ts: number): Promise<void> {
+  await synapse.pool.query(
+    `INSERT INTO event_search (event_id, room_id, sender, key, origin_server_ts) VALUES ($1, $2, $3, 'content.body', $4)`,
+    [eventId, roomId, alice, ts],
+  );
+}
+
+async function searchRows(roomId: string): Promise<number> {
+  const { rows } = await synapse.pool.query<{ count: string }>(
+    'SELECT count(*) AS count FROM event_search WHERE room_id = $1',
+    [roomId],
+  );
+  return Number(rows[0]?.count);
+}
+
+async function upload(mediaId: string, userId: string, createdTs: number): Promise<void> {
+  await synapse.pool.query(
+    `INSERT INTO local_media_repository (media_id, media_type, media_length, created_ts, user_id)
+     VALUES ($1, 'application/octet-stream', 10, $2, $3)`,
+    [mediaId, createdTs, userId],
+  );
+}
+
+async function mediaHeld(mediaId: string): Promise<boolean> {
+  const { rowCount } = await synapse.pool.query('SELECT 1 FROM local_media_repository WHERE media_id = $1', [
+    mediaId,
+  ]);
+  return rowCount === 1;
+}
+
+const officer = { reason: 'Subject access request', reference: 'SAR-2026-041', by: 'ig.officer' };
+
+describe('a retention run under legal holds', () => {
+  it("keeps a held room whole (events, search rows, its members' uploads), lists it as held, not as a finding, and purges it once released", async () => {
+    const heldRoom = await roomWithMessages(80 * hour);
+    const freeRoom = await roomWithMessages(80 * hour);
+    await searchRow(heldRoom.old, heldRoom.roomId, now - 80 * hour);
+    await searchRow(freeRoom.old, freeRoom.roomId, now - 80 * hour);
+    // alice is in the held room; bob is not: bob's old upload goes, alice's is kept with the room.
+    await upload('alicescan', alice, now - 79 * hour);
+    await upload('bobscan', '@bob:trust-a.example', now - 79 * hour);
+    const hold = await holds().place({ subject: { kind: 'room', id: heldRoom.roomId }, ...officer });
+
+    const summary = await runner().run({ trigger: 'schedule' });
+
+    expect(summary).toMatchObject({ status: 'complete', clean: true, findings: [], failures: [] });
+    expect(summary.rooms.held).toBe(1);
+    expect(await held(heldRoom.old)).toBe(true);
+    expect(await searchRows(heldRoom.roomId)).toBe(1);
+    expect(await mediaHeld('alicescan')).toBe(true);
+    expect(await held(freeRoom.old)).toBe(false);
+    expect(await searchRows(freeRoom.roomId)).toBe(0);
+    expect(await mediaHeld('bobscan')).toBe(false);
+    expect(summary.held).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'event-content', roomId: heldRoom.roomId, count: 1 }),
+        expect.objectContaining({ kind: 'search-row', roomId: heldRoom.roomId, count: 1 }),
+        expect.objectContaining({ kind: 'local-media', roomId: null, count: 1 }),
+      ]),
+    );
+    const { rows } = await bleep.pool.query<{ outcome: string }>(
+      'SELECT outcome FROM bleep_retention_room WHERE run_id = $1 AND room_id = $2',
+      [summary.runId, heldRoom.roomId],
+    );
+    expect(rows).toEqual([{ outcome: 'held' }]);
+    expect(await auditActions()).toEqual(['retention.hold.place placed', 'retention.run clean']);
+    expect(await metrics.registry.getSingleMetricAsString('bleep_retention_findings')).not.toMatch(/} [1-9]/);
+
+    await holds().release({ id: hold.id, reason: 'Request answered', by: 'ig.officer' });
+    const after = await runner().run({ trigger: 'schedule' });
+    expect(after).toMatchObject({ status: 'complete', clean: true, held: [] });
+    expect(after.rooms.held).toBe(0);
+    expect(await held(heldRoom.old)).toBe(false);
+    expect(await searchRows(heldRoom.roomId)).toBe(0);
+    expect(await mediaHeld('alicescan')).toBe(false);
+    expect((await verifyAuditChain(bleep.pool)).ok).toBe(true);
+  });
+
+  it('keeps every room a held user is or was in, and purges the others', async () => {
+    const bob = '@bob.held:trust-a.example';
+    const bobsRoom = await roomWithMessages(80 * hour);
+    const otherRoom = await roomWithMessages(80 * hour);
+    await insertEvent(synapse, {
+      roomId: bobsRoom.roomId,
+      type: 'm.room.member',
+      sender: bob,
+      depth: 1,
+      receivedTs: now - 81 * hour,
+      content: { membership: 'join' },
+      stateKey: bob,
+    });
+    const hold = await holds().place({ subject: { kind: 'user', id: bob }, ...officer });
+    expect(hold.rooms).toEqual([bobsRoom.roomId]);
+
+    const summary = await runner().run({ trigger: 'schedule' });
+
+    expect(summary).toMatchObject({ clean: true, findings: [] });
+    expect(await held(bobsRoom.old)).toBe(true);
+    expect(await held(otherRoom.old)).toBe(false);
+    await holds().release({ id: hold.id, reason: 'Claim settled', by: 'ig.officer' });
+    await runner().run({ trigger: 'schedule' });
+    expect(await held(bobsRoom.old)).toBe(false);
+  });
+
+  it('purges nothing of any room when the holds cannot be read, and says so', async () => {
+    const room = await roomWithMessages(80 * hour);
+    const [purgeDb, proofDb, bleepDb] = pools as [pg.Pool, pg.Pool, pg.Pool];
+    const clock = () => new Date(now);
+    const blind = createRetentionRunner({
+      policy,
+      synapseDb: purgeDb,
+      proofDb,
+      bleepDb,
+      admin,
+      audit: createAuditLog({ pool: bleepDb, clock }),
+      holds: {
+        ...holds(),
+        resolve: () => Promise.reject(Object.assign(new Error('relation does not exist'), { code: '42P01' })),
+      },
+      metrics,
+      log: pino({ level: 'silent' }),
+      clock,
+      sleep: () => Promise.resolve(),
+      mediaStorePath: mediaStore,
+      settings: {
+        intervalSeconds: 600,
+        roomConcurrency: 2,
+        spreadSeconds: 0,
+        retryAttempts: 1,
+        retryBaseMs: 1,
+        purgeTimeoutMs: 1000,
+        purgePollMs: 1,
+        lockWaitMs: 0,
+      },
+    });
+    const summary = await blind.run({ trigger: 'schedule' });
+    expect(summary).toMatchObject({ status: 'failed', clean: false, proofRan: false });
+    expect(summary.failures.map((failure) => failure.step)).toContain('legal-holds');
+    expect(await held(room.old)).toBe(true);
+    await runner().run({ trigger: 'schedule' });
+    expect(await held(room.old)).toBe(false);
+  });
+});
+
+describe('purge-room', () => {
+  it("purges a young room's whole history now, its search rows and named attachments; the room keeps its state", async () => {
+    const room = await roomWithMessages(10_000);
+    // The room's name, say: a state event the history purge keeps, so its search row is left to the service.
+    await searchRow('$roomname', room.roomId, now - 5000);
+    await upload('leakedscan', alice, now - 5000);
+    now += 1000;
+
+    const result = await runner().purgeRoomNow({
+      roomId: room.roomId,
+      reason: 'Photo posted to the wrong ward',
+      reference: 'DI-2026-117',
+      by: 'ig.officer',
+      media: ['mxc://trust-a.example/leakedscan'],
+    });
+
+    expect(result).toMatchObject({
+      roomId: room.roomId,
+      outcome: 'purged',
+      counts: {
+        eventsPurged: 2,
+        redactionsSent: 1,
+        searchRows: 1,
+        media: 1,
+        eventsLeft: 0,
+        searchRowsLeft: 0,
+      },
+    });
+    expect(await held(room.old)).toBe(false);
+    expect(await held(room.recent)).toBe(false);
+    expect(await mediaHeld('leakedscan')).toBe(false);
+    const { rows: state } = await synapse.pool.query(
+      `SELECT 1 FROM current_state_events WHERE room_id = $1 AND type = 'm.room.member'`,
+      [room.roomId],
+    );
+    expect(state).toHaveLength(1);
+    const { rows } = await bleep.pool.query<{ reference: string; purged_by: string; outcome: string }>(
+      'SELECT reference, purged_by, outcome FROM bleep_room_purge WHERE id = $1',
+      [result.id],
+    );
+    expect(rows).toEqual([{ reference: 'DI-2026-117', purged_by: 'ig.officer', outcome: 'purged' }]);
+    expect(await auditActions()).toEqual(['retention.purge-room purged']);
+  });
+
+  it('is refused while a legal hold covers the room, purges nothing, and audits the refusal', async () => {
+    const room = await roomWithMessages(10_000);
+    const hold = await holds().place({ subject: { kind: 'room', id: room.roomId }, ...officer });
+    now += 1000;
+    await expect(
+      runner().purgeRoomNow({ roomId: room.roomId, reason: 'Incident', reference: 'DI-1', by: 'ig.officer' }),
+    ).rejects.toThrow(new RegExp(`under legal hold: hold ${hold.id} .*SAR-2026-041`));
+    expect(await held(room.old)).toBe(true);
+    expect(await held(room.recent)).toBe(true);
+    expect(await auditActions()).toEqual([
+      'retention.hold.place placed',
+      'retention.purge-room refused: ROOM_UNDER_HOLD',
+    ]);
+    await holds().release({ id: hold.id, reason: 'done', by: 'ig.officer' });
+  });
+
+  it('refuses a room Synapse does not know, a malformed request and a partner’s attachment, before touching anything', async () => {
+    const room = await roomWithMessages(10_000);
+    now += 1000;
+    await expect(
+      runner().purgeRoomNow({ roomId: '!nosuch:trust-a.example', reason: 'x', reference: 'y', by: 'z' }),
+    ).rejects.toMatchObject({ code: 'ROOM_PURGE_UNKNOWN_ROOM' });
+    await expect(
+      runner().purgeRoomNow({ roomId: room.roomId, reference: 'y', by: 'z' }),
+    ).rejects.toMatchObject({
+      code: 'ROOM_PURGE_BAD_INPUT',
+    });
+    await expect(
+      runner().purgeRoomNow({
+        roomId: room.roomId,
+        reason: 'x',
+        reference: 'y',
+        by: 'z',
+        media: ['mxc://trust-b.example/theirs'],
+      }),
+    ).rejects.toMatchObject({ code: 'ROOM_PURGE_FOREIGN_MEDIA' });
+    expect(await held(room.old)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
-// One retention run, start to end: take the run lock, record where the to-device stream stands, purge every room
-// (spread and bounded), delete the rows no admin API removes, purge media, then prove the result and record it all
-// in Bleep's database and the audit trail. A step that fails is recorded and the others still run; the run is
+// One retention run, start to end: take the run lock, record where the to-device stream stands, resolve the legal
+// holds, purge every room they do not keep (spread and bounded), delete the rows no admin API removes, purge media,
+// then prove the result and record it all in Bleep's database and the audit trail. If the holds cannot be read,
+// nothing that belongs to a room is purged: a hold must never be missed because Bleep's database was slow. A step that fails is recorded and the others still run; the run is
 // idempotent (everything it does is decided afresh from what Synapse holds), so a run that was killed or failed is
 // finished by the next.
 import type { AuditSink, TrustPolicy } from '@bleep/policy-module';
@@ -8,6 +9,8 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { RetentionMetrics } from '../metrics/retentionMetrics.ts';
 import type { ClientExpirySummary } from '../expiry/checkClientExpiry.ts';
+import type { HeldScope } from '../hold/heldMedia.ts';
+import type { HeldRooms, LegalHolds } from '../hold/legalHolds.ts';
 import { findingKinds, type Finding } from '../proof/finding.ts';
 import { proveRetention, type ProofResult } from '../proof/proveRetention.ts';
 import {
@@ -18,6 +21,7 @@ import {
 } from '../purge/directDeletes.ts';
 import { purgeLocalMedia, purgeRemoteMediaCache } from '../purge/purgeMedia.ts';
 import { purgeRoom, type RoomOutcome } from '../purge/purgeRoom.ts';
+import { createRoomPurgeNow, type RoomPurgeResult } from '../purge/purgeRoomNow.ts';
 import { listRooms } from '../purge/roomPlan.ts';
 import {
   currentToDevicePosition,
@@ -58,6 +62,8 @@ export type RetentionRunnerDeps = Readonly<{
   audit: AuditSink;
   /** The client expiry check (expiry/checkClientExpiry.ts), run under the run's lock with its retries. */
   clientExpiry?: (runId: number, withRetries: WithRetries) => Promise<ClientExpirySummary>;
+  /** Legal holds: the rooms a run must keep. */
+  holds: LegalHolds;
   metrics: RetentionMetrics;
   log: Logger;
   clock: () => Date;
@@ -75,11 +81,13 @@ export type RunSummary = Readonly<{
   skippedBecause?: 'another-run-holds-the-lock';
   window: RunWindow;
   purged: PurgedCounts;
-  rooms: Readonly<{ total: number; purged: number; waitingForPartner: number; failed: number }>;
+  rooms: Readonly<{ total: number; purged: number; waitingForPartner: number; held: number; failed: number }>;
   failures: readonly RunFailure[];
   findings: readonly Finding[];
   /** What the client expiry check did, when it ran. */
   clientExpiry?: ClientExpirySummary;
+  /** Content past the proof horizon that legal holds keep, by kind and room: listed, not a finding. */
+  held: readonly Finding[];
   proofRan: boolean;
   /** The proof ran and found nothing, and no step failed. */
   clean: boolean;
@@ -106,6 +114,8 @@ export type RetentionRunner = Readonly<{
   run: (request: RunRequest) => Promise<RunSummary>;
   /** Records where the to-device stream stands now (called between runs too). */
   recordToDeviceMark: () => Promise<void>;
+  /** purge-room: one room's history up to now, at an officer's request (see purgeRoomNow.ts). */
+  purgeRoomNow: (request: unknown) => Promise<RoomPurgeResult>;
 }>;
 
 export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunner {
@@ -141,7 +151,26 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
     await withRetries('bleep-db', () => recordStreamMark(deps.bleepDb, { at, position }));
   }
 
-  async function purgeRooms(runId: number, window: RunWindow, trigger: RunTrigger): Promise<RoomOutcome[]> {
+  /** The held rooms and users, as purge and proof take them. */
+  function heldScope(held: HeldRooms): HeldScope {
+    return {
+      rooms: [...held.rooms].sort(),
+      users: held.holds.filter((hold) => hold.kind === 'user').map((hold) => hold.subject),
+    };
+  }
+
+  /** Whether a hold keeps the room: the run's list, then afresh (a hold placed while the run was going). */
+  async function heldNow(held: HeldRooms, roomId: string): Promise<boolean> {
+    if (held.rooms.has(roomId)) return true;
+    return (await withRetries('bleep-db', () => deps.holds.covering(roomId))).length > 0;
+  }
+
+  async function purgeRooms(
+    runId: number,
+    window: RunWindow,
+    trigger: RunTrigger,
+    held: HeldRooms,
+  ): Promise<RoomOutcome[]> {
     const rooms = await withRetries('synapse-db', () => listRooms(deps.synapseDb));
     const roomDeps = {
       synapseDb: deps.synapseDb,
@@ -162,7 +191,24 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
         clock: deps.clock,
         sleep: deps.sleep,
       },
-      (roomId) => purgeRoom(roomDeps, roomId, window.cutoff),
+      async (roomId): Promise<RoomOutcome> => {
+        try {
+          if (await heldNow(held, roomId)) {
+            return { roomId, outcome: 'held', eventsPurged: 0, redactionsSent: 0 };
+          }
+        } catch (error) {
+          // Not knowing whether a hold keeps the room, the run leaves it alone.
+          const failure = failureOf('legal-holds', roomId, error);
+          return {
+            roomId,
+            outcome: 'failed',
+            eventsPurged: 0,
+            redactionsSent: 0,
+            failure: { code: failure.code, message: failure.message },
+          };
+        }
+        return purgeRoom(roomDeps, roomId, window.cutoff);
+      },
     );
   }
 
@@ -199,16 +245,25 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
     }
 
     await step('stream-mark', recordToDeviceMark);
-    const rooms = (await step('rooms', () => purgeRooms(runId, window, request.trigger))) ?? [];
+    const held = await step('legal-holds', () => withRetries('bleep-db', () => deps.holds.resolve()));
+    const rooms = held
+      ? ((await step('rooms', () => purgeRooms(runId, window, request.trigger, held))) ?? [])
+      : [];
     for (const room of rooms) {
       purged.events += room.eventsPurged;
       purged.redactions += room.redactionsSent;
       if (room.failure) failures.push({ step: 'room', roomId: room.roomId, ...room.failure });
     }
-    purged.searchRows =
-      (await step('search-rows', () =>
-        withRetries('synapse-db', () => deleteOldSearchRows(deps.synapseDb, window.cutoff)),
-      )) ?? 0;
+    // Read again after the rooms: a hold placed during the run keeps its room's search rows and media too.
+    const keep = held
+      ? await step('legal-holds', () => withRetries('bleep-db', () => deps.holds.resolve()))
+      : undefined;
+    const scope = keep ? heldScope(keep) : undefined;
+    purged.searchRows = scope
+      ? ((await step('search-rows', () =>
+          withRetries('synapse-db', () => deleteOldSearchRows(deps.synapseDb, window.cutoff, scope.rooms)),
+        )) ?? 0)
+      : 0;
     purged.toDevice =
       (await step('to-device', async () => {
         const mark = await withRetries('bleep-db', () => markAtOrBefore(deps.bleepDb, window.cutoff));
@@ -219,10 +274,13 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       (await step('federation-outbox', () =>
         withRetries('synapse-db', () => deleteOldFederationOutbox(deps.synapseDb, window.cutoff)),
       )) ?? 0;
-    purged.federationStaging =
-      (await step('federation-staging', () =>
-        withRetries('synapse-db', () => deleteOldFederationStaging(deps.synapseDb, window.cutoff)),
-      )) ?? 0;
+    purged.federationStaging = scope
+      ? ((await step('federation-staging', () =>
+          withRetries('synapse-db', () =>
+            deleteOldFederationStaging(deps.synapseDb, window.cutoff, scope.rooms),
+          ),
+        )) ?? 0)
+      : 0;
     const mediaDeps = {
       synapseDb: deps.synapseDb,
       admin: deps.admin,
@@ -230,13 +288,18 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       clock: deps.clock,
       withRetries,
     };
-    const local = await step('local-media', () => purgeLocalMedia(mediaDeps, window.cutoff));
+    const local = scope
+      ? await step('local-media', () => purgeLocalMedia(mediaDeps, window.cutoff, scope))
+      : undefined;
     purged.localMedia = local?.deleted ?? 0;
     for (const failure of local?.failures ?? []) {
       failures.push({ step: 'local-media', roomId: null, code: failure.code, message: failure.message });
     }
-    purged.remoteMedia =
-      (await step('remote-media', () => purgeRemoteMediaCache(mediaDeps, window.cutoff))) ?? 0;
+    // The remote cache can only be purged whole (by last access); a held room's copies of a partner's media go with
+    // it and are fetched again from the partner, who holds the original.
+    purged.remoteMedia = scope
+      ? ((await step('remote-media', () => purgeRemoteMediaCache(mediaDeps, window.cutoff))) ?? 0)
+      : 0;
     // Marks are kept for the policy's window (plus two intervals), whatever this run's window: the scheduled
     // runs need them.
     await step('stream-mark', () =>
@@ -251,12 +314,21 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       ? await step('client-expiry', () => expiryCheck(runId, withRetries))
       : undefined;
 
-    const proof: ProofResult | undefined = await step('proof', () =>
-      proveRetention(
-        { proofDb: deps.proofDb, bleepDb: deps.bleepDb, mediaStorePath: deps.mediaStorePath, serverName },
-        window.proofHorizon,
-      ),
-    );
+    // Without the holds the proof cannot tell held content from a finding: it would cry wolf, so it does not run.
+    const proof: ProofResult | undefined = scope
+      ? await step('proof', () =>
+          proveRetention(
+            {
+              proofDb: deps.proofDb,
+              bleepDb: deps.bleepDb,
+              mediaStorePath: deps.mediaStorePath,
+              serverName,
+              held: scope,
+            },
+            window.proofHorizon,
+          ),
+        )
+      : undefined;
     const findings = proof?.findings ?? [];
     const summary: RunSummary = {
       runId,
@@ -267,11 +339,13 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
         total: rooms.length,
         purged: rooms.filter((room) => room.outcome === 'purged').length,
         waitingForPartner: rooms.filter((room) => room.outcome === 'waiting-for-partner').length,
+        held: rooms.filter((room) => room.outcome === 'held').length,
         failed: rooms.filter((room) => room.outcome === 'failed').length,
       },
       failures,
       findings,
       ...(clientExpiry ? { clientExpiry } : {}),
+      held: proof?.held ?? [],
       proofRan: proof !== undefined,
       clean: proof !== undefined && failures.length === 0 && findings.length === 0,
     };
@@ -327,8 +401,28 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
     );
   }
 
+  const purgeRoomNow = createRoomPurgeNow({
+    synapseDb: deps.synapseDb,
+    bleepDb: deps.bleepDb,
+    admin: deps.admin,
+    holds: deps.holds,
+    audit: deps.audit,
+    serverName,
+    clock: deps.clock,
+    sleep: deps.sleep,
+    withRetries,
+    lock: () =>
+      withRetries('bleep-db', () =>
+        acquireRunLock(deps.bleepDb, { waitMs: settings.lockWaitMs, clock: deps.clock, sleep: deps.sleep }),
+      ),
+    purgeTimeoutMs: settings.purgeTimeoutMs,
+    purgePollMs: settings.purgePollMs,
+    log: log.child({ module: 'purge-room' }),
+  });
+
   return {
     recordToDeviceMark,
+    purgeRoomNow,
     async run(request) {
       const began = deps.clock();
       metrics.runInProgress.set(1);
@@ -396,9 +490,10 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
         ...(request.olderThanSeconds === undefined ? {} : { olderThanSeconds: request.olderThanSeconds }),
       }),
       purged: noPurges,
-      rooms: { total: 0, purged: 0, waitingForPartner: 0, failed: 0 },
+      rooms: { total: 0, purged: 0, waitingForPartner: 0, held: 0, failed: 0 },
       failures,
       findings: [],
+      held: [],
       proofRan: false,
       clean: false,
     };

@@ -45,6 +45,7 @@ export function auditEntriesFor(run: AuditedRun): AuditEntry[] {
       proofHorizon: run.window.proofHorizon.toISOString(),
       ...run.purged,
       rooms: run.rooms.length,
+      roomsHeld: run.rooms.filter((room) => room.outcome === 'held').length,
       findings: run.findings.length,
       failures: run.failures.length,
     }),

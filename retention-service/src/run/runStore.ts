@@ -185,6 +185,15 @@ export function createRunStore(pool: Pool, clock: () => Date) {
       return rows.map(runRecord);
     },
 
+    /** Runs started in the period [from, to), oldest first. */
+    async runsIn(period: Readonly<{ from: Date; to: Date }>): Promise<RunRecord[]> {
+      const { rows } = await pool.query<RunRow>(
+        'SELECT * FROM bleep_retention_run WHERE started_at >= $1 AND started_at < $2 ORDER BY started_at, id',
+        [period.from, period.to],
+      );
+      return rows.map(runRecord);
+    },
+
     async findingsOf(runId: number): Promise<Finding[]> {
       const { rows } = await pool.query<{
         kind: FindingKind;
