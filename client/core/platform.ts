@@ -1,5 +1,6 @@
 // What the client core needs from where it runs, passed in as one object (hydrogen-web's "platform"): the desktop
 // renderer, a worker or a Node test each build one. The core imports none of these itself, so it runs anywhere.
+import type { ArchiveStorage } from './archive/archiveStorage.ts';
 import type { SecretStore } from './secrets/secretStore.ts';
 
 /** Milliseconds since the epoch, injected so that expiry and lock rules can be tested by moving time. */
@@ -26,6 +27,8 @@ export type CryptoStoreKind = 'indexeddb' | 'memory';
 export type Platform = Readonly<{
   fetch: typeof globalThis.fetch;
   secrets: SecretStore;
+  /** Where the message archive's sealed records are kept (files under Node; IndexedDB in the renderer, to come). */
+  archive: ArchiveStorage;
   clock: Clock;
   logger: CoreLogger;
   /** Cryptographically secure random bytes (WebCrypto's getRandomValues in every runtime the core supports). */

@@ -1,9 +1,9 @@
 // Where the core keeps what must survive a restart and must never touch disk in the clear: the desktop's device
-// credential, the session's access token and the key that encrypts rust crypto's store. The platform supplies it:
+// credential, the session's access token, the key that encrypts rust crypto's store and the archive's key. The platform supplies it:
 // Electron safeStorage through the shell on the desktop, a non-extractable WebCrypto key in a browser, a passphrase
 // in Node tests (node/passphraseSecretStore.ts). The core names each entry; the store only keeps bytes.
 
-export type SecretName = 'desktop-enrolment' | 'session' | 'crypto-storage-key';
+export type SecretName = 'desktop-enrolment' | 'session' | 'crypto-storage-key' | 'archive-key';
 
 export interface SecretStore {
   /** The bytes kept under this name, or undefined if none. Throws SecretStoreLockedError if they fail to decrypt. */

@@ -1,17 +1,21 @@
 // The client core's entry point: one Bleep session on one enrolled desktop, with its store. It takes the steps a
 // clinician takes (enrol this computer once, sign in, come back after a restart, sign out) and reports each
-// failure twice: thrown as a typed error to the caller, and kept as a plain problem in the session store.
+// failure twice: thrown as a typed error to the caller, and kept as a plain problem in the session store. When a
+// session ends for good (the clinician signs out, or the server signs the device out), the clinician's data is
+// erased from this desktop before the store shows the end (clinicianDataWipe.ts).
 import {
   BleepClientError,
   DeviceNotEnrolledError,
   SessionNotRestorableError,
+  type ClientProblem,
 } from '../errors/clientErrors.ts';
 import type { Platform } from '../platform.ts';
 import type { RoomActions } from '../rooms/roomActions.ts';
 import { createBleepStore, type BleepStore } from '../stores/bleepStore.ts';
 import { fetchTrustPolicy } from '../trust/trustPolicy.ts';
 import { enrolThisDesktop, type EnrolmentRequest } from './desktopEnrolment.ts';
-import { startRunningSession, type RunningSession } from './runningSession.ts';
+import { wipeClinicianData, wipeReasonFor, type WipeReason } from './clinicianDataWipe.ts';
+import { startSignedInSession, type SignedInSession } from './signedInSession.ts';
 import {
   forgetSessionRecord,
   keepSessionRecord,
@@ -26,6 +30,8 @@ export type BleepSessionOptions = Readonly<{
   platform: Platform;
   /** How long each sync long-poll waits on the server (default 30 s; tests shorten it). */
   pollTimeoutMs?: number;
+  /** Between expiry sweeps (default an hour). */
+  sweepIntervalMs?: number;
 }>;
 
 export interface BleepSession {
@@ -37,6 +43,9 @@ export interface BleepSession {
   signIn(credentials: SignInCredentials): Promise<void>;
   /** After a restart: resume the kept session, if there is one. */
   restore(): Promise<'restored' | 'no-session'>;
+  /** Sweeps the archive now (it also does at start and hourly) and reports it; throws if nobody is signed in. */
+  sweepNow(): Promise<void>;
+  /** Signs out at the server (if it answers) and erases this clinician's data here; the enrolment stays. */
   signOut(): Promise<void>;
   /** Stops syncing (the app quits); everything kept stays for restore. */
   stop(): void;
@@ -46,7 +55,7 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
   const { platform } = options;
   const store = createBleepStore();
   const log = platform.logger.child('session');
-  let running: RunningSession | undefined;
+  let active: Readonly<{ session: SignedInSession; record: SessionRecord }> | undefined;
 
   /** Runs one step, keeping its failure in the store as well as throwing it. */
   async function step<T>(
@@ -64,32 +73,72 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
     }
   }
 
+  /** Erases the clinician's data here, then lets the store show the end and why. */
+  async function wipe(
+    record: SessionRecord | undefined,
+    reason: WipeReason,
+    problem: ClientProblem | null,
+  ): Promise<void> {
+    const identity = record ? { userId: record.userId, deviceId: record.deviceId } : undefined;
+    store.getState().clinicianDataWiped(await wipeClinicianData(platform, identity, reason), problem);
+  }
+
+  function endedByServer(record: SessionRecord, error: BleepClientError, softLogout: boolean): void {
+    active = undefined;
+    log.warn('the server ended this session', { code: error.code, softLogout });
+    if (softLogout) {
+      // The server asks for a sign-in again on this device and keeps it: its data stays, only the token is dead.
+      store.getState().sessionEnded(error.toProblem());
+      forgetSessionRecord(platform.secrets).catch((failure: unknown) => {
+        log.error('could not forget the ended session', { error: String(failure) });
+      });
+      return;
+    }
+    wipe(record, wipeReasonFor(error), error.toProblem()).catch((failure: unknown) => {
+      log.error('could not erase the ended session', { error: String(failure) });
+    });
+  }
+
   async function start(record: SessionRecord, password?: Readonly<{ username: string; password: string }>) {
-    running?.stop();
-    running = await startRunningSession({
+    stopActive();
+    // The server may end the session while it starts: if the start fails anyway, its caller handles that; if it
+    // succeeds, the end is handled as soon as the session is active.
+    const endedWhileStarting: { end?: Readonly<{ error: BleepClientError; softLogout: boolean }> } = {};
+    const session = await startSignedInSession({
       platform,
       store,
       record,
       ...(password ? { password } : {}),
       ...(options.pollTimeoutMs === undefined ? {} : { pollTimeoutMs: options.pollTimeoutMs }),
-      onEnded: (error) => {
-        running = undefined;
-        log.warn('the server ended this session', { code: error.code });
-        store.getState().sessionEnded(error.toProblem());
-        // The token is dead: a restart must not try it again. (Remote wipe of what is kept comes with the archive.)
-        forgetSessionRecord(platform.secrets).catch((failure: unknown) => {
-          log.error('could not forget the ended session', { error: String(failure) });
-        });
+      ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+      onEnded: (error, { softLogout }) => {
+        if (active?.record === record) endedByServer(record, error, softLogout);
+        else endedWhileStarting.end = { error, softLogout };
       },
     });
+    active = { session, record };
     store.getState().sessionStarted({ userId: record.userId, deviceId: record.deviceId });
+    const { end } = endedWhileStarting;
+    if (end) endedByServer(record, end.error, end.softLogout);
+  }
+
+  function stopActive(): void {
+    const current = active;
+    active = undefined;
+    current?.session.stop().catch((failure: unknown) => {
+      log.error('could not stop the session cleanly', { error: String(failure) });
+    });
+  }
+
+  function signedIn(): SignedInSession {
+    if (!active) throw new Error('nobody is signed in');
+    return active.session;
   }
 
   return {
     store,
     get rooms(): RoomActions {
-      if (!running) throw new Error('nobody is signed in');
-      return running.rooms;
+      return signedIn().rooms;
     },
 
     enrol: (request) =>
@@ -143,29 +192,34 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
         try {
           await start(record);
         } catch (error) {
-          // A session the server refuses is over; one it could not be asked about (server down) is kept.
+          // The server signed this device out while the app was off: erase, as if it had happened while running.
+          // A session it could not be asked about (server down) is kept.
           if (
             error instanceof BleepClientError &&
-            ['device-not-enrolled', 'session-ended'].includes(error.code)
+            ['device-not-enrolled', 'session-ended', 'account-deactivated'].includes(error.code)
           ) {
-            await forgetSessionRecord(platform.secrets);
+            await wipe(record, wipeReasonFor(error), error.toProblem());
           }
           throw error;
         }
         return 'restored' as const;
       }),
 
+    sweepNow: async () => {
+      await signedIn().expiry.sweepNow();
+    },
+
     signOut: async () => {
-      const current = running;
-      running = undefined;
-      if (current) await current.signOut();
-      await forgetSessionRecord(platform.secrets);
-      store.getState().clinicianDataCleared();
+      const current = active;
+      active = undefined;
+      const record = current?.record ?? (await readSessionRecord(platform.secrets));
+      if (current) await current.session.signOutAtServer();
+      else if (record) await discardAccessToken(platform, record);
+      await wipe(record, 'signed-out', null);
     },
 
     stop: () => {
-      running?.stop();
-      running = undefined;
+      stopActive();
     },
   };
 }

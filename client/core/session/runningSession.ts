@@ -1,6 +1,7 @@
 // A signed-in session brought to life: matrix-js-sdk's client for this desktop's device, rust crypto set up by
-// crypto/sessionCrypto.ts, sync written to the store, and the server's sign-out of this device watched. Resolves
-// once the first sync is in the store; rejects with a typed error (and leaves nothing running) if it cannot start.
+// crypto/sessionCrypto.ts, sync written to the store (through `beforeEmit`, the archive, first), and the server's
+// sign-out of this device watched. Resolves once the first sync is in the store; rejects with a typed error (and
+// leaves nothing running) if it cannot start.
 import {
   ClientEvent,
   createClient,
@@ -15,7 +16,7 @@ import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 import type { BleepClientError } from '../errors/clientErrors.ts';
 import type { Platform } from '../platform.ts';
 import { createRoomActions, type RoomActions } from '../rooms/roomActions.ts';
-import type { BleepStore } from '../stores/bleepStore.ts';
+import type { BleepStore, SyncBatch } from '../stores/bleepStore.ts';
 import { startSyncWriter } from '../sync/syncWriter.ts';
 import { sdkLogger } from './sdkLogger.ts';
 import type { SessionRecord } from './sessionRecords.ts';
@@ -28,8 +29,13 @@ export type RunningSessionOptions = Readonly<{
   password?: Readonly<{ username: string; password: string }>;
   /** How long each sync long-poll waits on the server (default 30 s). */
   pollTimeoutMs?: number;
-  /** The server signed this device out while running: the session is already stopped when this is called. */
-  onEnded: (error: BleepClientError) => void;
+  /** Each sync batch goes here (the archive's write) before the store shows it. */
+  beforeEmit?: (batch: SyncBatch) => Promise<void>;
+  /**
+   * The server signed this device out while running: the session is already stopped when this is called.
+   * `softLogout`: the server asked for a sign-in again on the same device, keeping its data (Matrix soft logout).
+   */
+  onEnded: (error: BleepClientError, how: Readonly<{ softLogout: boolean }>) => void;
 }>;
 
 export interface RunningSession {
@@ -76,6 +82,7 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     serverUrl: record.serverUrl,
     ownUserId: record.userId,
     logger: platform.logger,
+    ...(options.beforeEmit ? { beforeEmit: options.beforeEmit } : {}),
   });
   let stopped = false;
   let unwatchCrypto: () => void = () => undefined;
@@ -90,7 +97,9 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
   };
   client.on(HttpApiEvent.SessionLoggedOut, (error) => {
     stop();
-    options.onEnded(errorForSdkFailure(record.serverUrl, error, 'session'));
+    // The SDK says "logged out" for every unknown token; only soft_logout: true means "keep the data".
+    const softLogout = (error.data as { soft_logout?: unknown } | undefined)?.soft_logout === true;
+    options.onEnded(errorForSdkFailure(record.serverUrl, error, 'session'), { softLogout });
   });
 
   try {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBleepStore } from './bleepStore.ts';
 import type { RoomSummary } from './roomsSlice.ts';
 import { selectDraft } from './selectors/composerSelectors.ts';
+import { selectExpiry } from './selectors/expirySelectors.ts';
 import {
   selectInvitations,
   selectJoinedRooms,
@@ -188,8 +189,72 @@ describe('the Bleep store', () => {
       removedRooms: [],
       timeline: [{ change: 'upsert', item: message('$1') }],
     });
-    const { session, rooms, timeline, composer } = store.getState();
-    const data = { session, rooms, timeline, composer };
+    const { session, rooms, timeline, composer, expiry } = store.getState();
+    const data = { session, rooms, timeline, composer, expiry };
     expect(structuredClone(data)).toEqual(data);
+  });
+
+  it('after a sweep, shows its record and drops what it deleted from the timelines, outside held rooms', () => {
+    const store = createBleepStore();
+    store.getState().applySyncBatch({
+      rooms: [],
+      removedRooms: [],
+      timeline: [
+        { change: 'upsert', item: message('$old', { sentAt: 100 }) },
+        { change: 'upsert', item: message('$new', { sentAt: 300 }) },
+        { change: 'upsert', item: message('$heldOld', { sentAt: 100, roomId: '!inquiry:a' }) },
+      ],
+    });
+    store.getState().expirySwept({
+      sweptAt: 1_000,
+      before: 200,
+      keptRoomIds: ['!inquiry:a'],
+      oldestKeptAt: 100,
+      oldestOutsideHoldAt: 300,
+      legalHolds: { status: 'in-force', roomIds: ['!inquiry:a'], checkedAt: 1_000 },
+      removed: 1,
+      kept: 2,
+    });
+    expect(selectTimeline('!ward:a')(store.getState()).map((item) => item.id)).toEqual(['$new']);
+    expect(selectTimeline('!inquiry:a')(store.getState()).map((item) => item.id)).toEqual(['$heldOld']);
+    expect(selectExpiry(store.getState())).toMatchObject({
+      lastSweptAt: 1_000,
+      lastCutoff: 200,
+      oldestKeptAt: 100,
+      oldestOutsideHoldAt: 300,
+      keptMessages: 2,
+    });
+  });
+
+  it('after a wipe, holds nothing of the clinician and says why; a revoked desktop is no longer enrolled', () => {
+    const store = createBleepStore();
+    store.getState().desktopEnrolled({ serverUrl: 'https://a.example', deviceId: 'PC1' });
+    store.getState().sessionStarted({ userId: '@amelia:a', deviceId: 'PC1' });
+    store.getState().applySyncBatch({
+      rooms: [room('!ward:a')],
+      removedRooms: [],
+      timeline: [{ change: 'upsert', item: message('$1') }],
+    });
+    store.getState().draftChanged('!ward:a', 'half-written note');
+    const wipe = {
+      reason: 'device-revoked',
+      wipedAt: 5,
+      erased: ['archive-key', 'desktop-enrolment'],
+      failed: [],
+    } as const;
+    const problem = { code: 'device-not-enrolled', message: 'revoked' } as const;
+    store.getState().clinicianDataWiped(wipe, problem);
+    const state = store.getState();
+    expect(state.rooms.byId).toEqual({});
+    expect(state.timeline.byRoom).toEqual({});
+    expect(state.composer.drafts).toEqual({});
+    expect(state.session).toMatchObject({
+      status: 'ended',
+      userId: null,
+      serverUrl: null,
+      enrolledDeviceId: null,
+      problem,
+      wipe,
+    });
   });
 });

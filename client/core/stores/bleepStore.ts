@@ -1,9 +1,13 @@
-// One zustand store per signed-in core, built from its slices (session, rooms, timeline, composer) by a factory,
-// so each test and each clinician's session gets a fresh one. The renderer reads it through the selectors in
-// selectors/; only the core's own writers call its actions. applySyncBatch writes everything one sync response
-// changed in one update, so a view never sees half a response.
+// One zustand store per signed-in core, built from its slices (session, rooms, timeline, composer, expiry) by a
+// factory, so each test and each clinician's session gets a fresh one. The renderer reads it through the selectors
+// in selectors/; only the core's own writers call its actions. applySyncBatch writes everything one sync response
+// changed in one update, so a view never sees half a response; the actions that span slices live here.
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ClientProblem } from '../errors/clientErrors.ts';
+import type { ExpirySweepResult } from '../expiry/expirySweep.ts';
+import type { WipeRecord } from '../session/clinicianDataWipe.ts';
 import { createComposerSlice, initialComposer, type ComposerSlice } from './composerSlice.ts';
+import { createExpirySlice, initialExpiry, type ExpirySlice } from './expirySlice.ts';
 import {
   createRoomsSlice,
   initialRooms,
@@ -11,10 +15,11 @@ import {
   type RoomsSlice,
   type RoomSummary,
 } from './roomsSlice.ts';
-import { createSessionSlice, type SessionSlice } from './sessionSlice.ts';
+import { createSessionSlice, initialSession, type SessionSlice } from './sessionSlice.ts';
 import {
   createTimelineSlice,
   initialTimeline,
+  withoutExpiredItems,
   withTimelineChanges,
   type TimelineChange,
   type TimelineSlice,
@@ -31,31 +36,69 @@ export type BleepState = SessionSlice &
   RoomsSlice &
   TimelineSlice &
   ComposerSlice &
+  ExpirySlice &
   Readonly<{
     applySyncBatch: (batch: SyncBatch) => void;
-    /** Signed out: the clinician's rooms, timelines, drafts and session go from memory; the enrolment stays. */
-    clinicianDataCleared: () => void;
+    /** A sweep deleted what is older than the limit: its record, and the same items gone from the timelines. */
+    expirySwept: (result: ExpirySweepResult) => void;
+    /**
+     * The session ended and this desktop erased the clinician's data: rooms, timelines, drafts and expiry state go
+     * from memory, and the session says why (`problem` when the server ended it; null when the clinician signed out).
+     */
+    clinicianDataWiped: (wipe: WipeRecord, problem: ClientProblem | null) => void;
   }>;
 
 export type BleepStore = StoreApi<BleepState>;
 
 export function createBleepStore(): BleepStore {
   return createStore<BleepState>()((...args) => {
-    const [set, get] = args;
+    const [set] = args;
     return {
       ...createSessionSlice(...args),
       ...createRoomsSlice(...args),
       ...createTimelineSlice(...args),
       ...createComposerSlice(...args),
+      ...createExpirySlice(...args),
       applySyncBatch: (batch) => {
         set((state) => ({
           rooms: withRoomChanges(state.rooms, batch.rooms, batch.removedRooms),
           timeline: withTimelineChanges(state.timeline, batch.timeline),
         }));
       },
-      clinicianDataCleared: () => {
-        set({ rooms: initialRooms, timeline: initialTimeline, composer: initialComposer });
-        get().sessionCleared();
+      expirySwept: (result) => {
+        set((state) => ({
+          timeline: withoutExpiredItems(state.timeline, result.before, result.keptRoomIds),
+          expiry: {
+            ...state.expiry,
+            lastSweptAt: result.sweptAt,
+            lastCutoff: result.before,
+            oldestKeptAt: result.oldestKeptAt,
+            oldestOutsideHoldAt: result.oldestOutsideHoldAt,
+            keptMessages: result.kept,
+            legalHolds: result.legalHolds,
+            sweepFailed: false,
+          },
+        }));
+      },
+      clinicianDataWiped: (wipe, problem) => {
+        set((state) => ({
+          rooms: initialRooms,
+          timeline: initialTimeline,
+          composer: initialComposer,
+          expiry: initialExpiry,
+          session: {
+            ...initialSession,
+            // A revoked desktop's enrolment was erased with the rest: it is no longer enrolled here.
+            serverUrl: wipe.erased.includes('desktop-enrolment') ? null : state.session.serverUrl,
+            enrolledDeviceId: wipe.erased.includes('desktop-enrolment')
+              ? null
+              : state.session.enrolledDeviceId,
+            policy: state.session.policy,
+            status: problem === null ? 'signed-out' : 'ended',
+            problem,
+            wipe,
+          },
+        }));
       },
     };
   });

@@ -4,6 +4,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { CryptoStatus } from '../crypto/cryptoStatus.ts';
 import type { ClientProblem } from '../errors/clientErrors.ts';
+import type { WipeRecord } from '../session/clinicianDataWipe.ts';
 import type { TrustPolicyView } from '../trust/trustPolicy.ts';
 import type { BleepState } from './bleepStore.ts';
 
@@ -23,6 +24,8 @@ export type SessionState = Readonly<{
   sync: SyncStatus;
   crypto: CryptoStatus | null;
   problem: ClientProblem | null;
+  /** What the last end of a session erased from this desktop, and why; null until a session has ended here. */
+  wipe: WipeRecord | null;
 }>;
 
 export type SessionSlice = Readonly<{
@@ -52,6 +55,7 @@ export const initialSession: SessionState = {
   sync: 'stopped',
   crypto: null,
   problem: null,
+  wipe: null,
 };
 
 export const createSessionSlice: StateCreator<BleepState, [], [], SessionSlice> = (set) => {
@@ -91,6 +95,7 @@ export const createSessionSlice: StateCreator<BleepState, [], [], SessionSlice> 
           serverUrl: state.session.serverUrl,
           enrolledDeviceId: state.session.enrolledDeviceId,
           policy: state.session.policy,
+          wipe: state.session.wipe,
         },
       }));
     },

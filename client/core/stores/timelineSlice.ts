@@ -63,6 +63,26 @@ export function withTimelineChanges(
   return { byRoom };
 }
 
+/**
+ * The timelines without the items sent before `before`, except in the rooms kept (legal hold): what the expiry sweep
+ * deleted from the archive goes from memory too, with everything else of that age (memberships included).
+ */
+export function withoutExpiredItems(
+  timeline: TimelineState,
+  before: number,
+  keepRoomIds: readonly string[],
+): TimelineState {
+  const kept = new Set(keepRoomIds);
+  let changed = false;
+  const byRoom: Record<string, readonly TimelineItem[]> = {};
+  for (const [roomId, items] of Object.entries(timeline.byRoom)) {
+    const left = kept.has(roomId) ? items : items.filter((item) => item.sentAt >= before);
+    if (left.length !== items.length) changed = true;
+    byRoom[roomId] = left;
+  }
+  return changed ? { byRoom } : timeline;
+}
+
 export const createTimelineSlice: StateCreator<BleepState, [], [], TimelineSlice> = () => ({
   timeline: initialTimeline,
 });

@@ -1,6 +1,6 @@
 // One JSON request to the trust's gateway, made with the platform's fetch: the answer's body when it succeeds, a
 // typed error (errors/classifyFailure.ts) when it does not. Used for what the core asks outside matrix-js-sdk:
-// the policy, the enrolment and the sign-in.
+// the policy, the enrolment, the sign-in, legal holds and the expiry report.
 import { UnexpectedAnswerError, UnknownServerError } from '../errors/clientErrors.ts';
 import { errorForAnswer, errorForNetworkFailure, type RequestPurpose } from '../errors/classifyFailure.ts';
 import type { Platform } from '../platform.ts';
@@ -15,6 +15,8 @@ export type TrustRequest = Readonly<{
   purpose: RequestPurpose;
   body?: unknown;
   headers?: Readonly<Record<string, string>>;
+  /** False when any success will do, with or without a body (the expiry report); default true. */
+  bodyExpected?: boolean;
 }>;
 
 export async function requestTrustJson(
@@ -45,7 +47,7 @@ export async function requestTrustJson(
       request.purpose,
     );
   }
-  if (body === undefined) {
+  if (body === undefined && request.bodyExpected !== false) {
     throw request.purpose === 'policy'
       ? new UnknownServerError(request.serverUrl, 'not-a-bleep-server')
       : new UnexpectedAnswerError(response.status, undefined);

@@ -1,18 +1,24 @@
 // A trust desktop running the Bleep client core headless, for the integration tests: its own passphrase-sealed
-// secret file, rust crypto in fake-indexeddb (kept for the life of the test process, so a "restart" is a new core
+// secret file and archive directory, rust crypto in fake-indexeddb (kept for the life of the test process, so a "restart" is a new core
 // over the same secret file and databases), and the steps trust IT takes (an account, an enrolment code) done the
 // way deploy's integration tests do them.
 import 'fake-indexeddb/auto';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerUser } from '@bleep/policy-module';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
 import { issueEnrolmentCode } from '../../../deploy/test/integration/enrolledDesktop.ts';
-export { eventually } from '../../../deploy/test/integration/clinicianClient.ts';
+import { eventually } from '../../../deploy/test/integration/clinicianClient.ts';
+export { eventually };
+import type { MessageArchive } from '../../core/archive/messageArchive.ts';
+import { openDesktopArchive } from '../../core/archive/openDesktopArchive.ts';
 import { createBleepSession, type BleepSession } from '../../core/session/createBleepSession.ts';
 import type { Platform } from '../../core/platform.ts';
+import type { SecretName } from '../../core/secrets/secretStore.ts';
+import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors.ts';
+import { createFileArchiveStorage } from '../../node/fileArchiveStorage.ts';
 import { consoleLogger, createNodePlatform } from '../../node/nodePlatform.ts';
 import { openPassphraseSecretStore } from '../../node/passphraseSecretStore.ts';
 
@@ -41,25 +47,43 @@ export function newDeviceId(label: string): string {
   return `${label}-${randomBytes(4).toString('hex')}`.toUpperCase();
 }
 
-export type DesktopFiles = Readonly<{ secretsPath: string; passphrase: string }>;
+export type DesktopFiles = Readonly<{
+  /** The desktop's own directory: everything the core writes to disk is under it. */
+  directory: string;
+  secretsPath: string;
+  archiveDirectory: string;
+  passphrase: string;
+}>;
 
-/** Where a desktop keeps its secrets: one file per desktop, in a fresh directory. */
+/** Where a desktop keeps its secrets and its archive: in a fresh directory of its own. */
 export async function newDesktopFiles(): Promise<DesktopFiles> {
-  const dir = await mkdtemp(join(tmpdir(), 'bleep-desktop-'));
-  return { secretsPath: join(dir, 'secrets.json'), passphrase: randomBytes(12).toString('hex') };
+  const directory = await mkdtemp(join(tmpdir(), 'bleep-desktop-'));
+  return {
+    directory,
+    secretsPath: join(directory, 'secrets.json'),
+    archiveDirectory: join(directory, 'archive'),
+    passphrase: randomBytes(12).toString('hex'),
+  };
 }
+
+export type PlatformOverrides = Partial<Pick<Platform, 'fetch' | 'cryptoStore' | 'clock'>>;
 
 /** Starts the client core on a desktop (a new process, as far as the core can tell). */
 export async function startCore(
   files: DesktopFiles,
-  overrides: Partial<Pick<Platform, 'fetch' | 'cryptoStore'>> = {},
+  overrides: PlatformOverrides = {},
 ): Promise<BleepSession> {
   const secrets = await openPassphraseSecretStore({ path: files.secretsPath, passphrase: files.passphrase });
   // Errors only: the SDK warns about routine things (default push rules, key queries in flight) at every start.
   const logger = consoleLogger('bleep', 'error');
   // A short long-poll, so that a revocation is noticed within seconds rather than the default 30.
   return createBleepSession({
-    platform: createNodePlatform({ secrets, logger, ...overrides }),
+    platform: createNodePlatform({
+      secrets,
+      archiveDirectory: files.archiveDirectory,
+      logger,
+      ...overrides,
+    }),
     pollTimeoutMs: 5_000,
   });
 }
@@ -68,11 +92,69 @@ export async function startCore(
 export async function enrolledCore(
   trust: RunningTrust,
   label: string,
+  overrides: PlatformOverrides = {},
 ): Promise<Readonly<{ core: BleepSession; files: DesktopFiles; deviceId: string }>> {
   const files = await newDesktopFiles();
   const deviceId = newDeviceId(label);
   const code = await issueEnrolmentCode(trust, deviceId);
-  const core = await startCore(files);
+  const core = await startCore(files, overrides);
   await core.enrol({ serverUrl: trust.clientUrl, deviceId, code });
   return { core, files, deviceId };
+}
+
+/** A clinician signed in on an enrolled desktop, once their device shows as signed (partners share keys only then). */
+export async function signedInDesktop(trust: RunningTrust, role: string, overrides: PlatformOverrides = {}) {
+  const account = await createStaffAccount(trust, role);
+  const desktop = await enrolledCore(trust, role.slice(0, 12), overrides);
+  await desktop.core.signIn({ kind: 'password', username: account.username, password: account.password });
+  await eventually(`${role}'s device to be signed`, () =>
+    selectCryptoStatus(desktop.core.store.getState())?.crossSigning === 'signed' ? true : undefined,
+  );
+  return { ...desktop, account };
+}
+
+/** The desktop's secrets as kept on disk, opened with its passphrase (read only: this opens, never writes). */
+export async function keptSecrets(files: DesktopFiles): Promise<Partial<Record<SecretName, Uint8Array>>> {
+  const secrets = await openPassphraseSecretStore({ path: files.secretsPath, passphrase: files.passphrase });
+  const names: SecretName[] = ['desktop-enrolment', 'session', 'crypto-storage-key', 'archive-key'];
+  const kept: Partial<Record<SecretName, Uint8Array>> = {};
+  for (const name of names) {
+    const value = await secrets.read(name);
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
+}
+
+/**
+ * The desktop's archive read from its files with its own key, as a restarted core would read it. Only for a desktop
+ * whose archive key exists (this would make one otherwise).
+ */
+export async function archiveOnDisk(files: DesktopFiles): Promise<MessageArchive> {
+  const secrets = await openPassphraseSecretStore({ path: files.secretsPath, passphrase: files.passphrase });
+  if ((await secrets.read('archive-key')) === undefined) throw new Error('this desktop has no archive key');
+  return openDesktopArchive({
+    archive: createFileArchiveStorage(files.archiveDirectory),
+    secrets,
+    randomBytes: (length) => randomBytes(length),
+    logger: consoleLogger('archive-on-disk', 'error'),
+  });
+}
+
+/** Every file under the desktop's directory whose bytes contain `text` (in UTF-8), by path. */
+export async function filesContaining(files: DesktopFiles, text: string): Promise<string[]> {
+  const needle = Buffer.from(text, 'utf8');
+  const found: string[] = [];
+  const entries = await readdir(files.directory, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if ((await readFile(path)).includes(needle)) found.push(path);
+  }
+  return found;
+}
+
+/** How many files the desktop keeps under its directory. */
+export async function fileCount(files: DesktopFiles): Promise<number> {
+  const entries = await readdir(files.directory, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).length;
 }

@@ -2,17 +2,14 @@
 // federating over TLS on loopback. Two client cores, one at each trust, talk through an encrypted referral room;
 // all they show comes from their stores, as plain data.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
 import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
 import type { BleepSession } from '../../core/session/createBleepSession.ts';
 import { selectInvitations, selectRoom } from '../../core/stores/selectors/roomSelectors.ts';
-import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors.ts';
 import { selectMessages } from '../../core/stores/selectors/timelineSelectors.ts';
 import type { TimelineItem } from '../../core/stores/timelineSlice.ts';
 import {
-  createStaffAccount,
-  enrolledCore,
   eventually,
+  signedInDesktop,
   startCore,
   type DesktopFiles,
   type StaffAccount,
@@ -25,17 +22,6 @@ function decryptedMessage(core: BleepSession, roomId: string, body: string): Tim
   );
 }
 
-async function signedIn(trust: RunningTrust, role: string) {
-  const account = await createStaffAccount(trust, role);
-  const desktop = await enrolledCore(trust, role.slice(0, 12));
-  await desktop.core.signIn({ kind: 'password', username: account.username, password: account.password });
-  // Partners share room keys only with devices their owner signed: wait until this one shows as signed.
-  await eventually(`${role}'s device to be signed`, () =>
-    selectCryptoStatus(desktop.core.store.getState())?.crossSigning === 'signed' ? true : undefined,
-  );
-  return { ...desktop, account };
-}
-
 describe('an encrypted referral room between two client cores at two trusts', () => {
   let consultant: { core: BleepSession; account: StaffAccount };
   let surgeon: { core: BleepSession; account: StaffAccount; files: DesktopFiles };
@@ -43,8 +29,8 @@ describe('an encrypted referral room between two client cores at two trusts', ()
 
   beforeAll(async () => {
     const stack = inject('stack');
-    consultant = await signedIn(trustNamed(stack, 'trust-a'), 'cardiology-consultant');
-    surgeon = await signedIn(trustNamed(stack, 'trust-b'), 'cardiothoracic-surgeon');
+    consultant = await signedInDesktop(trustNamed(stack, 'trust-a'), 'cardiology-consultant');
+    surgeon = await signedInDesktop(trustNamed(stack, 'trust-b'), 'cardiothoracic-surgeon');
   });
 
   afterAll(() => {

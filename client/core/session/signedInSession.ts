@@ -1,0 +1,112 @@
+// A clinician's signed-in session on this desktop with all it keeps: the archive opened and swept before anything
+// is shown (then hourly, each sweep reported to the gateway), what it holds put in the timeline, and the Matrix
+// session started with every sync batch written to the archive before the store shows it.
+import { archivedMessagesIn, timelineItemForArchived } from '../archive/archivedMessage.ts';
+import type { MessageArchive } from '../archive/messageArchive.ts';
+import { openDesktopArchive } from '../archive/openDesktopArchive.ts';
+import type { BleepClientError } from '../errors/clientErrors.ts';
+import { createExpirySchedule, type ExpirySchedule } from '../expiry/expirySchedule.ts';
+import type { Platform } from '../platform.ts';
+import type { RoomActions } from '../rooms/roomActions.ts';
+import type { BleepStore } from '../stores/bleepStore.ts';
+import { startRunningSession, type RunningSessionOptions } from './runningSession.ts';
+import type { SessionRecord } from './sessionRecords.ts';
+
+export type SignedInSessionOptions = Readonly<{
+  platform: Platform;
+  store: BleepStore;
+  record: SessionRecord;
+  password?: Readonly<{ username: string; password: string }>;
+  pollTimeoutMs?: number;
+  sweepIntervalMs?: number;
+  /** The server ended the session; the session, its sweeps and its archive are stopped when this is called. */
+  onEnded: (error: BleepClientError, how: Readonly<{ softLogout: boolean }>) => void;
+}>;
+
+export interface SignedInSession {
+  readonly rooms: RoomActions;
+  readonly expiry: Pick<ExpirySchedule, 'sweepNow'>;
+  /** Stops syncing, sweeping and reporting, and closes the archive once its writes are done. */
+  stop(): Promise<void>;
+  /** Signs this device out at the server (best effort: a server that is down is logged, not thrown), after stop. */
+  signOutAtServer(): Promise<void>;
+}
+
+/** The archive's messages shown in the timeline, oldest first: history from before this start, or the server's window. */
+async function showArchived(archive: MessageArchive, store: BleepStore, ownUserId: string): Promise<void> {
+  const archived = await archive.allMessages();
+  if (archived.length === 0) return;
+  store.getState().applySyncBatch({
+    rooms: [],
+    removedRooms: [],
+    timeline: archived.map((message) => ({
+      change: 'upsert' as const,
+      item: timelineItemForArchived(message, ownUserId),
+    })),
+  });
+}
+
+export async function startSignedInSession(options: SignedInSessionOptions): Promise<SignedInSession> {
+  const { platform, store, record } = options;
+  const log = platform.logger.child('session');
+  const archive = await openDesktopArchive(platform);
+  const expiry = createExpirySchedule({
+    platform,
+    archive,
+    store,
+    session: record,
+    ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+  });
+  const stopKeeping = async () => {
+    expiry.stop();
+    await archive.close();
+  };
+  try {
+    await expiry.sweepNow();
+    await showArchived(archive, store, record.userId);
+    const runningOptions: RunningSessionOptions = {
+      platform,
+      store,
+      record,
+      ...(options.password ? { password: options.password } : {}),
+      ...(options.pollTimeoutMs === undefined ? {} : { pollTimeoutMs: options.pollTimeoutMs }),
+      beforeEmit: (batch) => archive.keep(archivedMessagesIn(batch.timeline)),
+      onEnded: (error, how) => {
+        void (async () => {
+          try {
+            await stopKeeping();
+          } catch (failure) {
+            log.error('could not close the archive at the end of the session', {
+              error: failure instanceof Error ? failure.name : 'unknown',
+            });
+          }
+          options.onEnded(error, how);
+        })();
+      },
+    };
+    const running = await startRunningSession(runningOptions);
+    expiry.start();
+    return {
+      rooms: running.rooms,
+      expiry,
+      stop: async () => {
+        running.stop();
+        await stopKeeping();
+      },
+      signOutAtServer: async () => {
+        running.stop();
+        await stopKeeping();
+        try {
+          await running.signOut();
+        } catch (error) {
+          log.warn('could not sign this device out at the server; its data is erased here all the same', {
+            error: error instanceof Error ? error.name : 'unknown',
+          });
+        }
+      },
+    };
+  } catch (error) {
+    await stopKeeping();
+    throw error;
+  }
+}
