@@ -25,6 +25,7 @@ import {
   signedInDesktop,
   startCore,
   type DesktopFiles,
+  type PlatformOverrides,
 } from './bleepDesktop.testkit.ts';
 
 let trustA: RunningTrust;
@@ -80,22 +81,59 @@ async function isGone(path: string): Promise<boolean> {
   );
 }
 
-/** A clinician alone in a new room, who wrote one note there (their own sent message is archived too). */
-async function desktopWithOneNote(role: string, detail: string) {
-  const desktop = await signedInDesktop(trustA, role);
-  const roomId = await desktop.core.rooms.openRoom({ name: 'Handover notes', invite: [] });
+/** A new room of the clinician's own, once it shows encrypted, with one note written there (and archived). */
+async function writeNote(core: BleepSession, files: DesktopFiles, roomName: string, detail: string) {
+  const roomId = await core.rooms.openRoom({ name: roomName, invite: [] });
   // Sent before sync has brought the room's encryption state, matrix-js-sdk would send it in the clear (the gateway
   // refuses that): wait until the room shows, encrypted.
   await eventually('the new room to show, encrypted', () =>
-    desktop.core.store.getState().rooms.byId[roomId]?.encrypted === true ? true : undefined,
+    core.store.getState().rooms.byId[roomId]?.encrypted === true ? true : undefined,
   );
   const body = clinicalNote(detail);
-  await desktop.core.rooms.sendText(roomId, body);
-  await eventually('the note to be archived', () => decryptedMessage(desktop.core, roomId, body));
-  expect((await (await archiveOnDisk(desktop.files)).roomMessages(roomId)).map((m) => m.body)).toEqual([
-    body,
+  await core.rooms.sendText(roomId, body);
+  await eventually('the note to be archived', () => decryptedMessage(core, roomId, body));
+  expect((await (await archiveOnDisk(files)).roomMessages(roomId)).map((m) => m.body)).toEqual([body]);
+  return { roomId, body };
+}
+
+/** A clinician alone in a new room, who wrote one note there (their own sent message is archived too). */
+async function desktopWithOneNote(role: string, detail: string, overrides: PlatformOverrides = {}) {
+  const desktop = await signedInDesktop(trustA, role, overrides);
+  return { ...desktop, ...(await writeNote(desktop.core, desktop.files, 'Handover notes', detail)) };
+}
+
+/** Trust IT's information-governance officer places a legal hold on a room (the retention service's CLI). */
+async function placeRoomHold(roomId: string): Promise<number> {
+  const output = await stackCommand([
+    'retention',
+    'trust-a',
+    'hold',
+    'place',
+    '--room',
+    roomId,
+    '--reason',
+    'Integration test: subject access request',
+    '--reference',
+    'SAR-CLIENT-ARCHIVE',
+    '--by',
+    'ig.integration',
+    '--json',
   ]);
-  return { ...desktop, roomId, body };
+  return (JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1)) as { id: number }).id;
+}
+
+async function releaseHold(id: number): Promise<void> {
+  await stackCommand([
+    'retention',
+    'trust-a',
+    'hold',
+    'release',
+    String(id),
+    '--reason',
+    'Integration test over',
+    '--by',
+    'ig.integration',
+  ]);
 }
 
 describe("a desktop's message archive", () => {
@@ -251,6 +289,47 @@ describe("a desktop's message archive", () => {
       reports.find((report) => (report.body as { oldest_ts: unknown }).oldest_ts === null),
     );
     expect(emptied.body).toStrictEqual({ oldest_ts: null, swept_at: expiry.lastSweptAt });
+  });
+});
+
+describe('legal hold', () => {
+  it('keeps a held room past clientDays while the gateway lists the hold, and sweeps it once released', async () => {
+    let clockOffsetMs = 0;
+    const nurse = await desktopWithOneNote('held-nurse', 'safeguarding concern raised', {
+      clock: { now: () => Date.now() + clockOffsetMs },
+    });
+    const free = await writeNote(nurse.core, nurse.files, 'Ward round', 'no concerns');
+    const holdId = await placeRoomHold(nurse.roomId);
+    let released = false;
+    try {
+      clockOffsetMs = 91 * dayMs;
+      await nurse.core.sweepNow();
+      const archive = await archiveOnDisk(nurse.files);
+      const [held] = await archive.roomMessages(nurse.roomId);
+      expect(held?.body).toBe(nurse.body);
+      expect(await archive.roomMessages(free.roomId)).toEqual([]);
+      expect(selectExpiry(nurse.core.store.getState())).toMatchObject({
+        legalHolds: { status: 'in-force', roomIds: [nurse.roomId] },
+        oldestKeptAt: held?.sentAt,
+        // What the report states: the held note is kept on the trust's instruction, not past the limit.
+        oldestOutsideHoldAt: null,
+      });
+      expect(decryptedMessage(nurse.core, nurse.roomId, nurse.body)).toBeDefined();
+      expect(decryptedMessage(nurse.core, free.roomId, free.body)).toBeUndefined();
+
+      await releaseHold(holdId);
+      released = true;
+      await nurse.core.sweepNow();
+      expect(selectExpiry(nurse.core.store.getState())).toMatchObject({
+        legalHolds: { status: 'in-force', roomIds: [] },
+        oldestKeptAt: null,
+      });
+      expect(await (await archiveOnDisk(nurse.files)).roomMessages(nurse.roomId)).toEqual([]);
+    } finally {
+      // A hold left in force would keep this room from every later retention run.
+      if (!released) await releaseHold(holdId);
+      nurse.core.stop();
+    }
   });
 });
 
