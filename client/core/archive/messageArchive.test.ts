@@ -51,7 +51,12 @@ describe('the message archive', () => {
   it('keeps only ciphertext: no body, patient detail, room, event or sender in any name or byte', async () => {
     const { archive, storage } = await archiveOver();
     await archive.keep([message('$event-one', now)]);
-    await archive.writeSweepRecord({ sweptAt: now, oldestKeptAt: now, oldestOutsideHoldAt: now });
+    await archive.writeSweepRecord({
+      sweptAt: now,
+      clientDays: 90,
+      oldestKeptAt: now,
+      oldestOutsideHoldAt: now,
+    });
     const everything = allBytes(storage);
     for (const secret of [
       'Edith Crawley',
@@ -137,10 +142,16 @@ describe('the message archive', () => {
   it('remembers its last sweep across a restart', async () => {
     const { archive, storage, key } = await archiveOver();
     expect(await archive.readSweepRecord()).toBeUndefined();
-    await archive.writeSweepRecord({ sweptAt: now, oldestKeptAt: null, oldestOutsideHoldAt: null });
+    await archive.writeSweepRecord({
+      sweptAt: now,
+      clientDays: 90,
+      oldestKeptAt: null,
+      oldestOutsideHoldAt: null,
+    });
     const { archive: reopened } = await archiveOver(storage, key);
     expect(await reopened.readSweepRecord()).toEqual({
       sweptAt: now,
+      clientDays: 90,
       oldestKeptAt: null,
       oldestOutsideHoldAt: null,
     });

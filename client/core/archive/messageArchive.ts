@@ -17,6 +17,8 @@ import type { ArchiveStorage } from './archiveStorage.ts';
 /** What the last expiry sweep did, kept in the archive itself so it survives a restart. */
 export type SweepRecord = Readonly<{
   sweptAt: number;
+  /** The limit it applied: a start that cannot reach the gateway sweeps with it (expiry/offlineSweep.ts). */
+  clientDays: number;
   /** Send time of the oldest message kept, legal holds included; null when the archive is empty. */
   oldestKeptAt: number | null;
   /** Send time of the oldest message kept outside a legal hold: what the expiry report states. */
@@ -69,6 +71,22 @@ export type MessageArchiveDeps = Readonly<{
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function isTimeOrNull(value: unknown): boolean {
+  return value === null || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function isSweepRecord(value: unknown): value is SweepRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.sweptAt === 'number' &&
+    typeof record.clientDays === 'number' &&
+    record.clientDays > 0 &&
+    isTimeOrNull(record.oldestKeptAt) &&
+    isTimeOrNull(record.oldestOutsideHoldAt)
+  );
+}
 
 export async function openMessageArchive(deps: MessageArchiveDeps): Promise<MessageArchive> {
   const { storage, cipher } = deps;
@@ -204,11 +222,14 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
         const sealed = await storage.read(sweepRecordName);
         if (sealed === undefined) return undefined;
         try {
-          return JSON.parse(decoder.decode(await cipher.open(sweepRecordName, sealed))) as SweepRecord;
-        } catch {
-          log.warn('the last sweep record could not be read; the next sweep writes a new one');
-          return undefined;
+          const value: unknown = JSON.parse(decoder.decode(await cipher.open(sweepRecordName, sealed)));
+          if (isSweepRecord(value)) return value;
+        } catch (error) {
+          if (!(error instanceof ArchiveRecordUnreadableError) && !(error instanceof SyntaxError))
+            throw error;
         }
+        log.warn('the last sweep record could not be read; the next sweep writes a new one');
+        return undefined;
       }),
 
     writeSweepRecord: (record) =>

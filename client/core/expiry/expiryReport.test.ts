@@ -8,9 +8,16 @@ const session = { serverUrl: 'https://bleep.trust-a.example', accessToken: 'syt_
 describe('the expiry report', () => {
   it('states the oldest message outside a legal hold and the sweep time, in whole milliseconds', () => {
     expect(
-      expiryReportFor({ sweptAt: 1_764_331_200_000.7, oldestKeptAt: 1_000, oldestOutsideHoldAt: 5_000.9 }),
+      expiryReportFor({
+        sweptAt: 1_764_331_200_000.7,
+        clientDays: 90,
+        oldestKeptAt: 1_000,
+        oldestOutsideHoldAt: 5_000.9,
+      }),
     ).toEqual({ oldest_ts: 5_000, swept_at: 1_764_331_200_000 });
-    expect(expiryReportFor({ sweptAt: 7, oldestKeptAt: 3, oldestOutsideHoldAt: null })).toEqual({
+    expect(
+      expiryReportFor({ sweptAt: 7, clientDays: 90, oldestKeptAt: 3, oldestOutsideHoldAt: null }),
+    ).toEqual({
       oldest_ts: null,
       swept_at: 7,
     });

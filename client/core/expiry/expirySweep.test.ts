@@ -99,6 +99,7 @@ describe('the expiry sweep', () => {
     });
     expect(await archive.readSweepRecord()).toEqual({
       sweptAt: start,
+      clientDays: 90,
       oldestKeptAt: start - 10 * dayMs,
       oldestOutsideHoldAt: start - 10 * dayMs,
     });

@@ -38,6 +38,7 @@ export async function runExpirySweep(deps: ExpirySweepDeps): Promise<ExpirySweep
   const outcome = await deps.archive.sweep({ before, keepRoomIds: keptRoomIds });
   const record: SweepRecord = {
     sweptAt,
+    clientDays: deps.clientDays,
     oldestKeptAt: outcome.oldestKeptAt,
     oldestOutsideHoldAt: outcome.oldestOutsideHoldAt,
   };

@@ -6,13 +6,15 @@
 import {
   BleepClientError,
   DeviceNotEnrolledError,
+  ServerDownError,
   SessionNotRestorableError,
   type ClientProblem,
 } from '../errors/clientErrors.ts';
+import { sweepWhileOffline } from '../expiry/offlineSweep.ts';
 import type { Platform } from '../platform.ts';
 import type { RoomActions } from '../rooms/roomActions.ts';
 import { createBleepStore, type BleepStore } from '../stores/bleepStore.ts';
-import { fetchTrustPolicy } from '../trust/trustPolicy.ts';
+import { fetchTrustPolicy, type TrustPolicyView } from '../trust/trustPolicy.ts';
 import { enrolThisDesktop, type EnrolmentRequest } from './desktopEnrolment.ts';
 import { wipeClinicianData, wipeReasonFor, type WipeReason } from './clinicianDataWipe.ts';
 import { startSignedInSession, type SignedInSession } from './signedInSession.ts';
@@ -188,7 +190,15 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
           await forgetSessionRecord(platform.secrets);
           throw new SessionNotRestorableError();
         }
-        store.getState().policyLoaded(await fetchTrustPolicy(platform, record.serverUrl));
+        let policy: TrustPolicyView;
+        try {
+          policy = await fetchTrustPolicy(platform, record.serverUrl);
+        } catch (error) {
+          // Nothing is shown while the gateway is out of reach, but what is kept on disk is still swept.
+          if (error instanceof ServerDownError) await sweepWhileOffline(platform, store);
+          throw error;
+        }
+        store.getState().policyLoaded(policy);
         try {
           await start(record);
         } catch (error) {

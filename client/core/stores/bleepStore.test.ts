@@ -207,6 +207,7 @@ describe('the Bleep store', () => {
     });
     store.getState().expirySwept({
       sweptAt: 1_000,
+      clientDays: 90,
       before: 200,
       keptRoomIds: ['!inquiry:a'],
       oldestKeptAt: 100,

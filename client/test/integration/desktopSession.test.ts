@@ -15,6 +15,7 @@ import {
   UnknownServerError,
   WrongPasswordError,
 } from '../../core/errors/clientErrors.ts';
+import { selectExpiry } from '../../core/stores/selectors/expirySelectors.ts';
 import { selectCryptoStatus, selectSession } from '../../core/stores/selectors/sessionSelectors.ts';
 import {
   createStaffAccount,
@@ -255,6 +256,11 @@ describe('failures a clinician is told apart', () => {
       },
     });
     await expect(restarted.restore()).rejects.toBeInstanceOf(ServerDownError);
+    // Its archive was swept all the same, with the last limit and no legal holds (they cannot be asked).
+    expect(selectExpiry(restarted.store.getState())).toMatchObject({
+      legalHolds: { status: 'unavailable' },
+      lastCutoff: expect.any(Number) as number,
+    });
     serverDown = false;
     expect(await restarted.restore()).toBe('restored');
     restarted.stop();
