@@ -219,7 +219,10 @@ describe('the client expiry check', () => {
   it('audits and counts a sign-out Synapse did not make, and tries again at the next check', async () => {
     const overdue = await enrolledSession({ loginAgo: 50 * hour });
     signOutAnswer = 'failed';
-    expect(await check()).toMatchObject({ failed: 1 });
+    expect(await check()).toMatchObject({
+      failed: 1,
+      failures: [{ userId: overdue.userId, deviceId: overdue.deviceId, reason: 'Synapse answered 500' }],
+    });
     expect(await auditOf(overdue.deviceId)).toEqual([
       'expiry.sign-out failed: Synapse answered 500 (overdue)',
     ]);

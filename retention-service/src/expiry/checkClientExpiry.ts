@@ -28,16 +28,9 @@ export type ClientExpirySummary = Readonly<{
   signedOut: Readonly<Record<SignOutReason, number>>;
   /** Sign-outs Synapse did not carry out; the next run tries again. */
   failed: number;
+  /** Which, and why: the run records each as a failure of its client-expiry step. */
+  failures: readonly Readonly<{ userId: string; deviceId: string; reason: string }>[];
 }>;
-
-export const noClientExpiry: ClientExpirySummary = {
-  sessions: 0,
-  enrolled: 0,
-  overdue: 0,
-  warned: 0,
-  signedOut: { 'over-age': 0, overdue: 0, 'not-seen': 0 },
-  failed: 0,
-};
 
 export type ClientExpiryDeps = Readonly<{
   synapseDb: Pool;
@@ -79,7 +72,7 @@ export async function checkClientExpiry(deps: ClientExpiryDeps, runId: number): 
   let enrolled = 0;
   let overdue = 0;
   let warned = 0;
-  let failed = 0;
+  const failures: { userId: string; deviceId: string; reason: string }[] = [];
   const signedOut: Record<SignOutReason, number> = { 'over-age': 0, overdue: 0, 'not-seen': 0 };
 
   for (const device of devices) {
@@ -118,13 +111,10 @@ export async function checkClientExpiry(deps: ClientExpiryDeps, runId: number): 
     }
     if (verdict.action !== 'sign-out') continue;
     const [outcome] = await deps.signOut(device.deviceId, [device.userId]);
-    const result = !outcome
-      ? 'failed: no answer'
-      : outcome.outcome === 'failed'
-        ? `failed: ${outcome.reason}`
-        : outcome.outcome;
-    if (outcome?.outcome === 'failed' || !outcome) failed += 1;
-    else signedOut[verdict.reason] += 1;
+    const failure = !outcome ? 'no answer' : outcome.outcome === 'failed' ? outcome.reason : undefined;
+    const result = failure === undefined ? (outcome?.outcome ?? 'failed') : `failed: ${failure}`;
+    if (failure === undefined) signedOut[verdict.reason] += 1;
+    else failures.push({ userId: device.userId, deviceId: device.deviceId, reason: failure });
     metrics.expirySignOuts.inc({ reason: verdict.reason, outcome: outcome?.outcome ?? 'failed' });
     log.warn(
       { runId, reason: verdict.reason, outcome: outcome?.outcome },
@@ -144,5 +134,13 @@ export async function checkClientExpiry(deps: ClientExpiryDeps, runId: number): 
   metrics.expirySessions.set({ state: 'enrolled' }, enrolled);
   metrics.expirySessions.set({ state: 'overdue' }, overdue);
   metrics.expirySessions.set({ state: 'all' }, devices.length);
-  return { sessions: devices.length, enrolled, overdue, warned, signedOut, failed };
+  return {
+    sessions: devices.length,
+    enrolled,
+    overdue,
+    warned,
+    signedOut,
+    failed: failures.length,
+    failures,
+  };
 }

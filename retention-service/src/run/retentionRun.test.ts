@@ -25,7 +25,7 @@ import {
   createSynapseAdminStandIn,
   type SynapseAdminStandIn,
 } from '../synapse/synapseAdminStandIn.testkit.ts';
-import { createRetentionRunner, type RetentionRunner } from './retentionRun.ts';
+import { createRetentionRunner, type RetentionRunner, type RetentionRunnerDeps } from './retentionRun.ts';
 
 const policy = parsePolicy(
   {
@@ -62,7 +62,7 @@ function holds() {
   });
 }
 
-function runner(): RetentionRunner {
+function runner(extra: Partial<Pick<RetentionRunnerDeps, 'clientExpiry'>> = {}): RetentionRunner {
   const [purgeDb, proofDb, bleepDb] = pools as [pg.Pool, pg.Pool, pg.Pool];
   const clock = () => new Date(now);
   return createRetentionRunner({
@@ -88,6 +88,7 @@ function runner(): RetentionRunner {
       purgePollMs: 1,
       lockWaitMs: 0,
     },
+    ...extra,
   });
 }
 
@@ -247,6 +248,33 @@ describe('a retention run', () => {
     );
     await synapse.pool.query('DELETE FROM events WHERE room_id = $1', [roomId]);
     await synapse.pool.query('DELETE FROM event_json WHERE room_id = $1', [roomId]);
+  });
+
+  it('runs the client expiry check under its lock, and a sign-out Synapse did not make fails the run', async () => {
+    const checkedFor: number[] = [];
+    const summary = await runner({
+      clientExpiry: (runId) => {
+        checkedFor.push(runId);
+        return Promise.resolve({
+          sessions: 2,
+          enrolled: 2,
+          overdue: 0,
+          warned: 0,
+          signedOut: { 'over-age': 0, overdue: 1, 'not-seen': 0 },
+          failed: 1,
+          failures: [{ userId: alice, deviceId: 'WARD-PC', reason: 'Synapse answered 500' }],
+        });
+      },
+    }).run({ trigger: 'schedule' });
+    expect(checkedFor).toEqual([summary.runId]);
+    expect(summary).toMatchObject({ status: 'failed', clean: false, clientExpiry: { failed: 1 } });
+    expect(summary.failures).toContainEqual({
+      step: 'client-expiry',
+      roomId: null,
+      code: 'SIGN_OUT_FAILED',
+      message: `${alice} on WARD-PC: Synapse answered 500`,
+    });
+    expect(await auditActions()).toContain('retention.failure error');
   });
 
   it('fails visibly while Synapse is down, and the next run finishes the purge', async () => {

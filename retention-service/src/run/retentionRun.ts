@@ -313,6 +313,15 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
     const clientExpiry = expiryCheck
       ? await step('client-expiry', () => expiryCheck(runId, withRetries))
       : undefined;
+    // A session that should be signed out and is not is a failure of the run, not only a count.
+    for (const failure of clientExpiry?.failures ?? []) {
+      failures.push({
+        step: 'client-expiry',
+        roomId: null,
+        code: 'SIGN_OUT_FAILED',
+        message: `${failure.userId} on ${failure.deviceId}: ${failure.reason}`,
+      });
+    }
 
     // Without the holds the proof cannot tell held content from a finding: it would cry wolf, so it does not run.
     const proof: ProofResult | undefined = scope
