@@ -4,6 +4,7 @@ import type { ContenderId } from './contender.ts';
 import type { ContentLeft } from './contentLeft.ts';
 import type { LatencySummary } from './sendLatency.ts';
 import type { SeedRecord } from './seedHistory.ts';
+import type { PurgeSpan } from './synapsePurgeLog.ts';
 
 export type ContenderResult = Readonly<{
   id: ContenderId;
@@ -16,6 +17,8 @@ export type ContenderResult = Readonly<{
   idle: LatencySummary;
   during: LatencySummary;
   restoreSeconds: number;
+  /** Synapse's own log: from its first purge's start to its last purge's end. */
+  synapsePurges?: PurgeSpan;
   detail: readonly string[];
 }>;
 
@@ -40,7 +43,7 @@ export function headerText(header: BenchHeader): string {
     `Retention bench: ${seed.messages} messages (${seed.oldMessages} dated 3.5 to 10 days ago, older than the ${header.windowHours} h window; the rest within the last day) in ${seed.rooms} rooms, on the bench's own homeserver ${header.serverName} (Synapse from the local runner's sid root, its own databases)`,
     `Seeded ${header.seededNow ? 'now' : `at ${seed.seededAt} (cached snapshot)`}: rooms and members through the client API in ${fixed(seed.setupSeconds, 0)} s; the oldest ${seed.apiMessages} messages through the test application service dated with ?ts= (timestamp massaging, ${seed.concurrency} in flight) in ${fixed(seed.apiSeconds, 0)} s (${fixed(seed.apiMessages / seed.apiSeconds, 0)}/s); the other ${seed.generatedMessages} written in SQL as Synapse writes them (hashed, signed, Synapse stopped) in ${fixed(seed.generatedSeconds, 1)} s (${fixed(seed.generatedMessages / seed.generatedSeconds, 0)}/s); arrival times (received_ts) set to the dates`,
     `Snapshot: PostgreSQL CREATE DATABASE ... TEMPLATE with Synapse stopped${header.snapshotSeconds === undefined ? '' : ` (taken in ${fixed(header.snapshotSeconds, 1)} s)`}, restored before each contender`,
-    `Sender: ${header.sendRate} messages/s through Synapse's client API, open loop; idle = ${header.idleSeconds} s before the purge (after 3 s warm-up), during = from the purge's start to its end`,
+    `Sender: ${header.sendRate} messages/s through Synapse's client API, open loop; idle = ${header.idleSeconds} s before the purge (for Synapse's jobs: until its job starts), after a 10 s warm-up once Synapse answers, and ${header.idleSeconds} s after it; during = from the purge's start to its end`,
     `Machine: ${header.cores} cores, load average ${fixed(header.loadAverage, 2)} at the start (shared; other work may run)`,
     '',
   ].join('\n');
@@ -59,6 +62,12 @@ export function contenderText(result: ContenderResult): string {
     `  oldest        content ${result.left.oldestContentHours === null ? 'none held' : `${fixed(result.left.oldestContentHours, 1)} h old`} afterwards`,
     `  send idle     ${latency(result.idle)}`,
     `  send during   ${latency(result.during)}; p99 ${fixed(result.during.p99Ms / result.idle.p99Ms, 2)}x idle`,
+    ...(result.synapsePurges
+      ? [
+          `  in Synapse   ${result.synapsePurges.purges} history purges, ${fixed(result.synapsePurges.seconds, 1)} s from the first one's start to the last one's end (${fixed((100 * result.synapsePurges.seconds) / result.seconds, 0)}% of the contender's time)`,
+        ]
+      : []),
+    `  proof         the service's proof SQL took ${fixed(result.left.proofSeconds, 1)} s afterwards`,
     ...result.detail.map((line) => `  ${line}`),
     `  (data restored in ${fixed(result.restoreSeconds, 1)} s)`,
     '',

@@ -1,6 +1,7 @@
 // What a contender left behind, judged the same way for all three: the retention service's own proof
-// (proveRetention, through the service's read-only proof role; no legal holds) at the window's cutoff, and the old messages still
-// in `events` (the count a purge's throughput is measured on). "Old" is by either clock, as the service defines it.
+// (proveRetention, through the service's read-only proof role; no legal holds) at the window's cutoff, and the old
+// messages still in `events` (the count a purge's throughput is measured on). "Old" is by either clock, as the
+// service defines it.
 import pg from 'pg';
 import { proveRetention } from '../src/proof/proveRetention.ts';
 import { eventTimeSql } from '../src/purge/eventTime.ts';
@@ -13,6 +14,8 @@ export type ContentLeft = Readonly<{
   rowsLeft: number;
   /** Age of the oldest message content or search row held at all (new content included), in hours. */
   oldestContentHours: number | null;
+  /** How long the proof took. */
+  proofSeconds: number;
 }>;
 
 export type ContentCheckDatabases = Readonly<{
@@ -43,6 +46,7 @@ export async function contentLeft(databases: ContentCheckDatabases, cutoff: Date
   const proofDb = new pg.Pool({ connectionString: databases.proofDatabaseUrl, max: 1 });
   const bleepDb = new pg.Pool({ connectionString: databases.bleepDatabaseUrl, max: 1 });
   try {
+    const proofStarted = Date.now();
     const proof = await proveRetention(
       {
         proofDb,
@@ -52,6 +56,7 @@ export async function contentLeft(databases: ContentCheckDatabases, cutoff: Date
       },
       cutoff,
     );
+    const proofSeconds = (Date.now() - proofStarted) / 1000;
     const rowsByKind: Record<string, number> = {};
     for (const finding of proof.findings) {
       rowsByKind[finding.kind] = (rowsByKind[finding.kind] ?? 0) + finding.count;
@@ -64,6 +69,7 @@ export async function contentLeft(databases: ContentCheckDatabases, cutoff: Date
       rowsByKind,
       rowsLeft: Object.values(rowsByKind).reduce((sum, value) => sum + value, 0),
       oldestContentHours: oldest.length === 0 ? null : (Date.now() - Math.min(...oldest)) / 3_600_000,
+      proofSeconds,
     };
   } finally {
     await Promise.allSettled([proofDb.end(), bleepDb.end()]);

@@ -1,7 +1,7 @@
 // One contender, measured: the seeded data restored, the bench's Synapse started with the contender's
 // configuration, the old events counted, the sender started, the contender's purge run, then what is left judged
 // by the proof and the sends split into idle and during. Synapse is stopped at the end, also on failure.
-import { rename } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { restoreSnapshot } from './benchSnapshot.ts';
 import { startBenchSynapse } from './benchHomeserver.ts';
 import type { ContenderResult } from './benchReport.ts';
@@ -9,8 +9,10 @@ import type { Contender, ContenderContext, PurgeWindow } from './contender.ts';
 import { contentLeft, countOldEvents, type ContentCheckDatabases } from './contentLeft.ts';
 import { between, summarise } from './sendLatency.ts';
 import { startSteadySender, type SenderTarget } from './steadySender.ts';
+import { purgeSpan } from './synapsePurgeLog.ts';
 
-const warmUpMs = 3000;
+// Synapse is busiest in the first seconds after it starts (caches, background jobs): not idle for a clinician.
+const warmUpMs = 10_000;
 
 export type MeasureInput = Readonly<{
   key: string;
@@ -50,7 +52,15 @@ export async function measureContender(input: MeasureInput): Promise<ContenderRe
       await sender.stop();
       throw error;
     }
+    // Idle again after the purge, as long as before it: the machine's own drift then weighs on both sides alike.
+    const idleAfterMs = context.settings.BENCH_IDLE_SECONDS * 1000;
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, window.finishedAt + idleAfterMs - Date.now())),
+    );
     const samples = await sender.stop();
+    const synapsePurges = purgeSpan(
+      await readFile(context.homeserver.files.synapseLog, 'utf8').catch(() => ''),
+    );
     const left = await contentLeft(input.databases, new Date(Date.now() - context.windowMs));
     const seconds = (window.finishedAt - window.startedAt) / 1000;
     const purged = oldEventsBefore - left.oldEvents;
@@ -62,9 +72,13 @@ export async function measureContender(input: MeasureInput): Promise<ContenderRe
       seconds,
       eventsPerSecond: purged / seconds,
       left,
-      idle: summarise(between(samples, warmUntil, window.startedAt)),
+      idle: summarise([
+        ...between(samples, warmUntil, window.startedAt),
+        ...between(samples, window.finishedAt + 1, window.finishedAt + 1 + idleAfterMs),
+      ]),
       during: summarise(between(samples, window.startedAt, window.finishedAt + 1)),
       restoreSeconds,
+      ...(synapsePurges ? { synapsePurges } : {}),
       detail: window.detail,
     };
   } finally {

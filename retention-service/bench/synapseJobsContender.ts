@@ -5,29 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { writeConfigVariant } from './benchHomeserver.ts';
 import { ContenderTimeout, type Contender, type ContenderContext } from './contender.ts';
+import { countPurgeLines, type PurgeLineCounts } from './synapsePurgeLog.ts';
 
 const configFile = 'homeserver-synapse-retention.yaml';
 
-type LogCounts = { jobRuns: number; started: number; completed: number; failed: number; skipped: number };
-
-/** Reads what Synapse's retention jobs have logged since `offset` (the log is moved aside before each start). */
-export function countPurgeLines(text: string): LogCounts {
-  const counts: LogCounts = { jobRuns: 0, started: 0, completed: 0, failed: 0, skipped: 0 };
-  for (const line of text.split('\n')) {
-    if (line.includes('[purge] Running retention purge job')) counts.jobRuns += 1;
-    else if (line.includes('Starting purging events in room')) counts.started += 1;
-    else if (line.includes('[purge] complete')) counts.completed += 1;
-    else if (line.includes('[purge] failed')) counts.failed += 1;
-    else if (
-      line.includes('[purge] purging events not possible') ||
-      line.includes('[purge] not purging room')
-    )
-      counts.skipped += 1;
-  }
-  return counts;
-}
-
-async function readCounts(path: string): Promise<LogCounts> {
+async function readCounts(path: string): Promise<PurgeLineCounts> {
   return countPurgeLines(await readFile(path, 'utf8').catch(() => ''));
 }
 

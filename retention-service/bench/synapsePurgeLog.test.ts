@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countPurgeLines } from './synapseJobsContender.ts';
+import { countPurgeLines, purgeSpan } from './synapsePurgeLog.ts';
 
 describe("reading Synapse's retention job from its log", () => {
   it('counts the job runs and the purges it started, completed, failed and skipped', () => {
@@ -12,5 +12,16 @@ describe("reading Synapse's retention job from its log", () => {
       '2026-11-28 12:38:57,902 - synapse.handlers.pagination - 286 - WARNING - purge_history_for_rooms_in_range-0 - [purge] purging events not possible: No event found (ts 1 => stream_ordering 2)',
     ].join('\n');
     expect(countPurgeLines(log)).toEqual({ jobRuns: 1, started: 2, completed: 1, failed: 1, skipped: 1 });
+  });
+
+  it('times the purges from the first one looking for events to the last one complete', () => {
+    const log = [
+      '2026-11-28 12:38:57,866 - synapse.storage.databases.main.purge_events - 208 - INFO - purge_history-0 - [purge] looking for events to delete',
+      '2026-11-28 12:38:58,100 - synapse.storage.databases.main.purge_events - 208 - INFO - purge_history-1 - [purge] looking for events to delete',
+      '2026-11-28 12:38:58,366 - synapse.handlers.pagination - 383 - INFO - purge_history-0 - [purge] complete',
+      '2026-11-28 12:39:00,066 - synapse.handlers.pagination - 383 - INFO - purge_history-1 - [purge] complete',
+    ].join('\n');
+    expect(purgeSpan(log)).toEqual({ purges: 2, seconds: 2.2 });
+    expect(purgeSpan('')).toBeUndefined();
   });
 });
