@@ -32,6 +32,8 @@ export type BenchHeader = Readonly<{
   idleSeconds: number;
   cores: number;
   loadAverage: number;
+  /** The proof over the seeded data, before any purge. */
+  unpurged: ContentLeft;
 }>;
 
 const fixed = (value: number, digits: number): string =>
@@ -44,6 +46,7 @@ export function headerText(header: BenchHeader): string {
     `Seeded ${header.seededNow ? 'now' : `at ${seed.seededAt} (cached snapshot)`}: rooms and members through the client API in ${fixed(seed.setupSeconds, 0)} s; the oldest ${seed.apiMessages} messages through the test application service dated with ?ts= (timestamp massaging, ${seed.concurrency} in flight) in ${fixed(seed.apiSeconds, 0)} s (${fixed(seed.apiMessages / seed.apiSeconds, 0)}/s); the other ${seed.generatedMessages} written in SQL as Synapse writes them (hashed, signed, Synapse stopped) in ${fixed(seed.generatedSeconds, 1)} s (${fixed(seed.generatedMessages / seed.generatedSeconds, 0)}/s); arrival times (received_ts) set to the dates`,
     `Snapshot: PostgreSQL CREATE DATABASE ... TEMPLATE with Synapse stopped${header.snapshotSeconds === undefined ? '' : ` (taken in ${fixed(header.snapshotSeconds, 1)} s)`}, restored before each contender`,
     `Sender: ${header.sendRate} messages/s through Synapse's client API, open loop; idle = ${header.idleSeconds} s before the purge (for Synapse's jobs: until its job starts), after a 10 s warm-up once Synapse answers, and ${header.idleSeconds} s after it; during = from the purge's start to its end`,
+    `Before any purge: ${header.unpurged.oldEvents} old events; the service's proof over all of it took ${fixed(header.unpurged.proofSeconds, 1)} s and found ${header.unpurged.rowsLeft} rows older than the window`,
     `Machine: ${header.cores} cores, load average ${fixed(header.loadAverage, 2)} at the start (shared; other work may run)`,
     '',
   ].join('\n');

@@ -19,7 +19,14 @@ import {
 } from './benchHomeserver.ts';
 import { contenderText, headerText, targetsText, type ContenderResult } from './benchReport.ts';
 import { parseBenchSettings, seedKey, type BenchSettings } from './benchSettings.ts';
-import { dropWorkingDatabases, hasSnapshot, otherSnapshots, takeSnapshot } from './benchSnapshot.ts';
+import {
+  dropWorkingDatabases,
+  hasSnapshot,
+  otherSnapshots,
+  restoreSnapshot,
+  takeSnapshot,
+} from './benchSnapshot.ts';
+import { contentLeft } from './contentLeft.ts';
 import type { Contender, ContenderId } from './contender.ts';
 import { measureContender } from './measureContender.ts';
 import { purgeHistoryContender } from './purgeHistoryContender.ts';
@@ -136,6 +143,11 @@ async function bench(settings: BenchSettings): Promise<void> {
     mediaStorePath: join(homeserver.files.dir, 'media'),
     serverName: homeserver.serverName,
   };
+  // The proof scans what Synapse holds at every run: timed once on the seeded data, before anything is purged.
+  await restoreSnapshot(key);
+  const unpurged = await reporter.step("the service's proof over the seeded data", () =>
+    contentLeft(databases, new Date(Date.now() - windowHours * 3_600_000)),
+  );
   const results: ContenderResult[] = [];
   for (const contender of chosen) {
     const result = await reporter.step(`contender: ${contender.title}`, () =>
@@ -171,6 +183,7 @@ async function bench(settings: BenchSettings): Promise<void> {
       idleSeconds: settings.BENCH_IDLE_SECONDS,
       cores: availableParallelism(),
       loadAverage,
+      unpurged,
     }),
   );
   for (const result of results) process.stdout.write(contenderText(result));
