@@ -11,6 +11,7 @@ export {
   signOutDue,
   type ExpiryLimits,
 } from './expiry/clientExpiry.ts';
+export { containsNhsNumber } from './nhsNumber/nhsNumber.ts';
 export { registerUser, RegistrationError, type RegisteredUser } from './synapseAdmin/registerUser.ts';
 export { signDirectory } from './trustDirectory/signDirectory.ts';
 export type { DirectoryDocument } from './trustDirectory/trustDirectory.ts';

@@ -1,6 +1,7 @@
 // What an information-governance officer may type when placing or releasing a legal hold, read once by zod: a
 // Matrix room or user id as the spec spells them, a reason and a reference in plain text of bounded length, a hold
 // id. Anything else is a HoldInputError naming the field, never a crash and never a half-placed hold.
+import { containsNhsNumber } from '@bleep/policy-module';
 import { z } from 'zod';
 
 /** A room id: `!opaque:server`, server a host name or IP literal with an optional port (Matrix spec, appendices). */
@@ -22,14 +23,20 @@ export const userIdSchema = z
   );
 
 // Free text that goes into the audit trail and the report (and a CSV an officer opens in a spreadsheet): printable
-// characters only, so no control character can rewrite a terminal line or split a record.
+// characters only, so no control character can rewrite a terminal line or split a record; and never an NHS number
+// (the gateway's own detector), since the trail and the report must not name a patient: a matter is named by its
+// reference.
 const plainText = (what: string, max: number) =>
   z
     .string()
     .trim()
     .min(1, `${what} is required`)
     .max(max, `${what} is at most ${max} characters`)
-    .refine((value) => !/\p{Cc}/u.test(value), `${what} may not hold control characters (tabs, new lines)`);
+    .refine((value) => !/\p{Cc}/u.test(value), `${what} may not hold control characters (tabs, new lines)`)
+    .refine(
+      (value) => !containsNhsNumber(value),
+      `${what} may not hold an NHS number: name the matter by its reference, never the patient`,
+    );
 
 export const holdReasonSchema = plainText('the reason', 500);
 export const holdReferenceSchema = plainText('the reference', 200);

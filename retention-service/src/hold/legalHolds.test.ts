@@ -132,6 +132,15 @@ describe('legal holds', () => {
     await expect(
       holds.place({ subject: { kind: 'room', id: roomId }, reason: 'ok', by: officer }),
     ).rejects.toBeInstanceOf(HoldError);
+    // A patient's NHS number (valid check digit, spaced as people write it) never reaches the audit trail.
+    await expect(
+      holds.place({
+        subject: { kind: 'room', id: roomId },
+        reason: 'SAR from patient 943 476 5919',
+        reference: 'SAR-1',
+        by: officer,
+      }),
+    ).rejects.toThrow(/may not hold an NHS number/);
     expect(await audited()).toEqual([]);
   });
 

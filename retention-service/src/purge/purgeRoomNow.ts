@@ -115,19 +115,23 @@ export function createRoomPurgeNow(deps: RoomPurgeNowDeps) {
     throw error;
   }
 
+  /** Refuses the purge while any legal hold covers the room. */
+  async function refuseIfHeld(request: RoomPurgeRequest): Promise<void> {
+    const holding = await withRetries('bleep-db', () => deps.holds.covering(request.roomId));
+    if (holding.length === 0) return;
+    await refuse(
+      request,
+      new RoomPurgeError(
+        'ROOM_UNDER_HOLD',
+        `${request.roomId} is under legal hold: ${describeHolds(holding)}. Nothing was purged; release the hold first ` +
+          '(bleep-retention hold release <id> --reason ...) if the purge must go ahead.',
+      ),
+    );
+  }
+
   async function underLock(request: RoomPurgeRequest): Promise<RoomPurgeResult> {
     const { roomId } = request;
-    const holding = await withRetries('bleep-db', () => deps.holds.covering(roomId));
-    if (holding.length > 0) {
-      return refuse(
-        request,
-        new RoomPurgeError(
-          'ROOM_UNDER_HOLD',
-          `${roomId} is under legal hold: ${describeHolds(holding)}. Nothing was purged; release the hold first ` +
-            '(bleep-retention hold release <id> --reason ...) if the purge must go ahead.',
-        ),
-      );
-    }
+    await refuseIfHeld(request);
     const cutoff = deps.clock();
     const named = request.media.map((mxc) => mxc.slice('mxc://'.length).split('/') as [string, string]);
     const foreign = named.filter(([server]) => server !== deps.serverName);
@@ -170,6 +174,8 @@ export function createRoomPurgeNow(deps: RoomPurgeNowDeps) {
       // Transaction ids unique to this purge: its redactions are never taken for an earlier run's.
       runId: cutoff.getTime(),
     };
+    // Again just before Synapse is asked: placing a hold takes no lock, so one may have come while this prepared.
+    await refuseIfHeld(request);
     const room = await purgeRoom(roomDeps, roomId, cutoff);
     const searchRows = await withRetries('synapse-db', () =>
       deleteRoomSearchRows(deps.synapseDb, roomId, cutoff),
