@@ -190,6 +190,19 @@ describe('legal holds and purge-room on trust-a, with the window shortened to se
     const sharedHold = await placeHold(trustA, sharedHeldRoom, 'CLAIM-INTEGRATION-2');
     holdsToRelease.push(sharedHold.id);
 
+    // In the metrics at once (read at scrape, not at the next run), and in the compliance report.
+    const metrics = await (await fetch(`${trustA.retentionUrl}/metrics`)).text();
+    const roomsHeld = Number(/^bleep_retention_rooms_held (\d+)$/m.exec(metrics)?.[1]);
+    expect(roomsHeld).toBeGreaterThanOrEqual(2);
+    const report = (await (await fetch(`${trustA.retentionUrl}/report`)).json()) as {
+      legalHolds: { holds: { id: number; reference: string; rooms: string[] }[] };
+    };
+    expect(report.legalHolds.holds).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: hold.id, reference: 'SAR-INTEGRATION-1', rooms: [heldRoom] }),
+      ]),
+    );
+
     // The route tells each caller only about the held rooms they are in.
     const forConsultant = await legalHolds(trustA, consultant.client.getAccessToken() ?? '');
     expect(forConsultant.status).toBe(200);
