@@ -21,9 +21,9 @@ const benchSettingsSchema = z.object({
   BENCH_SEED_CONCURRENCY: count(6),
   /** The latency sender's steady rate, messages per second, and how long it measures idle before a purge. */
   BENCH_SEND_RATE: count(10),
-  BENCH_IDLE_SECONDS: count(20),
+  BENCH_IDLE_SECONDS: count(30),
   /** Synapse's retention purge job interval, seconds: its first run comes this long after Synapse starts. */
-  BENCH_SYNAPSE_JOB_INTERVAL_SECONDS: count(75),
+  BENCH_SYNAPSE_JOB_INTERVAL_SECONDS: count(120),
   /** How long any one contender may take before the bench gives up on it. */
   BENCH_CONTENDER_TIMEOUT_SECONDS: count(1800),
   /** Comma-separated subset of: service, synapse-jobs, purge-history. */
