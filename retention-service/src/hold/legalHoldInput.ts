@@ -4,13 +4,19 @@
 import { containsNhsNumber } from '@bleep/policy-module';
 import { z } from 'zod';
 
-/** A room id: `!opaque:server`, server a host name or IP literal with an optional port (Matrix spec, appendices). */
+/** A server name as ids spell it: a host name, an IPv4 address or a bracketed IPv6 literal, and an optional port. */
+export const serverName = '([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(:\\d{1,5})?';
+
+/**
+ * A room id: `!opaque:server`, server a host name or IP literal with an optional port (Matrix spec, appendices); from
+ * room version 12 a room id is `!` and a hash, with no server.
+ */
 export const roomIdSchema = z
   .string()
   .max(255, 'a room id is at most 255 characters')
   .regex(
-    /^![\x21-\x39\x3b-\x7e]+:[A-Za-z0-9.\-[\]]+(:\d{1,5})?$/,
-    "a room id looks like '!opaque:server.example'",
+    new RegExp(`^![\\x21-\\x39\\x3b-\\x7e]+(:${serverName})?$`),
+    "a room id looks like '!opaque:server.example' (or, from room version 12, '!opaque')",
   );
 
 /** A user id: `@localpart:server`, localpart from the spec's historical character set. */
@@ -18,7 +24,7 @@ export const userIdSchema = z
   .string()
   .max(255, 'a user id is at most 255 characters')
   .regex(
-    /^@[\x21-\x39\x3b-\x7e]+:[A-Za-z0-9.\-[\]]+(:\d{1,5})?$/,
+    new RegExp(`^@[\\x21-\\x39\\x3b-\\x7e]+:${serverName}$`),
     "a user id looks like '@name:server.example'",
   );
 

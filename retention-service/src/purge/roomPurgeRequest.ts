@@ -7,14 +7,12 @@ import {
   holdReferenceSchema,
   operatorSchema,
   roomIdSchema,
+  serverName,
 } from '../hold/legalHoldInput.ts';
 
 const mxcSchema = z
   .string()
-  .regex(
-    /^mxc:\/\/[A-Za-z0-9.\-[\]]+(:\d{1,5})?\/[A-Za-z0-9_-]+$/,
-    "an attachment looks like 'mxc://server/id'",
-  );
+  .regex(new RegExp(`^mxc://${serverName}/[A-Za-z0-9_-]+$`), "an attachment looks like 'mxc://server/id'");
 
 export const roomPurgeRequestSchema = z.object({
   roomId: roomIdSchema,
