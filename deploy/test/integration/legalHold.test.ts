@@ -267,6 +267,42 @@ describe('legal holds and purge-room on trust-a, with the window shortened to se
     expect(runAudit[0]?.detail.roomsHeld).toBeGreaterThanOrEqual(2);
   }, 600_000);
 
+  it('holds every room a held user is in, on the real Synapse, until released', async () => {
+    const nursesRoom = await newRoom('Legal hold check: a held user’s room', [nurse.userId]);
+    await joinAsStaff(trustA, nurse, nursesRoom);
+    const note = await send(nursesRoom, 'Note in a held user’s room');
+    const placed = await retentionCli(trustA.name, [
+      'hold',
+      'place',
+      '--user',
+      nurse.userId,
+      '--reason',
+      'Integration test: legal claim',
+      '--reference',
+      'CLAIM-INTEGRATION-4',
+      '--by',
+      'ig.integration',
+      '--json',
+    ]);
+    expect(placed.exitCode, placed.stderr).toBe(0);
+    const hold = JSON.parse(placed.stdout) as PlacedHold;
+    holdsToRelease.push(hold.id);
+    expect(hold.rooms).toContain(nursesRoom);
+    // Her rooms are held rooms to her client, like any other: nothing says she is the one held.
+    const forNurse = await legalHolds(trustA, nurse.accessToken);
+    expect((forNurse.body as { rooms: string[] }).rooms).toContain(nursesRoom);
+
+    await sleep(2000);
+    const run = await retentionRun(trustA.name, 1);
+    expect(run.summary.failures).toEqual([]);
+    expect(await heldEvents(trustA, [note])).toEqual([note]);
+
+    await releaseHold(trustA, hold.id);
+    holdsToRelease.splice(holdsToRelease.indexOf(hold.id), 1);
+    await retentionRun(trustA.name, 1);
+    expect(await heldEvents(trustA, [note])).toEqual([]);
+  }, 300_000);
+
   it('purge-room empties a young room now (the room keeps working), and is refused under a hold', async () => {
     const young = await newRoom('Purge-room check: wrong ward');
     const leaked = await send(young, 'Posted to the wrong ward');
