@@ -26,7 +26,7 @@ const benchSettingsSchema = z.object({
   BENCH_SYNAPSE_JOB_INTERVAL_SECONDS: count(120),
   /** How long any one contender may take before the bench gives up on it. */
   BENCH_CONTENDER_TIMEOUT_SECONDS: count(1800),
-  /** Comma-separated subset of: service, synapse-jobs, purge-history. */
+  /** Comma-separated, in order: service, synapse-jobs, purge-history (and purge-history-500ms, not by default). */
   BENCH_CONTENDERS: z.string().default('service,synapse-jobs,purge-history'),
   /** Seed again even when a snapshot with these parameters is cached. */
   BENCH_RESEED: z

@@ -23,7 +23,7 @@ export type PurgeWindow = Readonly<{
   detail: readonly string[];
 }>;
 
-export type ContenderId = 'service' | 'synapse-jobs' | 'purge-history';
+export type ContenderId = 'service' | 'synapse-jobs' | 'purge-history' | 'purge-history-500ms';
 
 export type Contender = Readonly<{
   id: ContenderId;

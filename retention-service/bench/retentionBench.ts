@@ -29,7 +29,7 @@ import {
 import { contentLeft } from './contentLeft.ts';
 import type { Contender, ContenderId } from './contender.ts';
 import { measureContender } from './measureContender.ts';
-import { purgeHistoryContender } from './purgeHistoryContender.ts';
+import { purgeHistoryContender, purgeHistorySlowPollContender } from './purgeHistoryContender.ts';
 import { finishSeedInDatabase, seedThroughApplicationService, type SeedRecord } from './seedHistory.ts';
 import { serviceRunContender } from './serviceRunContender.ts';
 import { synapseJobsContender } from './synapseJobsContender.ts';
@@ -39,6 +39,7 @@ const contenders: Readonly<Record<ContenderId, Contender>> = {
   service: serviceRunContender,
   'synapse-jobs': synapseJobsContender,
   'purge-history': purgeHistoryContender,
+  'purge-history-500ms': purgeHistorySlowPollContender,
 };
 /** The seeded "new" messages are at most a day old; after another day the oldest would near the window. */
 const snapshotLifetimeMs = 24 * 3_600_000;
