@@ -3,34 +3,20 @@
 // rooms by default), each on a fresh copy of one snapshot (benchSnapshot.ts), on the bench's own homeserver
 // (benchHomeserver.ts), never the local stack's trusts. It prints numbers and ratios, with the targets beside them;
 // it asserts nothing. Everything it started is stopped at the end, on failure, and on Ctrl-C.
-import { readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { requireRoot } from '../../deploy/local/src/localLayout.ts';
 import { consoleReporter } from '../../deploy/local/src/progress.ts';
-import { grantRetentionSynapseAccess, retentionEnv } from '../../deploy/local/src/retentionPreparation.ts';
 import { withStackLock } from '../../deploy/local/src/stackLock.ts';
-import {
-  benchLayout,
-  benchTrustName,
-  prepareBenchHomeserver,
-  startBenchSynapse,
-  type BenchHomeserver,
-} from './benchHomeserver.ts';
+import { benchLayout } from './benchHomeserver.ts';
 import { contenderText, headerText, targetsText, type ContenderResult } from './benchReport.ts';
 import { parseBenchSettings, seedKey, type BenchSettings } from './benchSettings.ts';
-import {
-  dropWorkingDatabases,
-  hasSnapshot,
-  otherSnapshots,
-  restoreSnapshot,
-  takeSnapshot,
-} from './benchSnapshot.ts';
+import { otherSnapshots, restoreSnapshot } from './benchSnapshot.ts';
 import { contentLeft } from './contentLeft.ts';
 import type { Contender, ContenderId } from './contender.ts';
 import { measureContender } from './measureContender.ts';
 import { purgeHistoryContender, purgeHistorySlowPollContender } from './purgeHistoryContender.ts';
-import { finishSeedInDatabase, seedThroughApplicationService, type SeedRecord } from './seedHistory.ts';
+import { preparedSeed } from './seedSnapshot.ts';
 import { serviceRunContender } from './serviceRunContender.ts';
 import { synapseJobsContender } from './synapseJobsContender.ts';
 
@@ -41,8 +27,6 @@ const contenders: Readonly<Record<ContenderId, Contender>> = {
   'purge-history': purgeHistoryContender,
   'purge-history-500ms': purgeHistorySlowPollContender,
 };
-/** The seeded "new" messages are at most a day old; after another day the oldest would near the window. */
-const snapshotLifetimeMs = 24 * 3_600_000;
 
 const cleanUps = new Set<() => Promise<void>>();
 function onInterrupt(cleanUp: () => Promise<void>): () => void {
@@ -66,76 +50,11 @@ function chosenContenders(settings: BenchSettings): Contender[] {
   });
 }
 
-async function cachedSeed(path: string): Promise<SeedRecord | undefined> {
-  try {
-    const record = JSON.parse(await readFile(path, 'utf8')) as SeedRecord;
-    return Date.now() - Date.parse(record.seededAt) < snapshotLifetimeMs ? record : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Seeds the bench homeserver from empty, and keeps the result as the snapshot for `key`. */
-async function seedAndSnapshot(
-  key: string,
-  settings: BenchSettings,
-): Promise<{
-  homeserver: BenchHomeserver;
-  seed: SeedRecord;
-  env: Record<string, string>;
-  snapshotSeconds: number;
-}> {
-  // A new seed starts from nothing: new databases and new secrets, so no token of an older seed lingers.
-  await dropWorkingDatabases();
-  await rm(benchLayout(key).stateDir, { recursive: true, force: true });
-  const homeserver = await prepareBenchHomeserver(key, reporter);
-  const synapse = await reporter.step('bench: Synapse (to seed)', () => startBenchSynapse(homeserver));
-  const forget = onInterrupt(synapse.stop);
-  let apiSeed;
-  let env: Record<string, string>;
-  try {
-    await grantRetentionSynapseAccess(homeserver.files, benchTrustName);
-    env = await retentionEnv(
-      homeserver.trust,
-      homeserver.files,
-      homeserver.synapseUrl,
-      homeserver.registrationSharedSecret,
-    );
-    apiSeed = await seedThroughApplicationService(homeserver, settings, reporter);
-  } finally {
-    await synapse.stop();
-    forget();
-  }
-  const seed = await finishSeedInDatabase(homeserver, settings, apiSeed, reporter);
-  const started = Date.now();
-  await reporter.step('bench: snapshot (CREATE DATABASE ... TEMPLATE)', () => takeSnapshot(key));
-  const snapshotSeconds = (Date.now() - started) / 1000;
-  await writeFile(join(homeserver.layout.stateDir, 'seed.json'), `${JSON.stringify(seed, null, 2)}\n`, {
-    mode: 0o600,
-  });
-  return { homeserver, seed, env, snapshotSeconds };
-}
-
 async function bench(settings: BenchSettings): Promise<void> {
   const key = seedKey(settings);
   const chosen = chosenContenders(settings);
   const loadAverage = loadavg()[0] ?? Number.NaN;
-  const seedPath = join(benchLayout(key).stateDir, 'seed.json');
-  const cached = settings.BENCH_RESEED ? undefined : await cachedSeed(seedPath);
-  let prepared;
-  if (cached && (await hasSnapshot(key))) {
-    reporter.info(`Using the cached snapshot for ${key} (seeded ${cached.seededAt})`);
-    const homeserver = await prepareBenchHomeserver(key, reporter);
-    const env = await retentionEnv(
-      homeserver.trust,
-      homeserver.files,
-      homeserver.synapseUrl,
-      homeserver.registrationSharedSecret,
-    );
-    prepared = { homeserver, seed: cached, env, snapshotSeconds: undefined, seededNow: false };
-  } else {
-    prepared = { ...(await seedAndSnapshot(key, settings)), seededNow: true };
-  }
+  const prepared = await preparedSeed(key, settings, reporter, onInterrupt);
   const { homeserver, seed, env } = prepared;
   const windowHours = homeserver.trust.policy.retention.serverHours;
   const databases = {
