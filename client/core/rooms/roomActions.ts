@@ -1,6 +1,6 @@
 // What a clinician does to rooms through the core: open a referral room, invite, answer an invitation, send text.
 // Failures come back as the core's typed errors. The results arrive in the stores by sync, like everyone else's.
-import { EventType, MsgType, type MatrixClient } from 'matrix-js-sdk';
+import { EventType, MsgType, ReceiptType, type MatrixClient } from 'matrix-js-sdk';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 
 export interface RoomActions {
@@ -10,6 +10,8 @@ export interface RoomActions {
   join(roomId: string): Promise<void>;
   /** Sends a text message (encrypted, as every Bleep room is); resolves with its event id once the server has it. */
   sendText(roomId: string, body: string): Promise<string>;
+  /** Tells the room this clinician has read up to this event (a read receipt, which the sender sees as delivered). */
+  markRead(roomId: string, eventId: string): Promise<void>;
 }
 
 export function createRoomActions(client: MatrixClient, serverUrl: string): RoomActions {
@@ -42,8 +44,19 @@ export function createRoomActions(client: MatrixClient, serverUrl: string): Room
       }),
     sendText: (roomId, body) =>
       classified(async () => {
+        // Never in the clear: until rust crypto knows the room is encrypted (a room made a moment ago), the SDK
+        // would send the text as it is. (delivery/ waits and retries; this direct send refuses instead.)
+        if (!(await client.getCrypto()?.isEncryptionEnabledInRoom(roomId))) {
+          throw new Error('this room is not yet known to be encrypted here; nothing was sent');
+        }
         const { event_id: eventId } = await client.sendMessage(roomId, { msgtype: MsgType.Text, body });
         return eventId;
+      }),
+    markRead: (roomId, eventId) =>
+      classified(async () => {
+        const event = client.getRoom(roomId)?.findEventById(eventId);
+        if (!event) throw new Error(`event ${eventId} is not in this desktop's timeline of ${roomId}`);
+        await client.sendReceipt(event, ReceiptType.Read);
       }),
   };
 }

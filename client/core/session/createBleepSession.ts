@@ -12,6 +12,7 @@ import {
 } from '../errors/clientErrors.ts';
 import { sweepWhileOffline } from '../expiry/offlineSweep.ts';
 import type { Platform } from '../platform.ts';
+import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
 import type { RoomActions } from '../rooms/roomActions.ts';
 import { createBleepStore, type BleepStore } from '../stores/bleepStore.ts';
 import { fetchTrustPolicy, type TrustPolicyView } from '../trust/trustPolicy.ts';
@@ -40,6 +41,11 @@ export interface BleepSession {
   readonly store: BleepStore;
   /** The running session's room actions; throws if nobody is signed in. */
   readonly rooms: RoomActions;
+  /**
+   * Where the clinician's messages go: kept sealed before sending, sent exactly once when the server answers (after
+   * a restart too), their state in the store's delivery slice; throws if nobody is signed in.
+   */
+  readonly delivery: DeliveryQueue;
   /** First run: redeem trust IT's one-time code for this desktop's credential. */
   enrol(request: EnrolmentRequest): Promise<void>;
   signIn(credentials: SignInCredentials): Promise<void>;
@@ -141,6 +147,9 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
     store,
     get rooms(): RoomActions {
       return signedIn().rooms;
+    },
+    get delivery(): DeliveryQueue {
+      return signedIn().delivery;
     },
 
     enrol: (request) =>

@@ -15,6 +15,8 @@ import { cryptoStorageKey } from '../crypto/storageKey.ts';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 import type { BleepClientError } from '../errors/clientErrors.ts';
 import type { Platform } from '../platform.ts';
+import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
+import { startSessionDelivery, type SessionDelivery } from '../delivery/sessionDelivery.ts';
 import { createRoomActions, type RoomActions } from '../rooms/roomActions.ts';
 import type { BleepStore, SyncBatch } from '../stores/bleepStore.ts';
 import { startSyncWriter } from '../sync/syncWriter.ts';
@@ -40,6 +42,8 @@ export type RunningSessionOptions = Readonly<{
 
 export interface RunningSession {
   readonly rooms: RoomActions;
+  /** What the clinician writes goes here: kept, sent exactly once, tracked until read (delivery/). */
+  readonly delivery: DeliveryQueue;
   readonly crypto: SessionCrypto;
   /** Stops syncing and crypto; what is kept stays kept. */
   stop(): void;
@@ -86,9 +90,11 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
   });
   let stopped = false;
   let unwatchCrypto: () => void = () => undefined;
+  let delivery: SessionDelivery | undefined;
   const stop = () => {
     if (stopped) return;
     stopped = true;
+    delivery?.stop();
     unwatchCrypto();
     writer.dispose();
     client.removeAllListeners(HttpApiEvent.SessionLoggedOut);
@@ -117,8 +123,17 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     await synced;
     await writer.flushed();
     store.getState().cryptoChanged(await crypto.status());
+    // After the first sync, so the rooms (and their members, for encryption and receipts) are known.
+    delivery = await startSessionDelivery({
+      client,
+      platform,
+      store,
+      serverUrl: record.serverUrl,
+      ownUserId: record.userId,
+    });
     return {
       rooms: createRoomActions(client, record.serverUrl),
+      delivery: delivery.queue,
       crypto,
       stop,
       signOut: async () => {

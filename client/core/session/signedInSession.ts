@@ -7,6 +7,7 @@ import { openDesktopArchive } from '../archive/openDesktopArchive.ts';
 import type { BleepClientError } from '../errors/clientErrors.ts';
 import { createExpirySchedule, type ExpirySchedule } from '../expiry/expirySchedule.ts';
 import type { Platform } from '../platform.ts';
+import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
 import type { RoomActions } from '../rooms/roomActions.ts';
 import type { BleepStore } from '../stores/bleepStore.ts';
 import { startRunningSession, type RunningSessionOptions } from './runningSession.ts';
@@ -25,6 +26,7 @@ export type SignedInSessionOptions = Readonly<{
 
 export interface SignedInSession {
   readonly rooms: RoomActions;
+  readonly delivery: DeliveryQueue;
   readonly expiry: Pick<ExpirySchedule, 'sweepNow'>;
   /** Stops syncing, sweeping and reporting, and closes the archive once its writes are done. */
   stop(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
     expiry.start();
     return {
       rooms: running.rooms,
+      delivery: running.delivery,
       expiry,
       stop: async () => {
         running.stop();

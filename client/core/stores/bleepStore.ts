@@ -1,4 +1,4 @@
-// One zustand store per signed-in core, built from its slices (session, rooms, timeline, composer, expiry) by a
+// One zustand store per signed-in core, built from its slices (session, rooms, timeline, composer, expiry, delivery) by a
 // factory, so each test and each clinician's session gets a fresh one. The renderer reads it through the selectors
 // in selectors/; only the core's own writers call its actions. applySyncBatch writes everything one sync response
 // changed in one update, so a view never sees half a response; the actions that span slices live here.
@@ -7,6 +7,7 @@ import type { ClientProblem } from '../errors/clientErrors.ts';
 import type { ExpirySweepResult } from '../expiry/expirySweep.ts';
 import type { WipeRecord } from '../session/clinicianDataWipe.ts';
 import { createComposerSlice, initialComposer, type ComposerSlice } from './composerSlice.ts';
+import { createDeliverySlice, initialDelivery, type DeliverySlice } from './deliverySlice.ts';
 import { createExpirySlice, initialExpiry, type ExpirySlice } from './expirySlice.ts';
 import {
   createRoomsSlice,
@@ -37,6 +38,7 @@ export type BleepState = SessionSlice &
   TimelineSlice &
   ComposerSlice &
   ExpirySlice &
+  DeliverySlice &
   Readonly<{
     applySyncBatch: (batch: SyncBatch) => void;
     /** A sweep deleted what is older than the limit: its record, and the same items gone from the timelines. */
@@ -59,6 +61,7 @@ export function createBleepStore(): BleepStore {
       ...createTimelineSlice(...args),
       ...createComposerSlice(...args),
       ...createExpirySlice(...args),
+      ...createDeliverySlice(...args),
       applySyncBatch: (batch) => {
         set((state) => ({
           rooms: withRoomChanges(state.rooms, batch.rooms, batch.removedRooms),
@@ -86,6 +89,7 @@ export function createBleepStore(): BleepStore {
           timeline: initialTimeline,
           composer: initialComposer,
           expiry: initialExpiry,
+          delivery: initialDelivery,
           session: {
             ...initialSession,
             // A revoked desktop's enrolment was erased with the rest: it is no longer enrolled here.

@@ -1,0 +1,138 @@
+// The delivery queue wired to a running Matrix session: its outbox sealed with the archive's key in the archive's
+// storage, each attempt sent through matrix-js-sdk with the message's own transaction id (the SDK encrypts it for
+// the room's signed devices), failures read by the core's one classifier, the queue woken when sync is back, and
+// sent messages marked delivered when every other joined member's read receipt reaches them.
+import { ClientEvent, EventStatus, RoomEvent, SyncState, type MatrixClient } from 'matrix-js-sdk';
+import { createArchiveCipher } from '../archive/archiveCipher.ts';
+import { archiveKey } from '../archive/archiveKey.ts';
+import { errorForSdkFailure } from '../errors/classifyFailure.ts';
+import { RateLimitedError, type BleepClientError } from '../errors/clientErrors.ts';
+import type { Platform } from '../platform.ts';
+import type { BleepStore } from '../stores/bleepStore.ts';
+import { createDeliveryQueue, type AttemptFailure, type DeliveryQueue } from './deliveryQueue.ts';
+import { openOutbox } from './outbox.ts';
+
+const dayMs = 86_400_000;
+
+export type SessionDeliveryOptions = Readonly<{
+  client: MatrixClient;
+  platform: Platform;
+  store: BleepStore;
+  serverUrl: string;
+  ownUserId: string;
+}>;
+
+export type SessionDelivery = Readonly<{ queue: DeliveryQueue; stop: () => void }>;
+
+/**
+ * Not yet: the SDK is still working on an earlier attempt at this message (its own retries), or rust crypto does not
+ * yet know the room is encrypted. Wait, then try again.
+ */
+class AttemptUnderWayError extends Error {
+  override readonly name = 'AttemptUnderWayError';
+}
+
+/** Server down and rate limits pass; everything else the server said is a refusal of this message. */
+export function attemptFailure(serverUrl: string, error: unknown): AttemptFailure {
+  if (error instanceof AttemptUnderWayError) return { retry: true, problem: 'server-down' };
+  let classified: BleepClientError;
+  try {
+    classified = errorForSdkFailure(serverUrl, error, 'session');
+  } catch {
+    // Not an answer from the server but a failure on this desktop (rust crypto not yet configured for a room just
+    // after a restart, for one): the server refused nothing, so the message waits and is tried again.
+    return { retry: true, problem: 'unexpected-answer' };
+  }
+  return {
+    retry: classified.code === 'server-down' || classified.code === 'rate-limited',
+    problem: classified.code,
+    ...(classified instanceof RateLimitedError && classified.retryAfterMs !== null
+      ? { retryAfterMs: classified.retryAfterMs }
+      : {}),
+  };
+}
+
+/** Whether every joined member but the sender has read up to this event (their receipt is at it or later). */
+export function readByEveryone(
+  client: MatrixClient,
+  ownUserId: string,
+  roomId: string,
+  eventId: string,
+): boolean {
+  const room = client.getRoom(roomId);
+  if (!room) return false;
+  const others = room.getJoinedMembers().filter((member) => member.userId !== ownUserId);
+  return others.length > 0 && others.every((member) => room.hasUserReadEvent(member.userId, eventId));
+}
+
+/**
+ * One attempt through the SDK. The SDK remembers the local echo of an attempt that failed under its transaction id
+ * and refuses a second send with that id: such an echo is resent (with the same id), and one it already sent
+ * answers with its event id.
+ */
+async function sendOnce(
+  client: MatrixClient,
+  message: Readonly<{ roomId: string; txnId: string; eventType: string; content: Record<string, unknown> }>,
+): Promise<string> {
+  // Never in the clear: until rust crypto knows the room is encrypted (a room just made, or just after a restart),
+  // the SDK would send the message as it is. Wait for it instead.
+  if (!(await client.getCrypto()?.isEncryptionEnabledInRoom(message.roomId)))
+    throw new AttemptUnderWayError();
+  const room = client.getRoom(message.roomId);
+  const echo = room?.getEventForTxnId(message.txnId);
+  if (room && echo) {
+    if (echo.status === EventStatus.NOT_SENT) return (await client.resendEvent(echo, room)).event_id;
+    const eventId = echo.getId();
+    if (echo.status === null && eventId !== undefined && !eventId.startsWith('~')) return eventId;
+    throw new AttemptUnderWayError();
+  }
+  // The SDK's own typing of event types and contents is narrower than a queue of any Bleep message.
+  const sent = await client.sendEvent(
+    message.roomId,
+    message.eventType as never,
+    message.content as never,
+    message.txnId,
+  );
+  return sent.event_id;
+}
+
+export async function startSessionDelivery(options: SessionDeliveryOptions): Promise<SessionDelivery> {
+  const { client, platform, store, serverUrl, ownUserId } = options;
+  const cipher = await createArchiveCipher(await archiveKey(platform), platform.randomBytes);
+  const queue = createDeliveryQueue({
+    outbox: openOutbox({ storage: platform.archive, cipher, logger: platform.logger }),
+    send: ({ roomId, txnId, eventType, content }) => sendOnce(client, { roomId, txnId, eventType, content }),
+    classify: (error) => attemptFailure(serverUrl, error),
+    clock: platform.clock,
+    newTxnId: () =>
+      `bleep-${Array.from(platform.randomBytes(12), (byte) => byte.toString(16).padStart(2, '0')).join('')}`,
+    changed: (message) => {
+      store.getState().deliveryChanged(message);
+    },
+    removed: (txnId) => {
+      store.getState().deliveryRemoved(txnId);
+    },
+    keepForMs: () => {
+      const days = store.getState().session.policy?.retention.clientDays;
+      return days === undefined ? undefined : days * dayMs;
+    },
+    logger: platform.logger,
+  });
+  const onReceipt = () => {
+    void queue.receiptsChanged((roomId, eventId) => readByEveryone(client, ownUserId, roomId, eventId));
+  };
+  const onSync = (state: SyncState, previous: SyncState | null) => {
+    if (state === SyncState.Syncing && previous !== SyncState.Syncing) queue.serverReachable();
+  };
+  client.on(RoomEvent.Receipt, onReceipt);
+  client.on(ClientEvent.Sync, onSync);
+  await queue.start();
+  return {
+    queue,
+    stop: () => {
+      queue.stop();
+      client.off(RoomEvent.Receipt, onReceipt);
+      client.off(ClientEvent.Sync, onSync);
+    },
+  };
+}
