@@ -236,6 +236,11 @@ describe('the client expiry check', () => {
       report: { receivedAgo: hour, oldestAgo: 30 * day },
     });
     const overdue = await enrolledSession({ loginAgo: 25 * hour });
+    const signedOutLately = await enrolledSession({ loginAgo: 3 * day, enrolledAgo: 3 * day });
+    const signedOutLongAgo = await enrolledSession({ loginAgo: 120 * day, enrolledAgo: 200 * day });
+    for (const gone of [signedOutLately, signedOutLongAgo]) {
+      await synapse.pool.query('DELETE FROM devices WHERE device_id = $1', [gone.deviceId]);
+    }
     await check();
     const report = await readClientExpiryReport({
       synapseDb: synapseAsService,
@@ -253,6 +258,8 @@ describe('the client expiry check', () => {
       nextReportDue: new Date(now + 23 * hour).toISOString(),
     });
     expect(byDevice.get(overdue.deviceId)).toMatchObject({ state: 'overdue', lastReport: null });
+    expect(byDevice.get(signedOutLately.deviceId)).toMatchObject({ state: 'signed-out' });
+    expect(byDevice.has(signedOutLongAgo.deviceId)).toBe(false);
     expect(report.events[0]).toMatchObject({
       action: 'expiry.warning',
       userId: overdue.userId,

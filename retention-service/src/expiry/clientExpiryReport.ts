@@ -35,6 +35,7 @@ export type ClientExpiryReport = Readonly<{
   reportHours: number;
   graceHours: number;
   clientDays: number;
+  /** Sessions Synapse holds on enrolled desktops, and those signed out within the last clientDays. */
   desktops: readonly ReportedDesktop[];
   /** Newest first, at most `maxEvents`. */
   events: readonly ExpiryEvent[];
@@ -91,7 +92,12 @@ export async function readClientExpiryReport(deps: ClientExpiryReportDeps): Prom
     labels(deps.bleepDb),
   ]);
   const held = new Map(devices.map((device) => [sessionKey(device.userId, device.deviceId), device]));
+  const since = new Date(now.getTime() - limits.clientDays * 86_400_000);
   const desktops = [...sessions.values()]
+    // A session signed out and silent for clientDays has nothing left to say; the list stays the size of the trust.
+    .filter(
+      (session) => held.has(sessionKey(session.userId, session.deviceId)) || lastHeard(session) >= since,
+    )
     .sort((a, b) => a.deviceId.localeCompare(b.deviceId) || a.userId.localeCompare(b.userId))
     .map((session): ReportedDesktop => {
       const device = held.get(sessionKey(session.userId, session.deviceId));
@@ -123,7 +129,6 @@ export async function readClientExpiryReport(deps: ClientExpiryReportDeps): Prom
         state,
       };
     });
-  const since = new Date(now.getTime() - limits.clientDays * 86_400_000);
   return {
     reportHours: limits.expiryReportHours,
     graceHours: limits.expiryGraceHours,
