@@ -186,3 +186,51 @@ describe('the expiry report route', () => {
     });
   });
 });
+
+describe('the expiry report route, where the policy lets sessions without an enrolled device through', () => {
+  it('refuses a session with no device, which has nothing to report for', async () => {
+    const stored: string[] = [];
+    const log = pino({ level: 'silent' });
+    const metrics = createGatewayMetrics();
+    const audit = { record: () => Promise.resolve() };
+    const route = createExpiryReportRoute({
+      policy: { ...testPolicy, devices: { ...testPolicy.devices, enrolmentRequired: false } },
+      whoAmI: () =>
+        Promise.resolve({
+          outcome: 'identity',
+          identity: { userId: '@bot:northgate.nhs.uk', deviceId: null },
+        }),
+      devices: { status: () => 'unknown-device' },
+      expiryReports: {
+        record: (userId) => {
+          stored.push(userId);
+          return Promise.resolve(receivedAt);
+        },
+      },
+      signOutSession: () => Promise.resolve({ outcome: 'signed-out' }),
+      audit,
+      refuse: createRefuse({ audit, metrics, log }),
+      metrics,
+      log,
+    });
+    const server = createServer((request, response) => {
+      void route(request, response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer t' },
+        body: '{"oldest_ts":null,"swept_at":1}',
+      });
+      expect(answer.status).toBe(403);
+      expect(await answer.json()).toMatchObject({
+        errcode: 'M_FORBIDDEN',
+        'uk.nhs.bleep.rule': 'client-expiry',
+      });
+      expect(stored).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
