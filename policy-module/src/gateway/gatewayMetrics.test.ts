@@ -24,6 +24,8 @@ describe('gateway metrics', () => {
     metrics.upstreamFailures.inc({ api: 'client' });
     metrics.gatewayErrors.inc({ api: 'federation' });
     metrics.partnerPlaintext.inc({ origin: 'southmere.nhs.uk' });
+    metrics.expiryReports.inc();
+    metrics.expirySignOuts.inc({ reason: 'over-age', outcome: 'signed-out' });
     const response = await fetch(`${url}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(metrics.registry.contentType);
@@ -34,6 +36,8 @@ describe('gateway metrics', () => {
       'bleep_gateway_upstream_failures_total{api="client"} 1',
       'bleep_gateway_errors_total{api="federation"} 1',
       'bleep_gateway_partner_plaintext_events_total{origin="southmere.nhs.uk"} 1',
+      'bleep_gateway_expiry_reports_total 1',
+      'bleep_gateway_expiry_sign_outs_total{reason="over-age",outcome="signed-out"} 1',
     ]) {
       expect(text).toContain(line);
     }
