@@ -49,4 +49,19 @@ describe('joined rooms, asked of Synapse with the caller’s own token', () => {
       reason: 'cannot reach Synapse',
     });
   });
+
+  it('gives up on a Synapse that takes the request and never answers', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      expect(await createJoinedRooms(`http://127.0.0.1:${port}`, 50)('good')).toEqual({
+        outcome: 'unavailable',
+        reason: 'Synapse did not answer in time',
+      });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });

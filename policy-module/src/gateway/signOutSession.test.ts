@@ -58,4 +58,19 @@ describe('signing a desktop out with its own token', () => {
     const outcome = await createSignOutSession(closedUrl)('secret-token');
     expect(outcome).toEqual({ outcome: 'failed', reason: 'cannot reach Synapse' });
   });
+
+  it('reports a Synapse that takes the request and never answers (the audit trail says which)', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      expect(await createSignOutSession(`http://127.0.0.1:${port}`, 50)('t')).toEqual({
+        outcome: 'failed',
+        reason: 'Synapse did not answer in time',
+      });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });
