@@ -97,6 +97,10 @@ describe('client gateway', () => {
         },
       },
       signOutSession: () => Promise.resolve({ outcome: 'signed-out' }),
+      legalHolds: {
+        joinedRooms: () => Promise.resolve({ outcome: 'rooms', roomIds: ['!ward7:northgate.nhs.uk'] }),
+        heldRooms: (roomIds) => Promise.resolve([...roomIds]),
+      },
       enrolment: {
         checkLogin: (deviceId, credential) =>
           Promise.resolve(
@@ -567,8 +571,10 @@ describe('client gateway', () => {
     expect(seen).toEqual([]);
   });
 
-  it('counts each request by the route it reached, sign-ins included', async () => {
+  it("counts each request by the route it reached, sign-ins and Bleep's own routes included", async () => {
     await call('/_matrix/client/v3/joined_rooms', { token: 'token-pc1' });
+    await post('/_bleep/expiry-report', '{"oldest_ts":null,"swept_at":1}');
+    await call('/_bleep/legal-holds', { token: 'token-pc1' });
     await fetch(`${gatewayUrl}/_matrix/client/v3/login`, {
       method: 'POST',
       headers: { 'x-bleep-device-credential': 'cred-pc1' },
@@ -579,6 +585,8 @@ describe('client gateway', () => {
       expect.arrayContaining([
         { api: 'client', kind: 'joinedRooms' },
         { api: 'client', kind: 'login' },
+        { api: 'client', kind: 'expiryReport' },
+        { api: 'client', kind: 'legalHolds' },
       ]),
     );
   });
@@ -602,12 +610,17 @@ describe('client gateway, when handling a request fails', () => {
         policy: testPolicy,
         allowedPartners: () => [],
         proxy: failing,
-        audit: { record: () => Promise.resolve() },
+        // Bleep's database is down: nothing can be audited (only refusals are, and these tests make none but one).
+        audit: { record: () => Promise.reject(new Error('the audit database is down')) },
         whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token' }),
         devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
         discardToken: () => Promise.resolve(),
         expiryReports: { record: () => Promise.reject(new Error('not used')) },
         signOutSession: () => Promise.reject(new Error('not used')),
+        legalHolds: {
+          joinedRooms: () => Promise.resolve({ outcome: 'rooms', roomIds: [] }),
+          heldRooms: () => Promise.resolve([]),
+        },
         enrolment: {
           checkLogin: () => Promise.resolve({ ok: true }),
           recordLogin: () => Promise.resolve(),
@@ -667,6 +680,28 @@ describe('client gateway, when handling a request fails', () => {
     });
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ errcode: 'M_UNKNOWN' });
+  });
+
+  it('answers 500 when the expiry report store fails, rather than leave the desktop waiting', async () => {
+    const errorsBefore = await counted('gatewayErrors');
+    const response = await fetch(url.replace('/_matrix/client/v3/sync', '/_bleep/expiry-report'), {
+      method: 'POST',
+      headers: { authorization: 'Bearer token-pc1' },
+      body: '{"oldest_ts":null,"swept_at":1}',
+    });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ errcode: 'M_UNKNOWN' });
+    expect(await counted('gatewayErrors')).toBe(errorsBefore + 1);
+  });
+
+  it('answers 500 when a legal holds refusal cannot be audited, rather than leave the desktop waiting', async () => {
+    const errorsBefore = await counted('gatewayErrors');
+    const response = await fetch(url.replace('/_matrix/client/v3/sync', '/_bleep/legal-holds'), {
+      headers: { authorization: 'Bearer token-nobody' },
+    });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ errcode: 'M_UNKNOWN' });
+    expect(await counted('gatewayErrors')).toBe(errorsBefore + 1);
   });
 
   it('answers a Matrix error thrown on the way as it is', async () => {
