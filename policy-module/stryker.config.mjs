@@ -27,7 +27,8 @@ export default {
   // Two workers: the machine has two cores, and every worker's tests open throwaway PostgreSQL databases (each
   // with a random name, so workers never share one).
   concurrency: 2,
-  // Reruns test only the mutants whose code or tests changed since the last run.
+  // Reruns test only the mutants whose code or tests changed since the last run, but reuse the results of
+  // module-level ("static") mutants even when their tests changed: run with --force after such a change.
   incremental: true,
   incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['progress', 'clear-text', 'html', 'json'],

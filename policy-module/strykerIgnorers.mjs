@@ -49,7 +49,7 @@ export const strykerPlugins = [
         isLogCall(node) ||
         (node.type === 'ExpressionStatement' && isLogCall(node.expression))
       ) {
-        return 'A log line for operators (pino JSON): its wording and fields enforce no rule, and no unit test reads the log.';
+        return 'A log line for operators (pino JSON): its wording and fields enforce no rule; what the code decided is tested where it is decided.';
       }
       return undefined;
     },
