@@ -47,7 +47,7 @@ export function parseBenchSettings(env: Readonly<Record<string, string | undefin
 }
 
 /** Bump when the seeded data's shape changes, so older snapshots are not reused. */
-const seedVersion = 2;
+const seedVersion = 3;
 
 /** A PostgreSQL-safe key for the seed parameters: the cached snapshot's name and folder. */
 export function seedKey(settings: BenchSettings): string {

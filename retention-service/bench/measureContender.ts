@@ -31,9 +31,10 @@ export async function measureContender(input: MeasureInput): Promise<ContenderRe
   const restoreSeconds = (Date.now() - restoreStarted) / 1000;
   const configPath = await contender.synapseConfig({ ...context, idleUntil: 0 });
   // A fresh log per contender: Synapse's retention jobs are followed through it.
-  await rename(context.homeserver.files.synapseLog, `${context.homeserver.files.synapseLog}.previous`).catch(
-    () => undefined,
-  );
+  for (const suffix of ['', '.1', '.2']) {
+    const log = `${context.homeserver.files.synapseLog}${suffix}`;
+    await rename(log, `${log}.previous`).catch(() => undefined);
+  }
   const synapse = await startBenchSynapse(context.homeserver, configPath);
   const forget = input.onInterrupt(synapse.stop);
   try {
@@ -58,9 +59,12 @@ export async function measureContender(input: MeasureInput): Promise<ContenderRe
       setTimeout(resolve, Math.max(0, window.finishedAt + idleAfterMs - Date.now())),
     );
     const samples = await sender.stop();
-    const synapsePurges = purgeSpan(
-      await readFile(context.homeserver.files.synapseLog, 'utf8').catch(() => ''),
+    const logs = await Promise.all(
+      ['.2', '.1', ''].map((suffix) =>
+        readFile(`${context.homeserver.files.synapseLog}${suffix}`, 'utf8').catch(() => ''),
+      ),
     );
+    const synapsePurges = purgeSpan(logs.join('\n'));
     const left = await contentLeft(input.databases, new Date(Date.now() - context.windowMs));
     const seconds = (window.finishedAt - window.startedAt) / 1000;
     const purged = oldEventsBefore - left.oldEvents;

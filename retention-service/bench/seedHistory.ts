@@ -30,6 +30,8 @@ export type SeedRecord = Readonly<{
   /** The rest, written in SQL with Synapse stopped. */
   generatedMessages: number;
   generatedSeconds: number;
+  /** Synapse started once after the SQL half, until its background processors reached the new events. */
+  catchUpSeconds?: number;
   concurrency: number;
   /** The latency sender: a plain account (shared-secret registration) in its own room. */
   sender: Readonly<{ userId: string; accessToken: string; roomId: string }>;

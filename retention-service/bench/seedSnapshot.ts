@@ -15,6 +15,7 @@ import {
 import type { BenchSettings } from './benchSettings.ts';
 import { dropWorkingDatabases, hasSnapshot, takeSnapshot } from './benchSnapshot.ts';
 import { finishSeedInDatabase, seedThroughApplicationService, type SeedRecord } from './seedHistory.ts';
+import { waitForCatchUp } from './synapseCatchUp.ts';
 
 /** The seeded "new" messages are at most a day old; after another day the oldest would near the window. */
 const snapshotLifetimeMs = 24 * 3_600_000;
@@ -72,7 +73,21 @@ async function seedAndSnapshot(
     await synapse.stop();
     forget();
   }
-  const seed = await finishSeedInDatabase(homeserver, settings, apiSeed, reporter);
+  const written = await finishSeedInDatabase(homeserver, settings, apiSeed, reporter);
+  const settled = await reporter.step(
+    "bench: Synapse's background processors catch up with the seed",
+    async () => {
+      const running = await startBenchSynapse(homeserver);
+      const forgetRunning = onInterrupt(running.stop);
+      try {
+        return await waitForCatchUp(homeserver.databaseUrl, 20 * 60_000);
+      } finally {
+        await running.stop();
+        forgetRunning();
+      }
+    },
+  );
+  const seed: SeedRecord = { ...written, catchUpSeconds: settled };
   const started = Date.now();
   await reporter.step('bench: snapshot (CREATE DATABASE ... TEMPLATE)', () => takeSnapshot(key));
   const snapshotSeconds = (Date.now() - started) / 1000;

@@ -9,8 +9,12 @@ import { countPurgeLines, type PurgeLineCounts } from './synapsePurgeLog.ts';
 
 const configFile = 'homeserver-synapse-retention.yaml';
 
+/** The log and what Synapse rotated out of it since it started (oldest first). */
 async function readCounts(path: string): Promise<PurgeLineCounts> {
-  return countPurgeLines(await readFile(path, 'utf8').catch(() => ''));
+  const texts = await Promise.all(
+    [`${path}.2`, `${path}.1`, path].map((file) => readFile(file, 'utf8').catch(() => '')),
+  );
+  return countPurgeLines(texts.join('\n'));
 }
 
 export const synapseJobsContender: Contender = {
