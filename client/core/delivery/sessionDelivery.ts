@@ -74,13 +74,15 @@ async function sendOnce(
   client: MatrixClient,
   message: Readonly<{ roomId: string; txnId: string; eventType: string; content: Record<string, unknown> }>,
 ): Promise<string> {
-  // Never in the clear: until rust crypto knows the room is encrypted (a room just made, or just after a restart),
-  // the SDK would send the message as it is. Wait for it instead.
-  if (!(await client.getCrypto()?.isEncryptionEnabledInRoom(message.roomId)))
-    throw new AttemptUnderWayError();
+  // Never in the clear: the SDK sends a message as it is into a room it does not know yet (it cannot encrypt for
+  // it), or before rust crypto knows the room is encrypted (a room just made, or just after a restart). Wait until
+  // both hold instead.
   const room = client.getRoom(message.roomId);
-  const echo = room?.getEventForTxnId(message.txnId);
-  if (room && echo) {
+  if (!room || !(await client.getCrypto()?.isEncryptionEnabledInRoom(message.roomId))) {
+    throw new AttemptUnderWayError();
+  }
+  const echo = room.getEventForTxnId(message.txnId);
+  if (echo) {
     if (echo.status === EventStatus.NOT_SENT) return (await client.resendEvent(echo, room)).event_id;
     const eventId = echo.getId();
     if (echo.status === null && eventId !== undefined && !eventId.startsWith('~')) return eventId;

@@ -44,9 +44,10 @@ export function createRoomActions(client: MatrixClient, serverUrl: string): Room
       }),
     sendText: (roomId, body) =>
       classified(async () => {
-        // Never in the clear: until rust crypto knows the room is encrypted (a room made a moment ago), the SDK
-        // would send the text as it is. (delivery/ waits and retries; this direct send refuses instead.)
-        if (!(await client.getCrypto()?.isEncryptionEnabledInRoom(roomId))) {
+        // Never in the clear: the SDK sends the text as it is into a room it does not know yet, or before rust
+        // crypto knows the room is encrypted (a room made a moment ago). (delivery/ waits and retries; this direct
+        // send refuses instead.)
+        if (!client.getRoom(roomId) || !(await client.getCrypto()?.isEncryptionEnabledInRoom(roomId))) {
           throw new Error('this room is not yet known to be encrypted here; nothing was sent');
         }
         const { event_id: eventId } = await client.sendMessage(roomId, { msgtype: MsgType.Text, body });
