@@ -15,6 +15,7 @@ import {
 import type { BenchSettings } from './benchSettings.ts';
 import { dropWorkingDatabases, hasSnapshot, takeSnapshot } from './benchSnapshot.ts';
 import { finishSeedInDatabase, seedThroughApplicationService, type SeedRecord } from './seedHistory.ts';
+import { sendOneMessage } from './steadySender.ts';
 import { waitForCatchUp } from './synapseCatchUp.ts';
 
 /** The seeded "new" messages are at most a day old; after another day the oldest would near the window. */
@@ -80,7 +81,10 @@ async function seedAndSnapshot(
       const running = await startBenchSynapse(homeserver);
       const forgetRunning = onInterrupt(running.stop);
       try {
-        return await waitForCatchUp(homeserver.databaseUrl, 20 * 60_000);
+        const { sender } = written;
+        return await waitForCatchUp(homeserver.databaseUrl, 20 * 60_000, () =>
+          sendOneMessage({ synapseUrl: homeserver.synapseUrl, ...sender }, 'bench-catch-up'),
+        );
       } finally {
         await running.stop();
         forgetRunning();

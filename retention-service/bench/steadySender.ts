@@ -76,3 +76,21 @@ export function startSteadySender(target: SenderTarget, perSecond: number): Stea
     },
   };
 }
+
+/** One message from the sender, now (to wake Synapse's stream processors after a seed). */
+export async function sendOneMessage(target: SenderTarget, prefix: string): Promise<void> {
+  const url = new URL(
+    `/_matrix/client/v3/rooms/${encodeURIComponent(target.roomId)}/send/m.room.encrypted/${prefix}-${randomBytes(6).toString('hex')}`,
+    target.synapseUrl,
+  );
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${target.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      algorithm: 'm.megolm.v1.aes-sha2',
+      ciphertext: 'AwAA',
+      session_id: 'bench-catch-up',
+    }),
+  });
+  await response.arrayBuffer();
+}

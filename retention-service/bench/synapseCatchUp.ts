@@ -13,8 +13,15 @@ const positions = `
       (SELECT min(stream_id) FROM federation_stream_position WHERE type = 'events')
     ) AS slowest`;
 
-/** Waits until every processor has reached the head of the events stream; answers how long it took, in seconds. */
-export async function waitForCatchUp(databaseUrl: string, timeoutMs: number): Promise<number> {
+/**
+ * Waits until every processor has reached the head of the events stream; answers how long it took, in seconds. The
+ * senders move only when a new event wakes them, so `poke` sends one each round.
+ */
+export async function waitForCatchUp(
+  databaseUrl: string,
+  timeoutMs: number,
+  poke: () => Promise<void>,
+): Promise<number> {
   const started = Date.now();
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
@@ -27,6 +34,7 @@ export async function waitForCatchUp(databaseUrl: string, timeoutMs: number): Pr
       if (Date.now() - started > timeoutMs) {
         throw new Error(`Synapse's background processors are still at ${slowest} of ${head} after the seed`);
       }
+      await poke();
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   } finally {
