@@ -212,6 +212,37 @@ describe('purgeRoom', () => {
     expect(admin.calls).toEqual([]);
   });
 
+  it('asks how a purge stands soon, then less often: 25 ms, doubling up to purgePollMs', async () => {
+    const roomId = await room();
+    await message(roomId, alice, 5, old);
+    await message(roomId, bob, 6, recent);
+    const waits: number[] = [];
+    let asked = 0;
+    const running: RoomPurgeDeps['admin'] = {
+      ...admin,
+      purgeStatus: async (purgeId) => {
+        asked += 1;
+        // Synapse's purge is still running for the first six questions.
+        return asked <= 6 ? { status: 'active' } : admin.purgeStatus(purgeId);
+      },
+    };
+    const outcome = await purgeRoom(
+      {
+        ...deps(),
+        admin: running,
+        purgePollMs: 500,
+        sleep: (ms) => {
+          waits.push(ms);
+          return Promise.resolve();
+        },
+      },
+      roomId,
+      cutoff,
+    );
+    expect(outcome.outcome).toBe('purged');
+    expect(waits).toEqual([25, 50, 100, 200, 400, 500]);
+  });
+
   it('does nothing in a room with nothing old', async () => {
     const roomId = `!fresh:trust-a.example`;
     await insertEvent(database, {

@@ -51,6 +51,7 @@ export type RoomPurgeDeps = Readonly<{
   /** Runs one dependency call with the run's retries (and counts them). */
   withRetries: <T>(dependency: 'synapse' | 'synapse-db', work: () => Promise<T>) => Promise<T>;
   purgeTimeoutMs: number;
+  /** The longest wait between two questions about a purge's progress (the first waits 25 ms, then doubling). */
   purgePollMs: number;
   /** Makes transaction ids unique to the run, so a retried redaction is not sent twice. */
   runId: number;
@@ -83,8 +84,14 @@ function createActing(deps: RoomPurgeDeps) {
   };
 }
 
+/** The first wait before asking Synapse how a purge stands: most rooms' purges finish within a few tens of ms. */
+const firstPollMs = 25;
+
 async function waitForPurge(deps: RoomPurgeDeps, purgeId: string): Promise<void> {
   const deadline = deps.clock().getTime() + deps.purgeTimeoutMs;
+  // Asked again after a wait that doubles up to purgePollMs: a fixed 500 ms wait made every room cost half a second
+  // however small its purge (the retention bench measured the service at 0.31 of purge_history alone).
+  let pollMs = Math.min(firstPollMs, deps.purgePollMs);
   for (;;) {
     const status = await deps.withRetries('synapse', () => deps.admin.purgeStatus(purgeId));
     if (status.status === 'complete') return;
@@ -101,7 +108,8 @@ async function waitForPurge(deps: RoomPurgeDeps, purgeId: string): Promise<void>
         `Synapse's purge ${purgeId} still running after ${deps.purgeTimeoutMs} ms`,
       );
     }
-    await deps.sleep(deps.purgePollMs);
+    await deps.sleep(pollMs);
+    pollMs = Math.min(pollMs * 2, deps.purgePollMs);
   }
 }
 
