@@ -1,29 +1,17 @@
 // bleep-policy directory show: lists the trusts a directory file vouches for, and its issue date and expiry. Only
 // a directory that verifies is shown: an unverified list of partner servers is exactly what an attacker would
 // like an operator to read and act on.
-import { exitCodes, parseCommandOptions, requiredOption, type CliCommand } from './cliCommand.ts';
+import { exitCodes, type CliCommand } from './cliCommand.ts';
 import { formatUtcTime } from './formatUtcTime.ts';
-import { refusalLine, verifyDirectoryFile } from './verifiedDirectoryFile.ts';
+import { verifiedDirectoryFromOptions } from './verifiedDirectoryFile.ts';
 
 export const directoryShowCommand: CliCommand = {
   summary: 'List the trusts a verified trust directory vouches for, with its expiry',
   usage: '--directory PATH --public-key PATH',
   async run(args, context) {
-    const options = parseCommandOptions(args, {
-      directory: { type: 'string' },
-      'public-key': { type: 'string' },
-    });
-    const path = requiredOption(options.directory, 'directory');
-    const result = await verifyDirectoryFile(
-      path,
-      requiredOption(options['public-key'], 'public-key'),
-      context,
-    );
-    if (result.outcome === 'refused') {
-      context.printError(refusalLine('directory show', path, result.error));
-      return exitCodes.failed;
-    }
-    const { document, keyId } = result;
+    const verified = await verifiedDirectoryFromOptions('directory show', args, context);
+    if (!verified) return exitCodes.failed;
+    const { document, keyId } = verified;
     const rows = document.trusts.map((trust) => [trust.odsCode, trust.serverName, trust.name]);
     const header = ['ODS', 'SERVER NAME', 'NAME'];
     const widths = header.map((title, column) =>

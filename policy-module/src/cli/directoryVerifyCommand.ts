@@ -1,8 +1,8 @@
 // bleep-policy directory verify: checks a trust directory file as every gateway will, with the authority's public
 // key: well-formed, signed by that key, issued and not expired. Exits 1 with the reason when it is not.
-import { exitCodes, parseCommandOptions, requiredOption, type CliCommand } from './cliCommand.ts';
+import { exitCodes, type CliCommand } from './cliCommand.ts';
 import { formatUtcTime } from './formatUtcTime.ts';
-import { refusalLine, verifyDirectoryFile } from './verifiedDirectoryFile.ts';
+import { verifiedDirectoryFromOptions } from './verifiedDirectoryFile.ts';
 
 /** As the gateway warns (directoryStore.ts): time enough for the authority's next directory to arrive. */
 const warnWithinDays = 7;
@@ -11,21 +11,9 @@ export const directoryVerifyCommand: CliCommand = {
   summary: "Check a trust directory's signature and expiry with the authority's public key",
   usage: '--directory PATH --public-key PATH',
   async run(args, context) {
-    const options = parseCommandOptions(args, {
-      directory: { type: 'string' },
-      'public-key': { type: 'string' },
-    });
-    const path = requiredOption(options.directory, 'directory');
-    const result = await verifyDirectoryFile(
-      path,
-      requiredOption(options['public-key'], 'public-key'),
-      context,
-    );
-    if (result.outcome === 'refused') {
-      context.printError(refusalLine('directory verify', path, result.error));
-      return exitCodes.failed;
-    }
-    const { document, keyId } = result;
+    const verified = await verifiedDirectoryFromOptions('directory verify', args, context);
+    if (!verified) return exitCodes.failed;
+    const { path, document, keyId } = verified;
     const expiresAt = new Date(document.expiresAt);
     const remainingMs = expiresAt.getTime() - context.clock().getTime();
     // To the nearest day for reading; the warning itself is decided to the millisecond.

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { authorityKeyId, readAuthorityPublicKey } from '../trustDirectory/authorityKeyFiles.ts';
 import { DirectoryError, type DirectoryDocument } from '../trustDirectory/trustDirectory.ts';
 import { verifyDirectory } from '../trustDirectory/verifyDirectory.ts';
-import type { CliContext } from './cliCommand.ts';
+import { parseCommandOptions, requiredOption, type CliContext } from './cliCommand.ts';
 
 export type VerifiedDirectoryFile =
   | Readonly<{ outcome: 'verified'; document: DirectoryDocument; keyId: string }>
@@ -30,6 +30,30 @@ export async function verifyDirectoryFile(
 }
 
 /** The line a refused directory gets: what is wrong, in words, and its code for scripts. */
-export function refusalLine(command: string, path: string, error: DirectoryError): string {
+function refusalLine(command: string, path: string, error: DirectoryError): string {
   return `bleep-policy ${command}: ${path} is REFUSED (${error.code}): ${error.message}`;
+}
+
+/**
+ * What `directory verify` and `directory show` both start with: their --directory and --public-key options read,
+ * the file verified, and a refusal printed. Undefined when the directory was refused (the command exits 1).
+ */
+export async function verifiedDirectoryFromOptions(
+  command: string,
+  args: readonly string[],
+  context: CliContext,
+): Promise<Readonly<{ path: string; document: DirectoryDocument; keyId: string }> | undefined> {
+  const options = parseCommandOptions(args, {
+    directory: { type: 'string' },
+    'public-key': { type: 'string' },
+  });
+  const path = requiredOption(options.directory, 'directory');
+  const result = await verifyDirectoryFile(
+    path,
+    requiredOption(options['public-key'], 'public-key'),
+    context,
+  );
+  if (result.outcome === 'verified') return { path, document: result.document, keyId: result.keyId };
+  context.printError(refusalLine(command, path, result.error));
+  return undefined;
 }
