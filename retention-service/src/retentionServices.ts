@@ -46,8 +46,9 @@ export async function createRetentionServices(
   const policy = await loadPolicy(config.BLEEP_POLICY_PATH);
   const synapseDb = pool(config.SYNAPSE_DATABASE_URL, config.RETENTION_ROOM_CONCURRENCY + 2, log, 'synapse');
   const proofDb = pool(config.SYNAPSE_PROOF_DATABASE_URL, 2, log, 'synapse-proof');
-  // One connection holds the run lock for a whole run; the others record it.
-  const bleepDb = pool(config.BLEEP_DATABASE_URL, 4, log, 'bleep');
+  // One connection holds the run lock for a whole run and one the legal-hold gate for each room being purged (they
+  // wait on the others, so fewer could leave every connection waiting); the others record it.
+  const bleepDb = pool(config.BLEEP_DATABASE_URL, config.RETENTION_ROOM_CONCURRENCY + 3, log, 'bleep');
   const close = async (): Promise<void> => {
     await Promise.allSettled([synapseDb.end(), proofDb.end(), bleepDb.end()]);
   };

@@ -3,6 +3,7 @@
 import { inTransaction } from '@bleep/policy-module';
 import type { Pool } from 'pg';
 import { heldRoomView } from '../database/legalHoldSchema.ts';
+import { lockHoldGateForPlacement } from './holdGate.ts';
 import { HoldError } from './legalHoldInput.ts';
 
 export type HoldSubjectKind = 'room' | 'user';
@@ -80,9 +81,13 @@ export function createLegalHoldStore(pool: Pool) {
   return {
     get,
 
-    /** Records a hold and the rooms it covers now, in one transaction. */
-    async place(hold: NewHold): Promise<LegalHold> {
+    /**
+     * Records a hold and the rooms it covers now, in one transaction holding the legal-hold gate (holdGate.ts): it
+     * waits for a purge in flight to finish, and no purge starts until it is committed. `onWait` is told first.
+     */
+    async place(hold: NewHold, onWait: () => void = () => undefined): Promise<LegalHold> {
       const id = await inTransaction(pool, async (client) => {
+        await lockHoldGateForPlacement(client, onWait);
         let inserted;
         try {
           inserted = await client.query<{ id: string }>(

@@ -117,15 +117,23 @@ export function createLegalHolds(deps: LegalHoldsDeps) {
     async place(input: unknown): Promise<LegalHold> {
       const request: PlaceHold = parseHoldInput(placeHoldSchema, input);
       const rooms = await roomsFor(request.subject);
-      const hold = await store.place({
-        kind: request.subject.kind,
-        subject: request.subject.id,
-        reason: request.reason,
-        reference: request.reference,
-        placedBy: request.by,
-        placedAt: clock(),
-        rooms,
-      });
+      const hold = await store.place(
+        {
+          kind: request.subject.kind,
+          subject: request.subject.id,
+          reason: request.reason,
+          reference: request.reference,
+          placedBy: request.by,
+          placedAt: clock(),
+          rooms,
+        },
+        () => {
+          log.warn(
+            'a retention step is deleting now: the hold is recorded the moment it finishes, and nothing the hold ' +
+              'covers is purged after that',
+          );
+        },
+      );
       await audit.record(
         auditOf(hold, 'retention.hold.place', request.by, 'placed', { reason: hold.reason }),
       );

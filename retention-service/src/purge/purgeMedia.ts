@@ -14,6 +14,11 @@ export type MediaPurgeDeps = Readonly<{
   serverName: string;
   clock: () => Date;
   withRetries: <T>(dependency: 'synapse' | 'synapse-db', work: () => Promise<T>) => Promise<T>;
+  /**
+   * Called just before each local item is deleted; when it throws, nothing more is deleted (the legal-hold gate was
+   * lost: a hold may have been placed since the holds were read).
+   */
+  beforeErasing?: () => Promise<void>;
 }>;
 
 export type MediaFailure = Readonly<{ mediaId: string; code: string; message: string }>;
@@ -51,6 +56,17 @@ export async function purgeLocalMedia(
     const batch = await deps.withRetries('synapse-db', () => oldLocalMedia(deps, cutoff, failed, held));
     if (batch.length === 0) return { deleted, failures };
     for (const mediaId of batch) {
+      try {
+        await deps.beforeErasing?.();
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        failures.push({
+          mediaId,
+          code: typeof code === 'string' ? code : 'UNEXPECTED',
+          message: error instanceof Error ? error.message : String(error),
+        });
+        return { deleted, failures };
+      }
       try {
         const result = await deps.withRetries('synapse', () =>
           deps.admin.deleteLocalMedia(deps.serverName, mediaId),

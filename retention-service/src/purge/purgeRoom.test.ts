@@ -11,6 +11,7 @@ import {
   createSynapseAdminStandIn,
   type SynapseAdminStandIn,
 } from '../synapse/synapseAdminStandIn.testkit.ts';
+import { HoldGateError } from '../hold/holdGate.ts';
 import { retentionMarker } from './contentHeld.ts';
 import { purgeRoom, type RoomPurgeDeps } from './purgeRoom.ts';
 
@@ -26,7 +27,7 @@ let database: ThrowawayDatabase;
 let admin: SynapseAdminStandIn;
 let roomCount = 0;
 
-function deps(): RoomPurgeDeps {
+function deps(beforeErasing: () => Promise<void> = () => Promise.resolve()): RoomPurgeDeps {
   return {
     synapseDb: database.pool,
     admin,
@@ -44,6 +45,7 @@ function deps(): RoomPurgeDeps {
     purgeTimeoutMs: 10_000,
     purgePollMs: 1,
     runId: 7,
+    beforeErasing,
   };
 }
 
@@ -278,5 +280,28 @@ describe('purgeRoom', () => {
     admin.down.value = false;
     expect(await purgeRoom(deps(), roomId, cutoff)).toMatchObject({ outcome: 'purged', eventsPurged: 1 });
     expect(await exists(first)).toBe(false);
+  });
+
+  it('erases nothing once the legal-hold gate is lost: neither the redaction nor the history purge is asked for', async () => {
+    const idle = await room();
+    const idleLatest = await message(idle, alice, 5, old);
+    const busy = await room();
+    const busyOld = await message(busy, alice, 5, old);
+    await message(busy, alice, 6, recent);
+    const lost = () => Promise.reject(new HoldGateError('the legal-hold gate was lost'));
+
+    for (const roomId of [idle, busy]) {
+      expect(await purgeRoom(deps(lost), roomId, cutoff)).toMatchObject({
+        outcome: 'failed',
+        eventsPurged: 0,
+        redactionsSent: 0,
+        failure: { code: 'HOLD_GATE_LOST' },
+      });
+    }
+    expect(admin.calls.filter((call) => call.method === 'redact' || call.method === 'purgeHistory')).toEqual(
+      [],
+    );
+    expect(await exists(idleLatest)).toBe(true);
+    expect(await exists(busyOld)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@
 // redaction_retention_period. The redaction carries the retention marker, so a client can tell that the server's
 // copy expired, not that someone took the message back.
 import { createHash } from 'node:crypto';
+import { HoldGateError } from '../hold/holdGate.ts';
 import { SynapseAdminError, type SynapseAdmin } from '../synapse/synapseAdmin.ts';
 import { retentionMarker } from './contentHeld.ts';
 import { chooseRedactor, readRoomAuthority, type RoomAuthority } from './roomAuthority.ts';
@@ -55,6 +56,11 @@ export type RoomPurgeDeps = Readonly<{
   purgePollMs: number;
   /** Makes transaction ids unique to the run, so a retried redaction is not sent twice. */
   runId: number;
+  /**
+   * Called just before each redaction and history purge; throws to stop the room there. The caller holds the
+   * legal-hold gate (hold/holdGate.ts) and confirms it still does, so no hold can have been placed since its check.
+   */
+  beforeErasing: () => Promise<void>;
 }>;
 
 /** Acts in rooms as local members; every token it takes is ended when the room is done. */
@@ -69,6 +75,7 @@ function createActing(deps: RoomPurgeDeps) {
         tokens.set(userId, token);
       }
       const acting = token;
+      await deps.beforeErasing();
       const txnId = `bleep-retention-${deps.runId}-${createHash('sha256').update(event.eventId).digest('hex').slice(0, 16)}`;
       await deps.withRetries('synapse', () =>
         deps.admin.redact(acting, roomId, event.eventId, txnId, { [retentionMarker]: true }),
@@ -141,7 +148,11 @@ async function moveLatestPastOldContent(
 }
 
 function failureOf(error: unknown): { code: string; message: string } {
-  if (error instanceof SynapseAdminError || error instanceof PurgeTaskError) {
+  if (
+    error instanceof SynapseAdminError ||
+    error instanceof PurgeTaskError ||
+    error instanceof HoldGateError
+  ) {
     return { code: error.code, message: error.message };
   }
   const code = (error as { code?: unknown }).code;
@@ -182,6 +193,7 @@ export async function purgeRoom(deps: RoomPurgeDeps, roomId: string, cutoff: Dat
     }
     const point = plan.purgePoint;
     if (point && plan.purgeable > 0) {
+      await deps.beforeErasing();
       const purgeId = await deps.withRetries('synapse', () => deps.admin.purgeHistory(roomId, point.eventId));
       await waitForPurge(deps, purgeId);
       const left = await deps.withRetries('synapse-db', () =>

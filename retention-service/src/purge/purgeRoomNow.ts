@@ -3,11 +3,13 @@
 // history purge (the latest message erased by a redaction as one of the trust's members first, so the purge can
 // take everything below it), the room's search rows, and its attachments (those its events name in the clear, and
 // those the officer names). State stays, so members stay joined and the room keeps working. It takes the run lock
-// (never beside a run), is refused while a legal hold covers the room, and is recorded and audited either way.
+// (never beside a run) and the legal-hold gate (never beside a hold being placed), is refused while a legal hold
+// covers the room, and is recorded and audited either way.
 import type { AuditSink } from '@bleep/policy-module';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { heldMediaSql } from '../hold/heldMedia.ts';
+import { withHoldGate, type HoldGateLease } from '../hold/holdGate.ts';
 import { roomExists } from '../hold/holdCover.ts';
 import type { LegalHold } from '../hold/legalHoldStore.ts';
 import type { LegalHolds } from '../hold/legalHolds.ts';
@@ -129,7 +131,7 @@ export function createRoomPurgeNow(deps: RoomPurgeNowDeps) {
     );
   }
 
-  async function underLock(request: RoomPurgeRequest): Promise<RoomPurgeResult> {
+  async function underLock(request: RoomPurgeRequest, gate: HoldGateLease): Promise<RoomPurgeResult> {
     const { roomId } = request;
     await refuseIfHeld(request);
     const cutoff = deps.clock();
@@ -173,15 +175,16 @@ export function createRoomPurgeNow(deps: RoomPurgeNowDeps) {
       purgePollMs: deps.purgePollMs,
       // Transaction ids unique to this purge: its redactions are never taken for an earlier run's.
       runId: cutoff.getTime(),
+      beforeErasing: gate.confirm,
     };
-    // Again just before Synapse is asked: placing a hold takes no lock, so one may have come while this prepared.
-    await refuseIfHeld(request);
     const room = await purgeRoom(roomDeps, roomId, cutoff);
+    await gate.confirm();
     const searchRows = await withRetries('synapse-db', () =>
       deleteRoomSearchRows(deps.synapseDb, roomId, cutoff),
     );
     let deleted = 0;
     for (const mediaId of media) {
+      await gate.confirm();
       if (
         (await withRetries('synapse', () => deps.admin.deleteLocalMedia(deps.serverName, mediaId))) ===
         'deleted'
@@ -254,7 +257,9 @@ export function createRoomPurgeNow(deps: RoomPurgeNowDeps) {
       );
     }
     try {
-      return await underLock(request);
+      // Under the legal-hold gate from the hold check to the last deletion: a hold placed meanwhile waits for the
+      // purge to finish, and one being placed when it starts is committed, and refuses it, first.
+      return await withHoldGate(deps.bleepDb, (gate) => underLock(request, gate));
     } finally {
       await lock.release();
     }

@@ -21,6 +21,7 @@ import {
 import { createLegalHoldStore } from '../hold/legalHoldStore.ts';
 import { createLegalHolds } from '../hold/legalHolds.ts';
 import { createRetentionMetrics, type RetentionMetrics } from '../metrics/retentionMetrics.ts';
+import type { SynapseAdmin } from '../synapse/synapseAdmin.ts';
 import {
   createSynapseAdminStandIn,
   type SynapseAdminStandIn,
@@ -62,7 +63,7 @@ function holds() {
   });
 }
 
-function runner(extra: Partial<Pick<RetentionRunnerDeps, 'clientExpiry'>> = {}): RetentionRunner {
+function runner(extra: Partial<Pick<RetentionRunnerDeps, 'clientExpiry' | 'admin'>> = {}): RetentionRunner {
   const [purgeDb, proofDb, bleepDb] = pools as [pg.Pool, pg.Pool, pg.Pool];
   const clock = () => new Date(now);
   return createRetentionRunner({
@@ -369,6 +370,33 @@ async function mediaHeld(mediaId: string): Promise<boolean> {
 
 const officer = { reason: 'Subject access request', reference: 'SAR-2026-041', by: 'ig.officer' };
 
+/** Sessions in the test databases waiting for a lock of the kind (advisory: the legal-hold gate; relation: a table). */
+async function waitingFor(locktype: 'advisory' | 'relation'): Promise<number> {
+  const { rows } = await bleep.pool.query<{ count: string }>(
+    'SELECT count(*) AS count FROM pg_locks WHERE NOT granted AND locktype = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())',
+    [locktype],
+  );
+  return Number(rows[0]?.count ?? 0);
+}
+
+/** A promise, and whether it has settled yet (a step that should wait, but finished, is seen at once). */
+function settling<T>(promise: Promise<T>): { promise: Promise<T>; settled: boolean } {
+  const state = { promise, settled: false };
+  void promise.then(
+    () => (state.settled = true),
+    () => (state.settled = true),
+  );
+  return state;
+}
+
+async function eventsIn(roomId: string): Promise<string[]> {
+  const { rows } = await synapse.pool.query<{ event_id: string }>(
+    'SELECT event_id FROM event_json WHERE room_id = $1 ORDER BY event_id',
+    [roomId],
+  );
+  return rows.map((row) => row.event_id);
+}
+
 describe('a retention run under legal holds', () => {
   it("keeps a held room whole (events, search rows, its members' uploads), lists it as held, not as a finding, and purges it once released", async () => {
     const heldRoom = await roomWithMessages(80 * hour);
@@ -439,6 +467,86 @@ describe('a retention run under legal holds', () => {
     await holds().release({ id: hold.id, reason: 'Claim settled', by: 'ig.officer' });
     await runner().run({ trigger: 'schedule' });
     expect(await held(bobsRoom.old)).toBe(false);
+  });
+
+  it('waits for a hold being placed when it comes to the room, then sees it and keeps the room whole', async () => {
+    const room = await roomWithMessages(80 * hour);
+    // The officer's placement stops inside its transaction (its hold row written, not yet committed) until this
+    // test lets it go: it cannot add the hold's rooms while another session keeps the table locked.
+    const blocker = await bleep.pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE bleep_legal_hold_room IN EXCLUSIVE MODE');
+    const placing = holds().place({
+      subject: { kind: 'room', id: room.roomId },
+      ...officer,
+      reference: 'SAR-RACE-1',
+    });
+    await expect.poll(() => waitingFor('relation'), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    // The run starts while the hold is not yet recorded: its first read of the holds says "not held".
+    const running = settling(runner().run({ trigger: 'schedule' }));
+    await expect
+      .poll(async () => running.settled || (await waitingFor('advisory')) > 0, { timeout: 10_000 })
+      .toBe(true);
+    await blocker.query('COMMIT');
+    blocker.release();
+    const hold = await placing;
+    const summary = await running.promise;
+
+    expect(await held(room.old)).toBe(true);
+    expect(await held(room.recent)).toBe(true);
+    expect(summary).toMatchObject({ status: 'complete', failures: [] });
+    const { rows } = await bleep.pool.query<{ outcome: string }>(
+      'SELECT outcome FROM bleep_retention_room WHERE run_id = $1 AND room_id = $2',
+      [summary.runId, room.roomId],
+    );
+    expect(rows).toEqual([{ outcome: 'held' }]);
+    await holds().release({ id: hold.id, reason: 'Request answered', by: 'ig.officer' });
+  });
+
+  it("makes a hold placed during a room's purge wait for it: nothing the room holds when the hold is recorded is purged after", async () => {
+    const room = await roomWithMessages(80 * hour);
+    // Synapse takes the purge and the test holds it there: the run has checked the holds and is purging.
+    let reached = (): void => undefined;
+    const atPurge = new Promise<void>((resolve) => (reached = resolve));
+    let resume = (): void => undefined;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    const slowPurge: SynapseAdmin = {
+      ...admin,
+      purgeHistory: async (roomId, upToEventId) => {
+        if (roomId === room.roomId) {
+          reached();
+          await resumed;
+        }
+        return admin.purgeHistory(roomId, upToEventId);
+      },
+    };
+    const running = runner({ admin: slowPurge }).run({ trigger: 'schedule' });
+    await atPurge;
+
+    const placing = settling(
+      (async () => {
+        const hold = await holds().place({
+          subject: { kind: 'room', id: room.roomId },
+          ...officer,
+          reference: 'SAR-RACE-2',
+        });
+        // What the room still holds at the moment the hold is on record: all of it must stay.
+        return { hold, heldAtPlacement: await eventsIn(room.roomId) };
+      })(),
+    );
+    await expect
+      .poll(async () => placing.settled || (await waitingFor('advisory')) > 0, { timeout: 10_000 })
+      .toBe(true);
+    resume();
+    const { hold, heldAtPlacement } = await placing.promise;
+    const summary = await running;
+
+    expect(summary.rooms.purged).toBeGreaterThan(0);
+    expect(heldAtPlacement).not.toContain(room.old);
+    expect(heldAtPlacement).toContain(room.recent);
+    for (const eventId of heldAtPlacement) expect(await held(eventId)).toBe(true);
+    await holds().release({ id: hold.id, reason: 'Request answered', by: 'ig.officer' });
   });
 
   it('purges nothing of any room when the holds cannot be read, and says so', async () => {

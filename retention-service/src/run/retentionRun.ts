@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { RetentionMetrics } from '../metrics/retentionMetrics.ts';
 import type { ClientExpirySummary } from '../expiry/checkClientExpiry.ts';
 import type { HeldScope } from '../hold/heldMedia.ts';
+import { withHoldGate } from '../hold/holdGate.ts';
 import type { HeldRooms, LegalHolds } from '../hold/legalHolds.ts';
 import { findingKinds, type Finding } from '../proof/finding.ts';
 import { proveRetention, type ProofResult } from '../proof/proveRetention.ts';
@@ -193,9 +194,14 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       },
       async (roomId): Promise<RoomOutcome> => {
         try {
-          if (await heldNow(held, roomId)) {
-            return { roomId, outcome: 'held', eventsPurged: 0, redactionsSent: 0 };
-          }
+          // From the check to the purge's end under the legal-hold gate: a hold placed meanwhile waits for this
+          // room's purge, and one being placed when the room comes up is committed, and seen, before it is checked.
+          return await withHoldGate(deps.bleepDb, async (gate) => {
+            if (await heldNow(held, roomId)) {
+              return { roomId, outcome: 'held', eventsPurged: 0, redactionsSent: 0 };
+            }
+            return purgeRoom({ ...roomDeps, beforeErasing: gate.confirm }, roomId, window.cutoff);
+          });
         } catch (error) {
           // Not knowing whether a hold keeps the room, the run leaves it alone.
           const failure = failureOf('legal-holds', roomId, error);
@@ -207,7 +213,6 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
             failure: { code: failure.code, message: failure.message },
           };
         }
-        return purgeRoom(roomDeps, roomId, window.cutoff);
       },
     );
   }
@@ -254,16 +259,50 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       purged.redactions += room.redactionsSent;
       if (room.failure) failures.push({ step: 'room', roomId: room.roomId, ...room.failure });
     }
-    // Read again after the rooms: a hold placed during the run keeps its room's search rows and media too.
-    const keep = held
-      ? await step('legal-holds', () => withRetries('bleep-db', () => deps.holds.resolve()))
+    const mediaDeps = {
+      synapseDb: deps.synapseDb,
+      admin: deps.admin,
+      serverName,
+      clock: deps.clock,
+      withRetries,
+    };
+    // The deletes that reach held rooms' rows run under the legal-hold gate, with the holds read again inside it: a
+    // hold placed during the run keeps its room's search rows, staged events and media too, and one being placed
+    // now is waited for. Their counts are 0 when the holds cannot be read (nothing of a room is touched then).
+    const scope = held
+      ? await step('legal-holds', () =>
+          withHoldGate(deps.bleepDb, async (gate) => {
+            const keep = heldScope(await withRetries('bleep-db', () => deps.holds.resolve()));
+            purged.searchRows =
+              (await step('search-rows', async () => {
+                await gate.confirm();
+                return withRetries('synapse-db', () =>
+                  deleteOldSearchRows(deps.synapseDb, window.cutoff, keep.rooms),
+                );
+              })) ?? 0;
+            purged.federationStaging =
+              (await step('federation-staging', async () => {
+                await gate.confirm();
+                return withRetries('synapse-db', () =>
+                  deleteOldFederationStaging(deps.synapseDb, window.cutoff, keep.rooms),
+                );
+              })) ?? 0;
+            const local = await step('local-media', () =>
+              purgeLocalMedia({ ...mediaDeps, beforeErasing: gate.confirm }, window.cutoff, keep),
+            );
+            purged.localMedia = local?.deleted ?? 0;
+            for (const failure of local?.failures ?? []) {
+              failures.push({
+                step: 'local-media',
+                roomId: null,
+                code: failure.code,
+                message: failure.message,
+              });
+            }
+            return keep;
+          }),
+        )
       : undefined;
-    const scope = keep ? heldScope(keep) : undefined;
-    purged.searchRows = scope
-      ? ((await step('search-rows', () =>
-          withRetries('synapse-db', () => deleteOldSearchRows(deps.synapseDb, window.cutoff, scope.rooms)),
-        )) ?? 0)
-      : 0;
     purged.toDevice =
       (await step('to-device', async () => {
         const mark = await withRetries('bleep-db', () => markAtOrBefore(deps.bleepDb, window.cutoff));
@@ -274,27 +313,6 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       (await step('federation-outbox', () =>
         withRetries('synapse-db', () => deleteOldFederationOutbox(deps.synapseDb, window.cutoff)),
       )) ?? 0;
-    purged.federationStaging = scope
-      ? ((await step('federation-staging', () =>
-          withRetries('synapse-db', () =>
-            deleteOldFederationStaging(deps.synapseDb, window.cutoff, scope.rooms),
-          ),
-        )) ?? 0)
-      : 0;
-    const mediaDeps = {
-      synapseDb: deps.synapseDb,
-      admin: deps.admin,
-      serverName,
-      clock: deps.clock,
-      withRetries,
-    };
-    const local = scope
-      ? await step('local-media', () => purgeLocalMedia(mediaDeps, window.cutoff, scope))
-      : undefined;
-    purged.localMedia = local?.deleted ?? 0;
-    for (const failure of local?.failures ?? []) {
-      failures.push({ step: 'local-media', roomId: null, code: failure.code, message: failure.message });
-    }
     // The remote cache can only be purged whole (by last access); a held room's copies of a partner's media go with
     // it and are fetched again from the partner, who holds the original.
     purged.remoteMedia = scope
