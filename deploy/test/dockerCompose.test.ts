@@ -336,9 +336,13 @@ function healthTarget(svc: Service): HealthTarget | undefined {
 
 /** Answers GET path as the retention service's own app does (the health route reads none of its dependencies). */
 async function retentionAnswers(path: string): Promise<number> {
-  const app = createApp({ registry: undefined, report: undefined, log: undefined } as unknown as Parameters<
-    typeof createApp
-  >[0]);
+  const app = createApp({
+    registry: undefined,
+    report: undefined,
+    reportToken: 'the health route reads no token, nor anything else',
+    reportRefusals: undefined,
+    log: undefined,
+  } as unknown as Parameters<typeof createApp>[0]);
   const server = createServer(app);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   try {
@@ -445,6 +449,21 @@ describe.each(trusts)('%s in docker-compose.yml', (trust) => {
     expect(commandOption(init, '--directory-key')).toBe(
       environmentOf(gateway).TRUST_DIRECTORY_PUBLIC_KEY_PATH,
     );
+  });
+
+  it("gives the identity sealing key to the trust's gateway alone, read-only", () => {
+    const gateway = service(`gateway-${trust}`);
+    const keyPath = environmentOf(gateway).IDENTITY_SEALING_KEY_PATH ?? '';
+    const mount = mountAt(gateway, '/gateway-keys');
+    expect(keyPath.startsWith(`${mount.target}/`)).toBe(true);
+    expect(mount).toMatchObject({ type: 'bind', readOnly: true });
+    const others = servicesOf(composeFile()).filter(([name]) => name !== `gateway-${trust}`);
+    for (const [name, other] of others) {
+      expect(
+        mountsOf(other).map((each) => each.source),
+        name,
+      ).not.toContain(mount.source);
+    }
   });
 
   it('runs the renderer CLI from deploy/Dockerfile, which docker-compose.yml gives only its arguments', async () => {

@@ -46,6 +46,8 @@ async function main(): Promise<void> {
         activeHolds: () => services.holdStore.active(),
         clock,
       }),
+    reportToken: config.RETENTION_REPORT_TOKEN,
+    reportRefusals: metrics.reportRefusals,
     log: log.child({ module: 'http' }),
   });
   const server = createServer(app);

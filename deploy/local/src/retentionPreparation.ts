@@ -29,6 +29,17 @@ export function proofDatabaseRoleFor(trustName: string): string {
 
 const retentionPasswordFile = 'retention_database_password';
 const proofPasswordFile = 'retention_proof_database_password';
+const reportTokenFile = 'retention_report_token';
+
+/**
+ * The bearer token the retention service's /report asks for (RETENTION_REPORT_TOKEN), made once and kept in the
+ * trust's Bleep secrets. Made on first read, so a trust started before it existed gets one at its next start.
+ */
+export async function retentionReportToken(files: TrustFiles): Promise<string> {
+  const path = join(files.bleepSecretsDir, reportTokenFile);
+  await writeSecretOnce(path, randomSecret);
+  return readSecret(path);
+}
 
 /** Both login roles, with passwords made once and kept in the trust's Bleep secrets. */
 export async function ensureRetentionRoles(
@@ -117,6 +128,7 @@ export async function retentionEnv(
     SYNAPSE_MEDIA_STORE_PATH: join(files.dir, 'media'),
     RETENTION_BIND_ADDRESS: '127.0.0.1',
     RETENTION_PORT: String(trust.ports.retention),
+    RETENTION_REPORT_TOKEN: await retentionReportToken(files),
     // Test-only, like Synapse's rate limits in local-test-overrides.yaml: integration tests purge what is a few
     // seconds old, so the to-device stream position is recorded every 2 s rather than every minute, and a scheduled
     // run spreads its rooms over 10 s rather than 5 minutes (a test's own run waits for the scheduled one).

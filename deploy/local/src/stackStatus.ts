@@ -7,6 +7,7 @@ import { isOurProcess, logTail } from './ownedProcess.ts';
 import { databaseUrl, localPostgres } from './postgres.ts';
 import { databaseNameFor, type StackLayout } from './stackLayout.ts';
 import { readStackState } from './stackState.ts';
+import { retentionReportToken } from './retentionPreparation.ts';
 import { retentionMarkers } from './retentionProcess.ts';
 import { synapseMarkers } from './synapseProcess.ts';
 import { trustFiles } from './trustFiles.ts';
@@ -31,6 +32,8 @@ export type RunningTrust = Readonly<{
   policyDatabaseUrl: string;
   /** The retention service's internal port: /healthz, /metrics and /report. */
   retentionUrl: string;
+  /** The bearer token its /report asks for (RETENTION_REPORT_TOKEN). */
+  retentionReportToken: string;
   /** Test-only: the token of the local application service that may date events in the past (testAppService.ts). */
   testAppServiceToken: string;
 }>;
@@ -61,6 +64,7 @@ export async function runningTrustInfo(layout: StackLayout, trust: LocalTrust): 
     databaseUrl: databaseUrl(localPostgres, dbName, await readSecret(secrets.databasePassword)),
     policyDatabaseUrl: await policyDatabaseUrl(files, trust.name),
     retentionUrl: `http://127.0.0.1:${trust.ports.retention}`,
+    retentionReportToken: await retentionReportToken(files),
     testAppServiceToken: await readSecret(secrets.testAppServiceToken),
   };
 }

@@ -101,7 +101,9 @@ async function expiryAudit(trust: RunningTrust, session: StaffSession): Promise<
 }
 
 async function complianceReport(trust: RunningTrust) {
-  const response = await fetch(`${trust.retentionUrl}/report`);
+  const response = await fetch(`${trust.retentionUrl}/report`, {
+    headers: { authorization: `Bearer ${trust.retentionReportToken}` },
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as {
     clientExpiry: {

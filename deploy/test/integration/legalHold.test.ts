@@ -194,7 +194,11 @@ describe('legal holds and purge-room on trust-a, with the window shortened to se
     const metrics = await (await fetch(`${trustA.retentionUrl}/metrics`)).text();
     const roomsHeld = Number(/^bleep_retention_rooms_held (\d+)$/m.exec(metrics)?.[1]);
     expect(roomsHeld).toBeGreaterThanOrEqual(2);
-    const report = (await (await fetch(`${trustA.retentionUrl}/report`)).json()) as {
+    // The report names rooms and holds: it asks for the service's bearer token; the metrics name neither.
+    expect((await fetch(`${trustA.retentionUrl}/report`)).status).toBe(401);
+    expect(metrics).not.toContain(heldRoom);
+    const asOfficer = { headers: { authorization: `Bearer ${trustA.retentionReportToken}` } };
+    const report = (await (await fetch(`${trustA.retentionUrl}/report`, asOfficer)).json()) as {
       legalHolds: { holds: { id: number; reference: string; rooms: string[] }[] };
     };
     expect(report.legalHolds.holds).toEqual(

@@ -9,6 +9,7 @@ const complete = {
   SYNAPSE_PROOF_DATABASE_URL: 'postgres://retention_proof@db/synapse',
   BLEEP_DATABASE_URL: 'postgres://retention@db/bleep',
   SYNAPSE_MEDIA_STORE_PATH: '/data/media',
+  RETENTION_REPORT_TOKEN: '5e8d2b7a0c4f9e1d3a6b8c0e2f4a6b8d',
 };
 
 describe('parseRetentionConfig', () => {
@@ -46,6 +47,21 @@ describe('parseRetentionConfig', () => {
         RETENTION_SPREAD_SECONDS: '60',
       }),
     ).toThrow(/RETENTION_SPREAD_SECONDS/);
+  });
+
+  it("requires the report's bearer token, long and header-safe, and never repeats a refused one", () => {
+    const { RETENTION_REPORT_TOKEN: _token, ...rest } = complete;
+    expect(() => parseRetentionConfig(rest)).toThrow(/RETENTION_REPORT_TOKEN/);
+    for (const weak of ['changeme', 'a token with spaces that is long enough to pass']) {
+      let message = '';
+      try {
+        parseRetentionConfig({ ...complete, RETENTION_REPORT_TOKEN: weak });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/RETENTION_REPORT_TOKEN/);
+      expect(message).not.toContain(weak);
+    }
   });
 
   it('allows the window override only when told so exactly', () => {

@@ -27,6 +27,14 @@ export const retentionConfigSchema = z
     SYNAPSE_MEDIA_STORE_PATH: z.string().min(1),
     /** /healthz, /metrics and /report: an internal address only. */
     RETENTION_BIND_ADDRESS: z.string().default('127.0.0.1'),
+    /**
+     * The bearer token /report asks for: the compliance report names rooms, holds and devices, and an internal
+     * network is not a reason to hand it to whatever runs there. Random (openssl rand -hex 32); never logged.
+     */
+    RETENTION_REPORT_TOKEN: z
+      .string()
+      .min(32, 'must be at least 32 characters: make it with openssl rand -hex 32')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it travels in an HTTP header)'),
     RETENTION_PORT: port.default(8080),
     /** How often a run starts; the proof allows content this much past the window. */
     RETENTION_INTERVAL_SECONDS: seconds.min(10).default(600),

@@ -1,27 +1,37 @@
 // The service's internal HTTP port: /healthz (the process is up and serving), /metrics (Prometheus) and /report
-// (the compliance report, JSON). Nothing else is served. Bind it to an internal address only: the report names
-// rooms and the metrics describe the trust.
+// (the compliance report, JSON). Nothing else is served. Bind it to an internal address only. /report names rooms,
+// holds and devices, so it asks for a bearer token as well; /metrics stays open for a Prometheus on the same
+// network, because no metric names a room, a user or a device (retentionMetrics.ts; README "Running it").
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { requireBearerToken } from './bearerToken.ts';
 import type { ComplianceReport } from './complianceReport.ts';
 
 export type AppDeps = Readonly<{
   registry: Registry;
   report: () => Promise<ComplianceReport>;
+  /** RETENTION_REPORT_TOKEN: what /report asks for. */
+  reportToken: string;
+  /** Requests to /report refused, by reason (missing, wrong). */
+  reportRefusals: Counter<'reason'>;
   log: Logger;
 }>;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  const reportAccess = requireBearerToken(deps.reportToken, (reason) => {
+    deps.reportRefusals.inc({ reason });
+    deps.log.warn({ reason }, 'report refused: no bearer token, or not the one this service was given');
+  });
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
   });
   app.get('/metrics', async (_request, response) => {
     response.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
-  app.get('/report', async (_request, response) => {
+  app.get('/report', reportAccess, async (_request, response) => {
     try {
       response.json(await deps.report());
     } catch (error) {

@@ -39,3 +39,41 @@ describe('the legal hold metrics', () => {
     );
   });
 });
+
+describe('what /metrics may carry', () => {
+  it('names no room, user or device: every label is one of a fixed set of kinds, so /metrics can stay open', async () => {
+    const metrics = createRetentionMetrics({
+      holdCounts: () => Promise.resolve({ room: 1, user: 1, roomsHeld: 3 }),
+    });
+    // The run's labels, as a run sets them.
+    metrics.failures.inc({ step: 'room' });
+    metrics.purged.inc({ kind: 'events' }, 3);
+    metrics.runs.inc({ trigger: 'schedule', status: 'failed' });
+    metrics.expirySignOuts.inc({ reason: 'over-age', outcome: 'signed-out' });
+    metrics.reportRefusals.inc({ reason: 'wrong' });
+    // Labels whose values are a closed set (a step, a kind, a status...) or prom-client's own process metrics.
+    const allowed = new Set([
+      'step',
+      'kind',
+      'trigger',
+      'status',
+      'dependency',
+      'where',
+      'state',
+      'reason',
+      'outcome',
+      'version',
+      'major',
+      'minor',
+      'patch',
+      'space',
+      'type',
+    ]);
+    const labels = new Set<string>();
+    for (const metric of await metrics.registry.getMetricsAsJSON()) {
+      for (const value of metric.values) for (const name of Object.keys(value.labels)) labels.add(name);
+    }
+    expect([...labels].filter((name) => !allowed.has(name))).toEqual([]);
+    expect(await metrics.registry.metrics()).not.toMatch(/[!@]\w+:|\$\w{8,}/);
+  });
+});

@@ -147,6 +147,12 @@ export function createRetentionMetrics(options: RetentionMetricsOptions = {}) {
       help: 'Desktops warned for an overdue expiry report (once per missed deadline)',
       registers,
     }),
+    reportRefusals: new Counter({
+      name: 'bleep_retention_report_refusals_total',
+      help: 'Requests for /report refused for want of the right bearer token, by reason (missing, wrong)',
+      labelNames: ['reason'],
+      registers,
+    }),
     expirySignOuts: new Counter({
       name: 'bleep_retention_expiry_sign_outs_total',
       help: 'Devices signed out by the client expiry check, by reason (over-age, overdue, not-seen) and outcome',
