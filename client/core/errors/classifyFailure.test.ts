@@ -7,6 +7,7 @@ import {
   RateLimitedError,
   ServerDownError,
   SessionEndedError,
+  SessionExpiredError,
   UnexpectedAnswerError,
   UnknownServerError,
   WrongPasswordError,
@@ -99,6 +100,31 @@ describe('what an answer in a running session means', () => {
   it("reads Synapse's own 401 M_UNKNOWN_TOKEN as a session ended elsewhere", () => {
     expect(
       errorForAnswer(server, { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN' } }, 'session'),
+    ).toBeInstanceOf(SessionEndedError);
+    expect(
+      errorForAnswer(
+        server,
+        { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN', soft_logout: false } },
+        'session',
+      ),
+    ).toBeInstanceOf(SessionEndedError);
+  });
+
+  it('reads a soft logout (401 M_UNKNOWN_TOKEN, soft_logout: true) as an expired session, not an ended one', () => {
+    const error = errorForAnswer(
+      server,
+      { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN', soft_logout: true } },
+      'session',
+    );
+    expect(error).toBeInstanceOf(SessionExpiredError);
+    expect(error.toProblem()).toMatchObject({ code: 'session-expired' });
+    // Only a real true: a string or a missing flag is no promise that the device is kept.
+    expect(
+      errorForAnswer(
+        server,
+        { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN', soft_logout: 'true' } },
+        'session',
+      ),
     ).toBeInstanceOf(SessionEndedError);
   });
 

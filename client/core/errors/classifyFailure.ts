@@ -10,6 +10,7 @@ import {
   RateLimitedError,
   ServerDownError,
   SessionEndedError,
+  SessionExpiredError,
   UnexpectedAnswerError,
   UnknownServerError,
   WrongPasswordError,
@@ -62,8 +63,11 @@ export function errorForAnswer(
   if (purpose === 'sign-in' && status === 403) {
     return errcode === 'M_USER_DEACTIVATED' ? new AccountDeactivatedError() : new WrongPasswordError();
   }
-  if (purpose === 'session' && status === 401 && errcode === 'M_UNKNOWN_TOKEN')
-    return new SessionEndedError();
+  if (purpose === 'session' && status === 401 && errcode === 'M_UNKNOWN_TOKEN') {
+    // Matrix's soft logout: the device is kept, only the session's time is up (session/sessionTokens.ts says so
+    // only after its refresh was refused as expired; the gateway drops Synapse's own flag).
+    return field(body, 'soft_logout') === true ? new SessionExpiredError() : new SessionEndedError();
+  }
   if (purpose === 'session' && errcode === 'M_USER_DEACTIVATED') return new AccountDeactivatedError();
   return new UnexpectedAnswerError(status, errcode);
 }

@@ -11,6 +11,8 @@ export type ClientErrorCode =
   | 'rate-limited'
   | 'server-down'
   | 'session-ended'
+  | 'session-expired'
+  | 'another-clinician-data'
   | 'session-not-restorable'
   | 'secret-store-locked'
   | 'unexpected-answer';
@@ -134,6 +136,33 @@ export class SessionEndedError extends BleepClientError {
   readonly code = 'session-ended';
   constructor() {
     super('Your session has ended. Sign in again.');
+  }
+}
+
+/**
+ * The session lived its time (its refresh token expired, or the trust's session lifetime ran out): the server keeps
+ * this device, so the clinician signs in again on it and finds everything as they left it. Matrix's soft logout.
+ */
+export class SessionExpiredError extends BleepClientError {
+  override readonly name = 'SessionExpiredError';
+  readonly code = 'session-expired';
+  constructor() {
+    super('Your session has expired. Sign in again: your messages are kept on this computer.');
+  }
+}
+
+/**
+ * Someone else signed in on a desktop that still holds the data of a clinician whose session expired. Their archive
+ * and outbox are theirs only: the new sign-in was taken back, and nothing of theirs was shown or sent.
+ */
+export class AnotherClinicianDataError extends BleepClientError {
+  override readonly name = 'AnotherClinicianDataError';
+  readonly code = 'another-clinician-data';
+  constructor() {
+    super(
+      "This computer still holds another clinician's messages: their session expired. They must sign in again, " +
+        'or sign out to erase them, before anyone else can sign in here.',
+    );
   }
 }
 
