@@ -147,6 +147,13 @@ export function createRetentionMetrics(options: RetentionMetricsOptions = {}) {
       help: 'Desktops warned for an overdue expiry report (once per missed deadline)',
       registers,
     }),
+    synapseAdminToken: new Gauge({
+      name: 'bleep_retention_synapse_admin_token_valid',
+      help:
+        "1 when Synapse took the service's admin token at the last run, 0 when it refused it (revoked, expired or " +
+        'no longer an admin): nothing is purged until trust IT mints a new one (an alert)',
+      registers,
+    }),
     reportRefusals: new Counter({
       name: 'bleep_retention_report_refusals_total',
       help: 'Requests for /report refused for want of the right bearer token, by reason (missing, wrong)',

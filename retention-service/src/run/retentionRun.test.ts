@@ -63,7 +63,9 @@ function holds() {
   });
 }
 
-function runner(extra: Partial<Pick<RetentionRunnerDeps, 'clientExpiry' | 'admin'>> = {}): RetentionRunner {
+function runner(
+  extra: Partial<Pick<RetentionRunnerDeps, 'clientExpiry' | 'admin' | 'log'>> = {},
+): RetentionRunner {
   const [purgeDb, proofDb, bleepDb] = pools as [pg.Pool, pg.Pool, pg.Pool];
   const clock = () => new Date(now);
   return createRetentionRunner({
@@ -298,6 +300,94 @@ describe('a retention run', () => {
     const recovered = await runner().run({ trigger: 'schedule' });
     expect(recovered).toMatchObject({ status: 'complete', clean: true });
     expect(await held(room.old)).toBe(false);
+  });
+
+  it('fails loudly when Synapse refuses its admin token: one error line, the metric, the run failed on record; the next run with a working token purges', async () => {
+    const room = await roomWithMessages(80 * hour);
+    admin.adminTokenRevoked.value = true;
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+
+    const failed = await runner({ log }).run({ trigger: 'schedule' });
+
+    expect(failed).toMatchObject({ status: 'failed', clean: false });
+    expect(failed.failures.map((failure) => [failure.step, failure.code])).toEqual([
+      ['synapse-admin-token', 'SYNAPSE_ADMIN_TOKEN_REJECTED'],
+    ]);
+    // Not tried room by room with a token Synapse refuses: nothing was asked of it after the check.
+    expect(admin.calls.map((call) => call.method)).toEqual(['verifyAdminToken']);
+    expect(await held(room.old)).toBe(true);
+    const errors = lines.map((line) => JSON.parse(line) as { level: number; msg: string; code?: string });
+    expect(errors.filter((line) => line.level >= 50)).toEqual([
+      expect.objectContaining({
+        code: 'SYNAPSE_ADMIN_TOKEN_REJECTED',
+        msg: expect.stringContaining('until SYNAPSE_ADMIN_TOKEN is replaced') as unknown,
+      }),
+    ]);
+    expect(
+      await metrics.registry.getSingleMetricAsString('bleep_retention_synapse_admin_token_valid'),
+    ).toContain('bleep_retention_synapse_admin_token_valid 0');
+    expect(await metrics.registry.getSingleMetricAsString('bleep_retention_failures_total')).toContain(
+      'bleep_retention_failures_total{step="synapse-admin-token"} 1',
+    );
+    const { rows } = await bleep.pool.query<{ status: string }>(
+      'SELECT status FROM bleep_retention_run WHERE id = $1',
+      [failed.runId],
+    );
+    expect(rows).toEqual([{ status: 'failed' }]);
+    const { rows: audited } = await bleep.pool.query<{ action: string; result: string; detail: unknown }>(
+      'SELECT action, result, detail FROM bleep_audit WHERE seq > $1 ORDER BY seq',
+      [auditFrom],
+    );
+    expect(audited).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'retention.run', result: 'failed' }),
+        expect.objectContaining({
+          action: 'retention.failure',
+          detail: expect.objectContaining({
+            step: 'synapse-admin-token',
+            code: 'SYNAPSE_ADMIN_TOKEN_REJECTED',
+          }) as unknown,
+        }),
+      ]),
+    );
+
+    // Trust IT mints a new token; the next run (the scheduler retries a failed one) purges.
+    admin.adminTokenRevoked.value = false;
+    const recovered = await runner().run({ trigger: 'schedule' });
+    expect(recovered).toMatchObject({ status: 'complete', clean: true });
+    expect(await held(room.old)).toBe(false);
+    expect(
+      await metrics.registry.getSingleMetricAsString('bleep_retention_synapse_admin_token_valid'),
+    ).toContain('bleep_retention_synapse_admin_token_valid 1');
+  });
+
+  it('says so once when the admin token is revoked during a run, and leaves the room for the next', async () => {
+    const room = await roomWithMessages(80 * hour);
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const revokedAfterCheck: SynapseAdmin = {
+      ...admin,
+      verifyAdminToken: async () => {
+        await admin.verifyAdminToken();
+        admin.adminTokenRevoked.value = true;
+      },
+    };
+
+    const failed = await runner({ admin: revokedAfterCheck, log }).run({ trigger: 'schedule' });
+
+    expect(failed.status).toBe('failed');
+    expect(failed.failures).toContainEqual(
+      expect.objectContaining({ step: 'room', roomId: room.roomId, code: 'SYNAPSE_ADMIN_TOKEN_REJECTED' }),
+    );
+    expect(await held(room.old)).toBe(true);
+    const errors = lines.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('SYNAPSE_ADMIN_TOKEN_REJECTED');
+    expect(
+      await metrics.registry.getSingleMetricAsString('bleep_retention_synapse_admin_token_valid'),
+    ).toContain('bleep_retention_synapse_admin_token_valid 0');
+    admin.adminTokenRevoked.value = false;
   });
 
   it('never runs twice at once, and closes a run that was killed halfway', async () => {

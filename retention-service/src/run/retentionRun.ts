@@ -1,4 +1,5 @@
-// One retention run, start to end: take the run lock, record where the to-device stream stands, resolve the legal
+// One retention run, start to end: take the run lock, record where the to-device stream stands, check that Synapse
+// still takes the admin token (a dead one is said loudly, and nothing is asked of Synapse with it), resolve the legal
 // holds, purge every room they do not keep (spread and bounded), delete the rows no admin API removes, purge media,
 // then prove the result and record it all in Bleep's database and the audit trail. If the holds cannot be read,
 // nothing that belongs to a room is purged: a hold must never be missed because Bleep's database was slow. A step that fails is recorded and the others still run; the run is
@@ -110,6 +111,10 @@ function isRetryable(dependency: Dependency, error: unknown): boolean {
 }
 
 type WithRetries = <T>(dependency: Dependency, work: () => Promise<T>) => Promise<T>;
+
+function adminTokenRejected(failure: RunFailure): boolean {
+  return failure.code === 'SYNAPSE_ADMIN_TOKEN_REJECTED';
+}
 
 export type RetentionRunner = Readonly<{
   run: (request: RunRequest) => Promise<RunSummary>;
@@ -250,10 +255,18 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
     }
 
     await step('stream-mark', recordToDeviceMark);
+    // Every purge and media deletion goes through the admin token: one Synapse refuses (revoked, expired) would
+    // fail room by room, or not at all in a run with nothing old, so it is asked first and said once, loudly.
+    await step('synapse-admin-token', async () => {
+      await withRetries('synapse', () => deps.admin.verifyAdminToken());
+      metrics.synapseAdminToken.set(1);
+    });
+    const adminUsable = !failures.some(adminTokenRejected);
     const held = await step('legal-holds', () => withRetries('bleep-db', () => deps.holds.resolve()));
-    const rooms = held
-      ? ((await step('rooms', () => purgeRooms(runId, window, request.trigger, held))) ?? [])
-      : [];
+    const rooms =
+      held && adminUsable
+        ? ((await step('rooms', () => purgeRooms(runId, window, request.trigger, held))) ?? [])
+        : [];
     for (const room of rooms) {
       purged.events += room.eventsPurged;
       purged.redactions += room.redactionsSent;
@@ -287,9 +300,11 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
                   deleteOldFederationStaging(deps.synapseDb, window.cutoff, keep.rooms),
                 );
               })) ?? 0;
-            const local = await step('local-media', () =>
-              purgeLocalMedia({ ...mediaDeps, beforeErasing: gate.confirm }, window.cutoff, keep),
-            );
+            const local = adminUsable
+              ? await step('local-media', () =>
+                  purgeLocalMedia({ ...mediaDeps, beforeErasing: gate.confirm }, window.cutoff, keep),
+                )
+              : undefined;
             purged.localMedia = local?.deleted ?? 0;
             for (const failure of local?.failures ?? []) {
               failures.push({
@@ -315,9 +330,10 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       )) ?? 0;
     // The remote cache can only be purged whole (by last access); a held room's copies of a partner's media go with
     // it and are fetched again from the partner, who holds the original.
-    purged.remoteMedia = scope
-      ? ((await step('remote-media', () => purgeRemoteMediaCache(mediaDeps, window.cutoff))) ?? 0)
-      : 0;
+    purged.remoteMedia =
+      scope && adminUsable
+        ? ((await step('remote-media', () => purgeRemoteMediaCache(mediaDeps, window.cutoff))) ?? 0)
+        : 0;
     // Marks are kept for the policy's window (plus two intervals), whatever this run's window: the scheduled
     // runs need them.
     await step('stream-mark', () =>
@@ -357,6 +373,17 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
         )
       : undefined;
     const findings = proof?.findings ?? [];
+    // Refused at the start, or revoked during the run: said once, with what to do, and never with the token.
+    const rejected = failures.find(adminTokenRejected);
+    if (rejected) {
+      metrics.synapseAdminToken.set(0);
+      log.error(
+        { runId, step: rejected.step, code: rejected.code },
+        "Synapse refused the retention service's admin token (revoked, expired, or its account is no longer an " +
+          'admin): nothing is purged through Synapse until SYNAPSE_ADMIN_TOKEN is replaced (deploy/README.md, ' +
+          '"The retention service\'s admin token"); the service keeps running and tries again',
+      );
+    }
     const summary: RunSummary = {
       runId,
       status: failures.length === 0 ? 'complete' : 'failed',

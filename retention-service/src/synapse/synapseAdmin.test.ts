@@ -118,6 +118,60 @@ describe('createSynapseAdmin', () => {
     for (const error of [unreachable, silent]) expect(error.message).not.toContain('syt_admin_secret');
   });
 
+  it('checks the admin token: whose it is (whoami), then that Synapse counts that account as an admin', async () => {
+    answer = (request) =>
+      request.url === '/_matrix/client/v3/account/whoami'
+        ? { status: 200, body: { user_id: '@bleep-retention:x' } }
+        : { status: 200, body: { admin: true } };
+    await admin().verifyAdminToken();
+    expect(seen.slice(-2).map((request) => [request.method, request.url, request.authorization])).toEqual([
+      ['GET', '/_matrix/client/v3/account/whoami', 'Bearer syt_admin_secret'],
+      ['GET', '/_synapse/admin/v1/users/%40bleep-retention%3Ax/admin', 'Bearer syt_admin_secret'],
+    ]);
+
+    // An account demoted since the token was minted: Synapse's admin routes answer it 403.
+    answer = (request) =>
+      request.url === '/_matrix/client/v3/account/whoami'
+        ? { status: 200, body: { user_id: '@bleep-retention:x' } }
+        : { status: 403, body: { errcode: 'M_FORBIDDEN', error: 'You are not a server admin' } };
+    await expect(admin().verifyAdminToken()).rejects.toMatchObject({
+      code: 'SYNAPSE_ADMIN_TOKEN_REJECTED',
+      retryable: false,
+    });
+  });
+
+  it("reports the admin token revoked or expired (Synapse's 401) by a code of its own, final, and never with the token", async () => {
+    // The bodies Synapse 1.160 answers a revoked token and one past its valid_until_ms.
+    for (const [body, expired] of [
+      [{ errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token passed.', soft_logout: false }, false],
+      [{ errcode: 'M_UNKNOWN_TOKEN', error: 'Access token has expired', soft_logout: true }, true],
+    ] as const) {
+      answer = () => ({ status: 401, body });
+      for (const call of [
+        () => admin().verifyAdminToken(),
+        () => admin().purgeHistory('!r:x', '$e'),
+        () => admin().deleteLocalMedia('x', 'abc'),
+      ]) {
+        const error = (await call().catch((caught: unknown) => caught)) as SynapseAdminError;
+        expect(error).toMatchObject({
+          code: 'SYNAPSE_ADMIN_TOKEN_REJECTED',
+          errcode: 'M_UNKNOWN_TOKEN',
+          retryable: false,
+        });
+        expect(error.message).toContain(expired ? '(M_UNKNOWN_TOKEN, expired)' : '(M_UNKNOWN_TOKEN)');
+        expect(error.message).not.toContain('syt_admin_secret');
+      }
+    }
+    // A member's token from loginAs that Synapse no longer takes is that member's, not the service's.
+    answer = () => ({
+      status: 401,
+      body: { errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token passed.' },
+    });
+    await expect(admin().redact('puppet', '!r:x', '$e', 't', {})).rejects.toMatchObject({
+      code: 'SYNAPSE_REFUSED',
+    });
+  });
+
   it('refuses an answer without the field it needs, rather than guessing', async () => {
     answer = () => ({ status: 200, body: {} });
     await expect(admin().purgeHistory('!r:x', '$e')).rejects.toMatchObject({ code: 'SYNAPSE_UNEXPECTED' });

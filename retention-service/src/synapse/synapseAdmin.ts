@@ -1,12 +1,14 @@
-// The Synapse calls the retention service makes, on Synapse's internal listener: history purge and its status,
-// local media deletion, the remote media cache purge, and acting in a room as one of the trust's own members
-// (admin login as that user, then a redaction) to erase what a purge cannot reach. Tokens go in the Authorization
+// The Synapse calls the retention service makes, on Synapse's internal listener: whether its admin token still
+// works, history purge and its status, local media deletion, the remote media cache purge, and acting in a room as
+// one of the trust's own members (admin login as that user, then a redaction) to erase what a purge cannot reach. Tokens go in the Authorization
 // header and nowhere else: never in an error, a log line or a result.
 export type SynapseAdminErrorCode =
   | 'SYNAPSE_UNREACHABLE'
   | 'SYNAPSE_TIMEOUT'
   | 'SYNAPSE_RATE_LIMITED'
   | 'SYNAPSE_REFUSED'
+  /** Synapse refused the service's own admin token: revoked, expired, or its account is no longer an admin. */
+  | 'SYNAPSE_ADMIN_TOKEN_REJECTED'
   | 'SYNAPSE_UNAVAILABLE'
   | 'SYNAPSE_UNEXPECTED';
 
@@ -31,13 +33,22 @@ export class SynapseAdminError extends Error {
 
   /** Worth trying again: Synapse was down, slow, busy or rate-limiting; a refusal is not. */
   get retryable(): boolean {
-    return this.code !== 'SYNAPSE_REFUSED' && this.code !== 'SYNAPSE_UNEXPECTED';
+    return (
+      this.code !== 'SYNAPSE_REFUSED' &&
+      this.code !== 'SYNAPSE_ADMIN_TOKEN_REJECTED' &&
+      this.code !== 'SYNAPSE_UNEXPECTED'
+    );
   }
 }
 
 export type PurgeStatus = Readonly<{ status: 'active' | 'complete' | 'failed'; error?: string }>;
 
 export interface SynapseAdmin {
+  /**
+   * Resolves when Synapse takes the service's admin token as a server admin's; a SynapseAdminError with
+   * SYNAPSE_ADMIN_TOKEN_REJECTED when it is revoked, expired or no longer an admin's.
+   */
+  verifyAdminToken(): Promise<void>;
   /** Starts a history purge of the room's events below `upToEventId`, local users' events included. */
   purgeHistory(roomId: string, upToEventId: string): Promise<string>;
   purgeStatus(purgeId: string): Promise<PurgeStatus>;
@@ -124,6 +135,17 @@ export function createSynapseAdmin(options: SynapseAdminOptions): SynapseAdmin {
     if (response.status >= 500) {
       throw new SynapseAdminError('SYNAPSE_UNAVAILABLE', `${what}: ${error}`, details);
     }
+    // 401 is Synapse's answer to a token it does not know (revoked, or past its valid_until_ms: then soft_logout).
+    // For the service's own admin token that stops every purge until trust IT mints a new one, so it has a code of
+    // its own; a member's token from loginAs stays a plain refusal.
+    if (response.status === 401 && token === options.adminToken) {
+      const expired = parsed.soft_logout === true ? ', expired' : '';
+      throw new SynapseAdminError(
+        'SYNAPSE_ADMIN_TOKEN_REJECTED',
+        `${what}: Synapse refused the retention service's admin token (${errcode ?? 'HTTP 401'}${expired})`,
+        details,
+      );
+    }
     throw new SynapseAdminError('SYNAPSE_REFUSED', `${what}: ${errcode ?? ''} ${error}`.trim(), details);
   }
 
@@ -139,6 +161,26 @@ export function createSynapseAdmin(options: SynapseAdminOptions): SynapseAdmin {
   }
 
   return {
+    async verifyAdminToken() {
+      const whoami = '/_matrix/client/v3/account/whoami';
+      const userId = stringField((await admin('GET', whoami)).body, 'user_id', describe('GET', whoami));
+      const path = `/_synapse/admin/v1/users/${enc(userId)}/admin`;
+      let isAdmin: unknown;
+      try {
+        isAdmin = (await admin('GET', path)).body.admin;
+      } catch (error) {
+        // Synapse answers 403 M_FORBIDDEN to an admin route called by a user who is not an admin.
+        if (!(error instanceof SynapseAdminError && error.status === 403)) throw error;
+      }
+      if (isAdmin !== true) {
+        throw new SynapseAdminError(
+          'SYNAPSE_ADMIN_TOKEN_REJECTED',
+          `${describe('GET', path)}: the retention service's admin token belongs to an account that is not a server admin`,
+          { status: 403 },
+        );
+      }
+    },
+
     async purgeHistory(roomId, upToEventId) {
       const path = `/_synapse/admin/v1/purge_history/${enc(roomId)}`;
       const { body } = await admin('POST', path, {

@@ -16,6 +16,11 @@ export type SynapseAdminStandIn = SynapseAdmin &
     actingAs: Map<string, string>;
     /** While true, every call fails as if Synapse were unreachable. */
     down: { value: boolean };
+    /**
+     * While true, Synapse refuses the service's admin token (revoked or expired) on every call that uses it, as
+     * synapseAdmin.ts reports a 401 to it; a member's token from loginAs is not the admin token and still works.
+     */
+    adminTokenRevoked: { value: boolean };
   }>;
 
 export function createSynapseAdminStandIn(
@@ -25,18 +30,31 @@ export function createSynapseAdminStandIn(
   const calls: StandInCall[] = [];
   const actingAs = new Map<string, string>();
   const down = { value: false };
+  const adminTokenRevoked = { value: false };
   const purges = new Map<string, 'complete' | 'failed'>();
   const db = database.pool;
 
   function called(method: keyof SynapseAdmin, args: readonly unknown[]): void {
     calls.push({ method, args });
     if (down.value) throw new SynapseAdminError('SYNAPSE_UNREACHABLE', `${method}: ECONNREFUSED`);
+    if (adminTokenRevoked.value && method !== 'redact' && method !== 'logout') {
+      throw new SynapseAdminError(
+        'SYNAPSE_ADMIN_TOKEN_REJECTED',
+        `${method}: Synapse refused the retention service's admin token (M_UNKNOWN_TOKEN)`,
+        { status: 401, errcode: 'M_UNKNOWN_TOKEN' },
+      );
+    }
   }
 
   return {
     calls,
     actingAs,
     down,
+    adminTokenRevoked,
+    verifyAdminToken() {
+      called('verifyAdminToken', []);
+      return Promise.resolve();
+    },
     async purgeHistory(roomId, upToEventId) {
       called('purgeHistory', [roomId, upToEventId]);
       const { rows } = await db.query<{ depth: string }>(
