@@ -9,9 +9,10 @@ export type CryptoStatus = Readonly<{
   /** Always 'none': the gateway answers /room_keys/version with 404, and Bleep keeps keys on the desktop only. */
   keyBackup: 'none';
   /**
-   * 'signed': this device is signed by the clinician's cross-signing identity, so others share room keys with it.
-   * 'unsigned': the clinician's identity exists but its keys are on another desktop; until something signs this
-   * device (see client/README.md), no partner shares room keys with it and it cannot send.
+   * 'signed': the trust signed this device with the clinician's cross-signing identity, so others share room keys
+   * with it, and this desktop trusts that identity (the one the trust named), so it may send. 'unsigned': not yet
+   * (the request to the trust is in flight or failed); until then no partner shares room keys with it and it cannot
+   * send.
    */
   crossSigning: 'signed' | 'unsigned';
 }>;

@@ -6,9 +6,9 @@
 // - Isolation: OnlySignedDevicesIsolationMode. Room keys go only to devices their owner's cross-signing identity
 //   signed, and only such devices' messages decrypt. A device a compromised homeserver adds to a clinician's
 //   account is not signed, so it receives no room keys (threat model: client/README.md).
-// - Cross-signing: on the first sign-in of a clinician who has no identity yet, this desktop creates it and signs
-//   itself; the private keys stay in this desktop's crypto store, as the gateway refuses secret storage. Where the
-//   identity already exists and its keys are elsewhere, this device stays unsigned (README: what is missing).
+// - Cross-signing: the trust holds each clinician's identity and signs the desktops it enrolled; after the first
+//   sync (when this device's keys are on the server) this desktop asks it to (trustSignature.ts). No desktop holds
+//   the identity's private keys, and the gateway refuses a desktop publishing an identity of its own.
 // - Key backup: none. The gateway answers GET /room_keys/version with 404 M_NOT_FOUND, which is "no backup".
 import type { MatrixClient } from 'matrix-js-sdk';
 import {
@@ -16,16 +16,19 @@ import {
   OnlySignedDevicesIsolationMode,
   type CryptoApi,
 } from 'matrix-js-sdk/lib/crypto-api/index.js';
-import type { AuthDict } from 'matrix-js-sdk/lib/interactive-auth.js';
 import type { Platform } from '../platform.ts';
 import type { CryptoStatus } from './cryptoStatus.ts';
+import { trustOwnIdentity } from './ownIdentityTrust.ts';
+import { requestTrustSignature, type TrustSignatureRetry } from './trustSignature.ts';
 
 export type SessionCryptoOptions = Readonly<{
   userId: string;
   deviceId: string;
   storageKey: Uint8Array;
-  /** At a password sign-in only: for the homeserver's interactive auth, should it ask for it to store the identity. */
-  password?: Readonly<{ username: string; password: string }>;
+  /** This desktop's enrolment credential: the trust signs only the enrolled desktop that presents it. */
+  deviceCredential: string;
+  /** How to retry the signature request while this device's keys are not yet on the server (tests shorten it). */
+  signatureRetry?: TrustSignatureRetry;
 }>;
 
 export interface SessionCrypto {
@@ -33,6 +36,11 @@ export interface SessionCrypto {
   status(): Promise<CryptoStatus>;
   /** Calls back with the new status whenever the clinician's own keys or devices change; returns the unsubscribe. */
   watch(onChange: (status: CryptoStatus) => void): () => void;
+  /**
+   * Asks the trust to sign this device (once its keys are on the server); resolves once the signature is stored.
+   * The status turns 'signed' when the SDK next reads the clinician's keys.
+   */
+  requestTrustSignature(): Promise<void>;
   /** Deletes this device's crypto store (after sign-out, when the device no longer exists at the server). */
   deleteStore(): Promise<void>;
 }
@@ -44,7 +52,7 @@ export function cryptoDatabasePrefix(userId: string, deviceId: string): string {
 
 export async function startSessionCrypto(
   client: MatrixClient,
-  platform: Pick<Platform, 'cryptoStore' | 'logger'>,
+  platform: Pick<Platform, 'cryptoStore' | 'logger' | 'fetch'>,
   options: SessionCryptoOptions,
 ): Promise<SessionCrypto> {
   const log = platform.logger.child('crypto');
@@ -58,16 +66,16 @@ export async function startSessionCrypto(
   if (!crypto) throw new Error('rust crypto did not start');
   crypto.setDeviceIsolationMode(new OnlySignedDevicesIsolationMode());
 
-  await ensureCrossSigning(crypto, options, log);
   await confirmNoKeyBackup(crypto, log);
 
   const status = async (): Promise<CryptoStatus> => {
     const own = await crypto.getDeviceVerificationStatus(options.userId, options.deviceId);
+    const identity = await crypto.getUserVerificationStatus(options.userId);
     return {
       store: platform.cryptoStore,
       isolation: 'only-signed-devices',
       keyBackup: 'none',
-      crossSigning: own?.signedByOwner === true ? 'signed' : 'unsigned',
+      crossSigning: own?.signedByOwner === true && identity.isCrossSigningVerified() ? 'signed' : 'unsigned',
     };
   };
   return {
@@ -90,6 +98,25 @@ export async function startSessionCrypto(
         client.off(CryptoEvent.UserTrustStatusChanged, trustChanged);
       };
     },
+    requestTrustSignature: async () => {
+      const own = await crypto.getOwnDeviceKeys();
+      const accessToken = client.getAccessToken();
+      if (!accessToken) throw new Error('no access token to ask for a signature with');
+      const masterKey = await requestTrustSignature(
+        platform,
+        {
+          serverUrl: client.baseUrl,
+          accessToken,
+          deviceCredential: options.deviceCredential,
+          ed25519: own.ed25519,
+        },
+        options.signatureRetry,
+      );
+      if ((await trustOwnIdentity(client, options.userId, masterKey)) === 'other-identity') {
+        throw new Error('the homeserver serves a signing identity other than the one the trust holds');
+      }
+      log.info('the trust signed this device', { deviceId: options.deviceId });
+    },
     deleteStore: async () => {
       if (persistent) {
         await client.clearStores({
@@ -98,46 +125,6 @@ export async function startSessionCrypto(
       }
     },
   };
-}
-
-async function ensureCrossSigning(
-  crypto: CryptoApi,
-  options: SessionCryptoOptions,
-  log: Platform['logger'],
-): Promise<void> {
-  if (await crypto.isCrossSigningReady()) return;
-  // Asked of the server, not the local cache: a new desktop knows nothing yet.
-  if (await crypto.userHasCrossSigningKeys(options.userId, true)) {
-    // Never reset an identity that exists: partners would see the clinician's identity change.
-    log.warn(
-      'cross-signing identity exists but its keys are not on this desktop: this device stays unsigned',
-      {
-        deviceId: options.deviceId,
-      },
-    );
-    return;
-  }
-  await crypto.bootstrapCrossSigning({
-    authUploadDeviceSigningKeys: async (makeRequest) => {
-      try {
-        // Synapse lets an account with no identity yet upload its first one without interactive auth (MSC3967).
-        await makeRequest(null);
-      } catch (error) {
-        const session = (error as { data?: { session?: unknown } }).data?.session;
-        if (!options.password || typeof session !== 'string') throw error;
-        const auth: AuthDict = {
-          type: 'm.login.password',
-          identifier: { type: 'm.id.user', user: options.password.username },
-          password: options.password.password,
-          session,
-        };
-        await makeRequest(auth);
-      }
-    },
-  });
-  log.info('created the clinician cross-signing identity; this device is signed by it', {
-    deviceId: options.deviceId,
-  });
 }
 
 async function confirmNoKeyBackup(crypto: CryptoApi, log: Platform['logger']): Promise<void> {

@@ -13,7 +13,7 @@ import {
 import { startSessionCrypto, type SessionCrypto } from '../crypto/sessionCrypto.ts';
 import { cryptoStorageKey } from '../crypto/storageKey.ts';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
-import type { BleepClientError } from '../errors/clientErrors.ts';
+import { BleepClientError, DeviceNotEnrolledError } from '../errors/clientErrors.ts';
 import type { Platform } from '../platform.ts';
 import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
 import { startSessionDelivery, type SessionDelivery } from '../delivery/sessionDelivery.ts';
@@ -21,7 +21,7 @@ import { createRoomActions, type RoomActions } from '../rooms/roomActions.ts';
 import type { BleepStore, SyncBatch } from '../stores/bleepStore.ts';
 import { startSyncWriter } from '../sync/syncWriter.ts';
 import { sdkLogger } from './sdkLogger.ts';
-import type { SessionRecord } from './sessionRecords.ts';
+import { readEnrolment, type SessionRecord } from './sessionRecords.ts';
 
 export type RunningSessionOptions = Readonly<{
   platform: Platform;
@@ -70,6 +70,13 @@ function firstSync(client: MatrixClient, serverUrl: string): Promise<void> {
   });
 }
 
+/** The enrolled desktop's credential, which the trust asks for before it signs this device. */
+async function enrolmentCredential(platform: Platform): Promise<string> {
+  const enrolment = await readEnrolment(platform.secrets);
+  if (!enrolment) throw new DeviceNotEnrolledError('this-desktop');
+  return enrolment.credential;
+}
+
 export async function startRunningSession(options: RunningSessionOptions): Promise<RunningSession> {
   const { platform, store, record } = options;
   const client = createClient({
@@ -113,7 +120,7 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
       userId: record.userId,
       deviceId: record.deviceId,
       storageKey: await cryptoStorageKey(platform),
-      ...(options.password ? { password: options.password } : {}),
+      deviceCredential: await enrolmentCredential(platform),
     });
     unwatchCrypto = crypto.watch((status) => {
       store.getState().cryptoChanged(status);
@@ -123,6 +130,19 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     await synced;
     await writer.flushed();
     store.getState().cryptoChanged(await crypto.status());
+    if ((await crypto.status()).crossSigning === 'unsigned') {
+      // In the background: the session is usable meanwhile, and partners share room keys once it is signed.
+      crypto.requestTrustSignature().then(
+        async () => {
+          if (!stopped) store.getState().cryptoChanged(await crypto.status());
+        },
+        (error: unknown) => {
+          platform.logger.error('the trust did not sign this device: partners will not share room keys with it', {
+            error: error instanceof BleepClientError ? error.code : String(error),
+          });
+        },
+      );
+    }
     // After the first sync, so the rooms (and their members, for encryption and receipts) are known.
     delivery = await startSessionDelivery({
       client,

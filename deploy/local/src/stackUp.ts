@@ -20,7 +20,7 @@ import type { StackLayout } from './stackLayout.ts';
 import { readStackState, writeStackState, type StackState } from './stackState.ts';
 import { ensureSynapseUser, startSynapse } from './synapseProcess.ts';
 import { trustFiles, type TrustFiles } from './trustFiles.ts';
-import { policyDatabaseUrl, prepareTrust } from './trustPreparation.ts';
+import { identitySealingKeyPath, policyDatabaseUrl, prepareTrust } from './trustPreparation.ts';
 import { writeRootHosts } from './rootHosts.ts';
 import { grantRetentionSynapseAccess, retentionEnv } from './retentionPreparation.ts';
 import { retentionMain, retentionUserName, startRetention } from './retentionProcess.ts';
@@ -44,6 +44,7 @@ function gatewayEnv(
     BLEEP_DATABASE_URL: policyDbUrl,
     TRUST_DIRECTORY_PATH: directory.directoryPath,
     TRUST_DIRECTORY_PUBLIC_KEY_PATH: directory.publicKeyPath,
+    IDENTITY_SEALING_KEY_PATH: identitySealingKeyPath(files),
     GATEWAY_BIND_ADDRESS: '127.0.0.1',
     GATEWAY_CLIENT_PORT: String(trust.ports.client),
     GATEWAY_FEDERATION_PORT: String(trust.ports.federation),

@@ -20,6 +20,8 @@ export type TrustFiles = Readonly<{
   retentionLog: string;
   /** Bleep's own secrets for this trust (not Synapse's): root only, outside Synapse's reach. */
   bleepSecretsDir: string;
+  /** The gateway's own secrets (the identity sealing key): the gateway's user only, root and Synapse excepted. */
+  gatewaySecretsDir: string;
 }>;
 
 export function trustFiles(layout: StackLayout, trustName: string): TrustFiles {
@@ -35,5 +37,6 @@ export function trustFiles(layout: StackLayout, trustName: string): TrustFiles {
     gatewayLog: join(layout.logDir, `${trustName}.gateway.log`),
     retentionLog: join(layout.logDir, `${trustName}.retention.log`),
     bleepSecretsDir: join(layout.stateDir, 'bleep-secrets', trustName),
+    gatewaySecretsDir: join(layout.stateDir, 'gateway-secrets', trustName),
   };
 }

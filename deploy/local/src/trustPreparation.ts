@@ -1,8 +1,9 @@
 // Everything one trust needs on disk and in PostgreSQL before its processes start: secrets, TLS certificate,
 // Synapse's database and Bleep's own, and the rendered Synapse configuration.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { grantServiceAccess, migrateBleepSchema } from '@bleep/policy-module';
@@ -21,6 +22,11 @@ import { testAppServiceFile, testAppServiceRegistration } from './testAppService
 import { ensureTrustSecrets, randomSecret, readSecret, writeSecretOnce } from './trustSecrets.ts';
 
 const execFileAsync = promisify(execFile);
+
+/** The key sealing the clinicians' cross-signing identities in Bleep's database (policy-module identity/). */
+export function identitySealingKeyPath(files: TrustFiles): string {
+  return join(files.gatewaySecretsDir, 'identity-sealing.key');
+}
 
 /** The role the gateway (and trust IT's command) connects as: it owns nothing and cannot alter the audit trail. */
 export function gatewayDatabaseRoleFor(trustName: string): string {
@@ -76,6 +82,11 @@ export async function prepareTrust(
   await mkdir(files.keysDir, { recursive: true, mode: 0o700 });
   await mkdir(join(files.dir, 'media'), { recursive: true });
   await mkdir(files.bleepSecretsDir, { recursive: true, mode: 0o700 });
+  // Its parent only lists the trusts' folders, each the gateway's own: the gateway must be able to pass through it.
+  await mkdir(dirname(files.gatewaySecretsDir), { recursive: true, mode: 0o755 });
+  await chmod(dirname(files.gatewaySecretsDir), 0o755);
+  await mkdir(files.gatewaySecretsDir, { recursive: true, mode: 0o700 });
+  await writeSecretOnce(identitySealingKeyPath(files), () => randomBytes(32).toString('base64'));
   const secrets = await ensureTrustSecrets(files.keysDir);
   const ca = await ensureLocalCa(layout.caDir, logPath);
   await ensureTlsCertificate(files.tlsDir, trust.hostname, ca, logPath);
@@ -109,6 +120,7 @@ export async function prepareTrust(
   const tlsOwner = gateway ? `${gateway.uid}:${gateway.gid}` : '0:0';
   await execFileAsync('chown', ['-R', tlsOwner, files.tlsDir]);
   await chmod(files.tlsDir, 0o700);
+  await execFileAsync('chown', ['-R', tlsOwner, files.gatewaySecretsDir]);
   await chmod(layout.caDir, 0o755);
   await chmod(ca.keyPath, 0o600);
   await chmod(ca.certPath, 0o644);

@@ -6,12 +6,14 @@ import type { Pool } from 'pg';
 import { migrateAuditSchema } from '../audit/auditSchema.ts';
 import { migrateEnrolmentSchema } from '../enrolment/enrolmentSchema.ts';
 import { migrateExpirySchema } from '../expiry/expirySchema.ts';
+import { migrateIdentitySchema } from '../identity/identitySchema.ts';
 import { migrateAcceptedDirectorySchema } from '../trustDirectory/acceptedDirectory.ts';
 
 export const auditTables = ['bleep_audit'] as const;
 export const enrolmentTables = ['bleep_device_enrolment', 'bleep_device_login'] as const;
 export const directoryTables = ['bleep_accepted_directory'] as const;
 export const expiryTables = ['bleep_expiry_report'] as const;
+export const identityTables = ['bleep_clinician_identity'] as const;
 
 export class BleepSchemaError extends Error {
   override readonly name = 'BleepSchemaError';
@@ -23,6 +25,7 @@ export async function migrateBleepSchema(pool: Pool): Promise<void> {
   await migrateEnrolmentSchema(pool);
   await migrateAcceptedDirectorySchema(pool);
   await migrateExpirySchema(pool);
+  await migrateIdentitySchema(pool);
 }
 
 function roleIdentifier(role: string): string {
@@ -34,18 +37,20 @@ function roleIdentifier(role: string): string {
 /**
  * What the gateway and trust IT's command need, and no more: read and append the audit trail (no UPDATE, DELETE
  * or TRUNCATE, and not the owner), read and write enrolments and the accepted directory's high-water mark, and
- * write desktops' expiry reports (reading back only which desktops have one: its UPDATE's WHERE needs that).
+ * write desktops' expiry reports (reading back only which desktops have one: its UPDATE's WHERE needs that), and
+ * make and read clinicians' sealed cross-signing identities (never rewrite or delete one: only mark it published).
  */
 export async function grantServiceAccess(pool: Pool, role: string): Promise<void> {
   const id = roleIdentifier(role);
   await pool.query(`
-    REVOKE ALL ON ${[...auditTables, ...enrolmentTables, ...directoryTables, ...expiryTables].join(', ')} FROM ${id};
+    REVOKE ALL ON ${[...auditTables, ...enrolmentTables, ...directoryTables, ...expiryTables, ...identityTables].join(', ')} FROM ${id};
     -- PostgreSQL 15 and later already keep other roles from creating tables in public; older ones do not.
     REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     GRANT USAGE ON SCHEMA public TO ${id};
     GRANT SELECT, INSERT ON ${auditTables.join(', ')} TO ${id};
     GRANT SELECT, INSERT, UPDATE ON ${[...enrolmentTables, ...directoryTables].join(', ')} TO ${id};
     GRANT INSERT, UPDATE, SELECT (user_id, device_id) ON ${expiryTables.join(', ')} TO ${id};
+    GRANT SELECT, INSERT, UPDATE (published_at) ON ${identityTables.join(', ')} TO ${id};
   `);
 }
 

@@ -9,6 +9,7 @@ const required = {
   BLEEP_DATABASE_URL: 'postgres://gateway@db/bleep',
   TRUST_DIRECTORY_PATH: '/etc/bleep/directory.json',
   TRUST_DIRECTORY_PUBLIC_KEY_PATH: '/etc/bleep/authority.pem',
+  IDENTITY_SEALING_KEY_PATH: '/etc/bleep/identity-sealing.key',
   TLS_CERT_PATH: '/etc/bleep/tls.crt',
   TLS_KEY_PATH: '/etc/bleep/tls.key',
 };

@@ -11,6 +11,10 @@ export const gatewayConfigSchema = z.object({
   BLEEP_DATABASE_URL: z.string().min(1),
   TRUST_DIRECTORY_PATH: z.string().min(1),
   TRUST_DIRECTORY_PUBLIC_KEY_PATH: z.string().min(1),
+  // 32 random bytes as base64 (openssl rand -base64 32), readable by the gateway only: it seals the clinicians'
+  // cross-signing keys kept in Bleep's database (identity/identitySealing.ts). Losing it means resetting every
+  // clinician's identity; keep it with the trust's other key material, not with the database's backups.
+  IDENTITY_SEALING_KEY_PATH: z.string().min(1),
   GATEWAY_BIND_ADDRESS: z.string().default('127.0.0.1'),
   GATEWAY_CLIENT_PORT: port.default(8008),
   GATEWAY_FEDERATION_PORT: port.default(8448),

@@ -1,7 +1,7 @@
 // Against real PostgreSQL (a throwaway database, whose audit trail and accepted directory mark each test starts
 // empty): the gateway's start-up refuses to run without a valid trust directory, and a later bad directory leaves
 // the good one in force, with an audit entry.
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,7 @@ describe('gateway services', () => {
     await migrateBleepSchema(database.pool);
     dir = await mkdtemp(join(tmpdir(), 'bleep-gateway-'));
     await writeFile(join(dir, 'authority.pub'), authority.publicKey.export({ format: 'pem', type: 'spki' }));
+    await writeFile(join(dir, 'identity-sealing.key'), randomBytes(32).toString('base64'));
   });
 
   afterAll(async () => {
@@ -60,6 +61,7 @@ describe('gateway services', () => {
       BLEEP_DATABASE_URL: database.url,
       TRUST_DIRECTORY_PATH: join(dir, directoryName),
       TRUST_DIRECTORY_PUBLIC_KEY_PATH: join(dir, 'authority.pub'),
+      IDENTITY_SEALING_KEY_PATH: join(dir, 'identity-sealing.key'),
       TLS_CERT_PATH: '/unused',
       TLS_KEY_PATH: '/unused',
     });

@@ -11,11 +11,14 @@ import {
   directoryTables,
   enrolmentTables,
   expiryTables,
+  identityTables,
   requireTables,
 } from '../database/bleepSchema.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
 import { createDeviceStatusWatch } from '../enrolment/deviceStatusWatch.ts';
 import { createExpiryReportStore, type ExpiryReportStore } from '../expiry/expiryReportStore.ts';
+import { createIdentityStore, type IdentityStore } from '../identity/identityStore.ts';
+import { parseSealingKey } from '../identity/identitySealing.ts';
 import type { TrustPolicy } from '../policy/trustPolicy.ts';
 import { readNewestAcceptedIssuedAt, recordAcceptedIssuedAt } from '../trustDirectory/acceptedDirectory.ts';
 import { createDirectoryStore } from '../trustDirectory/directoryStore.ts';
@@ -30,6 +33,7 @@ export type GatewayServices = Readonly<{
   allowedPartners: () => readonly string[];
   devices: DeviceStatusView;
   expiryReports: ExpiryReportStore;
+  identities: IdentityStore;
   close: () => Promise<void>;
 }>;
 
@@ -47,7 +51,13 @@ export async function createGatewayServices(
   const { config, policy, database, log } = input;
   const clock = input.clock ?? (() => new Date());
   // Made by `bleep-policy migrate` as the database owner: the gateway's role cannot, by design.
-  await requireTables(database, [...auditTables, ...enrolmentTables, ...directoryTables, ...expiryTables]);
+  await requireTables(database, [
+    ...auditTables,
+    ...enrolmentTables,
+    ...directoryTables,
+    ...expiryTables,
+    ...identityTables,
+  ]);
   const audit = createAuditLog({ pool: database, clock });
   const newestAcceptedIssuedAt = await readNewestAcceptedIssuedAt(database);
   const directory = createDirectoryStore({
@@ -143,6 +153,11 @@ export async function createGatewayServices(
     allowedPartners: () => directory.allowedPartners(policy.federation.partners),
     devices,
     expiryReports: createExpiryReportStore({ pool: database, clock }),
+    identities: createIdentityStore({
+      pool: database,
+      sealingKey: parseSealingKey(await readFile(config.IDENTITY_SEALING_KEY_PATH, 'utf8')),
+      clock,
+    }),
     close: async () => {
       clearInterval(reload);
       await devices.close();

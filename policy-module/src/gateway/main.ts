@@ -20,6 +20,7 @@ import { createHeldRoomsView } from './heldRoomsView.ts';
 import { createJoinedRooms } from './joinedRooms.ts';
 import { discardToken } from './discardToken.ts';
 import { createSignOutSession } from './signOutSession.ts';
+import { createSynapseKeys } from '../identity/synapseKeys.ts';
 
 async function listen(server: Server, port: number, host: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -72,6 +73,10 @@ async function main(): Promise<void> {
     legalHolds: {
       joinedRooms: createJoinedRooms(config.SYNAPSE_URL),
       heldRooms: createHeldRoomsView(database),
+    },
+    deviceSigning: {
+      identities: services.identities,
+      synapseKeys: createSynapseKeys(config.SYNAPSE_URL),
     },
     discardToken: (accessToken) => discardToken(config.SYNAPSE_URL, accessToken, log),
     expiryReports: services.expiryReports,

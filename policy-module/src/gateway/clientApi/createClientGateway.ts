@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { TrustPolicy } from '../../policy/trustPolicy.ts';
 import type { AuditSink } from '../../audit/auditEntry.ts';
 import type { ExpiryReportStore } from '../../expiry/expiryReportStore.ts';
+import type { IdentityStore } from '../../identity/identityStore.ts';
+import type { SynapseKeys } from '../../identity/synapseKeys.ts';
 import { clientPolicyView } from '../clientPolicyView.ts';
 import { failedAttemptLimit, type FailedAttemptLimit } from '../failedAttemptLimit.ts';
 import type { GatewayMetrics } from '../gatewayMetrics.ts';
@@ -26,6 +28,7 @@ import { upstreamUnavailable, type SynapseProxy } from '../synapseProxy.ts';
 import type { Identity, WhoAmI } from '../whoAmI.ts';
 import { findAccessToken } from './accessToken.ts';
 import { createRefuse } from './clientRefusal.ts';
+import { createDeviceSignatureRoute } from './deviceSignatureRoute.ts';
 import { createEnrolRoute } from './enrolRoute.ts';
 import { createExpiryReportRoute } from './expiryReportRoute.ts';
 import { createLegalHoldsRoute, type LegalHoldLookup } from './legalHoldsRoute.ts';
@@ -42,6 +45,11 @@ export type ClientGatewayDeps = Readonly<{
   devices: DeviceStatusView;
   /** Which of a session's rooms are under legal hold (GET /_bleep/legal-holds); absent, the route is not served. */
   legalHolds?: LegalHoldLookup;
+  /**
+   * Clinicians' cross-signing identities held by the trust, and Synapse's key API, for POST /_bleep/device-signature;
+   * absent, the route is not served.
+   */
+  deviceSigning?: Readonly<{ identities: IdentityStore; synapseKeys: SynapseKeys }>;
   /** Signs an access token out at Synapse (a sign-in that finished after its desktop was revoked). */
   discardToken: (accessToken: string) => Promise<void>;
   /** Desktops' latest expiry reports (POST /_bleep/expiry-report). */
@@ -123,6 +131,16 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
     app.get('/_bleep/legal-holds', (request, response) => {
       metrics.requests.inc({ api: 'client', kind: 'legalHolds' });
       holds(request, response).catch((error: unknown) => {
+        fail(response, error);
+      });
+    });
+  }
+  const { deviceSigning } = deps;
+  if (deviceSigning) {
+    const sign = createDeviceSignatureRoute({ ...deps, ...deviceSigning, refuse });
+    app.post('/_bleep/device-signature', (request, response) => {
+      metrics.requests.inc({ api: 'client', kind: 'deviceSignature' });
+      sign(request, response).catch((error: unknown) => {
         fail(response, error);
       });
     });

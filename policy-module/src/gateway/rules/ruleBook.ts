@@ -11,12 +11,14 @@ import { noKeyCopies } from './noKeyCopies.ts';
 import { noPatientIdentifiers } from './noPatientIdentifiers.ts';
 import { plaintextShapes } from './plaintextShapes.ts';
 import { roomShape } from './roomShape.ts';
+import { trustHeldIdentity } from './trustHeldIdentity.ts';
 import type { PolicyRule, RuleContext, RuleRequest, RuleVerdict } from './rule.ts';
 
 // Patient identifiers first among the content rules: when a request breaks several, the refusal a clinician most
 // needs to read is that it holds an NHS number.
 export const clientRules: readonly PolicyRule[] = [
   noKeyCopies,
+  trustHeldIdentity,
   noPatientIdentifiers,
   accountDataTypes,
   inviteScope,
