@@ -21,6 +21,14 @@ describe('what a failed attempt at a message means', () => {
     });
   });
 
+  it('keeps it queued when the session has expired, to be sent once the clinician signs in again', () => {
+    const expired = new MatrixError(
+      { errcode: 'M_UNKNOWN_TOKEN', error: 'The session has expired', soft_logout: true },
+      401,
+    );
+    expect(attemptFailure(server, expired)).toEqual({ retry: true, problem: 'session-expired' });
+  });
+
   it('gives up on a message the server refused, and says so', () => {
     const refused = new MatrixError({ errcode: 'M_FORBIDDEN', error: 'not in the room' }, 403);
     expect(attemptFailure(server, refused)).toMatchObject({ retry: false });

@@ -32,7 +32,10 @@ class AttemptUnderWayError extends Error {
   override readonly name = 'AttemptUnderWayError';
 }
 
-/** Server down and rate limits pass; everything else the server said is a refusal of this message. */
+/**
+ * Server down and rate limits pass; so does an expired session (the message waits in the outbox for the clinician to
+ * sign in again); everything else the server said is a refusal of this message.
+ */
 export function attemptFailure(serverUrl: string, error: unknown): AttemptFailure {
   if (error instanceof AttemptUnderWayError) return { retry: true, problem: 'server-down' };
   let classified: BleepClientError;
@@ -44,7 +47,7 @@ export function attemptFailure(serverUrl: string, error: unknown): AttemptFailur
     return { retry: true, problem: 'unexpected-answer' };
   }
   return {
-    retry: classified.code === 'server-down' || classified.code === 'rate-limited',
+    retry: ['server-down', 'rate-limited', 'session-expired'].includes(classified.code),
     problem: classified.code,
     ...(classified instanceof RateLimitedError && classified.retryAfterMs !== null
       ? { retryAfterMs: classified.retryAfterMs }
@@ -98,6 +101,11 @@ async function sendOnce(
   return sent.event_id;
 }
 
+/** A message's transaction id, made once when it is written (also while a session has expired: session/heldDelivery.ts). */
+export function newTxnId(randomBytes: (length: number) => Uint8Array): string {
+  return `bleep-${Array.from(randomBytes(12), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
+
 export async function startSessionDelivery(options: SessionDeliveryOptions): Promise<SessionDelivery> {
   const { client, platform, store, serverUrl, ownUserId } = options;
   const cipher = await createArchiveCipher(await archiveKey(platform), platform.randomBytes);
@@ -106,8 +114,7 @@ export async function startSessionDelivery(options: SessionDeliveryOptions): Pro
     send: ({ roomId, txnId, eventType, content }) => sendOnce(client, { roomId, txnId, eventType, content }),
     classify: (error) => attemptFailure(serverUrl, error),
     clock: platform.clock,
-    newTxnId: () =>
-      `bleep-${Array.from(platform.randomBytes(12), (byte) => byte.toString(16).padStart(2, '0')).join('')}`,
+    newTxnId: () => newTxnId(platform.randomBytes),
     changed: (message) => {
       store.getState().deliveryChanged(message);
     },

@@ -2,11 +2,16 @@
 // clinician takes (enrol this computer once, sign in, come back after a restart, sign out) and reports each
 // failure twice: thrown as a typed error to the caller, and kept as a plain problem in the session store. When a
 // session ends for good (the clinician signs out, or the server signs the device out), the clinician's data is
-// erased from this desktop before the store shows the end (clinicianDataWipe.ts).
+// erased from this desktop before the store shows the end (clinicianDataWipe.ts). When it only expires (Matrix's
+// soft logout: the refresh token or the trust's session lifetime ran out, sessionTokens.ts), nothing is erased: the
+// archive, crypto store and outbox wait, messages written meanwhile go to the outbox (heldDelivery.ts), and the
+// same clinician signs in again on the same device; nobody else can sign in over their data.
 import {
+  AnotherClinicianDataError,
   BleepClientError,
   DeviceNotEnrolledError,
   ServerDownError,
+  SessionExpiredError,
   SessionNotRestorableError,
   type ClientProblem,
 } from '../errors/clientErrors.ts';
@@ -18,14 +23,19 @@ import { createBleepStore, type BleepStore } from '../stores/bleepStore.ts';
 import { fetchTrustPolicy, type TrustPolicyView } from '../trust/trustPolicy.ts';
 import { enrolThisDesktop, type EnrolmentRequest } from './desktopEnrolment.ts';
 import { wipeClinicianData, wipeReasonFor, type WipeReason } from './clinicianDataWipe.ts';
+import { openHeldDelivery, type HeldDelivery } from './heldDelivery.ts';
 import { startSignedInSession, type SignedInSession } from './signedInSession.ts';
 import {
   forgetSessionRecord,
+  keepExpiredSession,
   keepSessionRecord,
   readEnrolment,
+  readExpiredSession,
   readSessionRecord,
+  type ExpiredSession,
   type SessionRecord,
 } from './sessionRecords.ts';
+import { createSessionTokens, type SessionTokens } from './sessionTokens.ts';
 import { signInAtEnrolledDesktop, type SignInCredentials } from './signInRequest.ts';
 import { discardAccessToken } from './discardAccessToken.ts';
 
@@ -43,13 +53,15 @@ export interface BleepSession {
   readonly rooms: RoomActions;
   /**
    * Where the clinician's messages go: kept sealed before sending, sent exactly once when the server answers (after
-   * a restart too), their state in the store's delivery slice; throws if nobody is signed in.
+   * a restart too), their state in the store's delivery slice. While the session has expired, they are kept and sent
+   * once the clinician signs in again. Throws if nobody is signed in.
    */
   readonly delivery: DeliveryQueue;
   /** First run: redeem trust IT's one-time code for this desktop's credential. */
   enrol(request: EnrolmentRequest): Promise<void>;
+  /** Signs in; after an expiry, only the same clinician can, and finds everything this desktop kept for them. */
   signIn(credentials: SignInCredentials): Promise<void>;
-  /** After a restart: resume the kept session, if there is one. */
+  /** After a restart: resume the kept session, if there is one (throws SessionExpiredError if it had expired). */
   restore(): Promise<'restored' | 'no-session'>;
   /** Sweeps the archive now (it also does at start and hourly) and reports it; throws if nobody is signed in. */
   sweepNow(): Promise<void>;
@@ -63,7 +75,10 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
   const { platform } = options;
   const store = createBleepStore();
   const log = platform.logger.child('session');
-  let active: Readonly<{ session: SignedInSession; record: SessionRecord }> | undefined;
+  let active:
+    Readonly<{ session: SignedInSession; record: SessionRecord; tokens: SessionTokens }> | undefined;
+  /** An expired session's data, kept for its clinician: the outbox takes their messages meanwhile. */
+  let held: Readonly<{ expired: ExpiredSession; delivery: HeldDelivery }> | undefined;
 
   /** Runs one step, keeping its failure in the store as well as throwing it. */
   async function step<T>(
@@ -83,57 +98,106 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
 
   /** Erases the clinician's data here, then lets the store show the end and why. */
   async function wipe(
-    record: SessionRecord | undefined,
+    identity: Readonly<{ userId: string; deviceId: string }> | undefined,
     reason: WipeReason,
     problem: ClientProblem | null,
   ): Promise<void> {
-    const identity = record ? { userId: record.userId, deviceId: record.deviceId } : undefined;
-    store.getState().clinicianDataWiped(await wipeClinicianData(platform, identity, reason), problem);
+    const who = identity ? { userId: identity.userId, deviceId: identity.deviceId } : undefined;
+    store.getState().clinicianDataWiped(await wipeClinicianData(platform, who, reason), problem);
   }
 
-  function endedByServer(record: SessionRecord, error: BleepClientError, softLogout: boolean): void {
+  /** Keeps whose data this is (and no token), and takes the clinician's messages into the outbox meanwhile. */
+  async function hold(expired: ExpiredSession): Promise<void> {
+    await keepExpiredSession(platform.secrets, expired);
+    const delivery = await openHeldDelivery(platform, store);
+    held = { expired, delivery };
+    await delivery.start();
+  }
+
+  function expiredFrom(record: SessionRecord): ExpiredSession {
+    const { serverUrl, userId, deviceId } = record;
+    return { expired: true, serverUrl, userId, deviceId, expiredAt: platform.clock.now() };
+  }
+
+  /** Before a session starts: messages written while it was expired are all in the outbox it reads. */
+  async function releaseHeld(): Promise<void> {
+    const current = held;
+    held = undefined;
+    await current?.delivery.close();
+  }
+
+  async function endedByServer(
+    current: NonNullable<typeof active>,
+    error: BleepClientError,
+    softLogout: boolean,
+  ): Promise<void> {
     active = undefined;
+    await current.tokens.close();
     log.warn('the server ended this session', { code: error.code, softLogout });
     if (softLogout) {
-      // The server asks for a sign-in again on this device and keeps it: its data stays, only the token is dead.
+      // The server keeps this device and asks for a sign-in again on it: its data stays, only the tokens are dead.
+      await hold(expiredFrom(current.record));
       store.getState().sessionEnded(error.toProblem());
-      forgetSessionRecord(platform.secrets).catch((failure: unknown) => {
-        log.error('could not forget the ended session', { error: String(failure) });
-      });
       return;
     }
-    wipe(record, wipeReasonFor(error), error.toProblem()).catch((failure: unknown) => {
-      log.error('could not erase the ended session', { error: String(failure) });
+    await wipe(current.record, wipeReasonFor(error), error.toProblem());
+  }
+
+  function endedByServerLogged(current: NonNullable<typeof active>, error: BleepClientError, soft: boolean) {
+    endedByServer(current, error, soft).catch((failure: unknown) => {
+      log.error('could not close the ended session', {
+        error: failure instanceof Error ? failure.name : 'unknown',
+      });
     });
   }
 
   async function start(record: SessionRecord, password?: Readonly<{ username: string; password: string }>) {
     stopActive();
+    await releaseHeld();
+    const enrolment = await readEnrolment(platform.secrets);
+    const tokens = createSessionTokens({
+      platform,
+      record,
+      ...(enrolment ? { deviceCredential: enrolment.credential } : {}),
+      keep: (renewed) => keepSessionRecord(platform.secrets, renewed),
+    });
     // The server may end the session while it starts: if the start fails anyway, its caller handles that; if it
     // succeeds, the end is handled as soon as the session is active.
     const endedWhileStarting: { end?: Readonly<{ error: BleepClientError; softLogout: boolean }> } = {};
-    const session = await startSignedInSession({
-      platform,
-      store,
-      record,
-      ...(password ? { password } : {}),
-      ...(options.pollTimeoutMs === undefined ? {} : { pollTimeoutMs: options.pollTimeoutMs }),
-      ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
-      onEnded: (error, { softLogout }) => {
-        if (active?.record === record) endedByServer(record, error, softLogout);
-        else endedWhileStarting.end = { error, softLogout };
-      },
-    });
-    active = { session, record };
+    let session: SignedInSession;
+    try {
+      session = await startSignedInSession({
+        // Every request of the session carries its current access token, renewed when it expires.
+        platform: { ...platform, fetch: tokens.fetch },
+        store,
+        record,
+        ...(password ? { password } : {}),
+        ...(options.pollTimeoutMs === undefined ? {} : { pollTimeoutMs: options.pollTimeoutMs }),
+        ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+        onEnded: (error, { softLogout }) => {
+          if (active?.record === record) endedByServerLogged(active, error, softLogout);
+          else endedWhileStarting.end = { error, softLogout };
+        },
+      });
+    } catch (error) {
+      await tokens.close();
+      // The server's own word on the session, when it gave one while it started, says more than how the start broke.
+      throw endedWhileStarting.end?.error ?? error;
+    }
+    active = { session, record, tokens };
     store.getState().sessionStarted({ userId: record.userId, deviceId: record.deviceId });
     const { end } = endedWhileStarting;
-    if (end) endedByServer(record, end.error, end.softLogout);
+    if (end) endedByServerLogged(active, end.error, end.softLogout);
   }
 
   function stopActive(): void {
     const current = active;
     active = undefined;
-    current?.session.stop().catch((failure: unknown) => {
+    if (!current) return;
+    (async () => {
+      await current.session.stop();
+      await current.tokens.close();
+    })().catch((failure: unknown) => {
       log.error('could not stop the session cleanly', { error: String(failure) });
     });
   }
@@ -149,7 +213,7 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
       return signedIn().rooms;
     },
     get delivery(): DeliveryQueue {
-      return signedIn().delivery;
+      return held && !active ? held.delivery : signedIn().delivery;
     },
 
     enrol: (request) =>
@@ -166,7 +230,15 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
         if (!enrolment) throw new DeviceNotEnrolledError('this-desktop');
         store.getState().desktopEnrolled(enrolment);
         store.getState().policyLoaded(await fetchTrustPolicy(platform, enrolment.serverUrl));
+        const expired = held?.expired ?? (await readExpiredSession(platform.secrets));
+        const kept = (await readSessionRecord(platform.secrets)) ?? expired;
         const record = await signInAtEnrolledDesktop(platform, enrolment, credentials);
+        if (kept && kept.userId !== record.userId) {
+          // This desktop's archive and outbox are the other clinician's: nothing of theirs is shown or sent as
+          // someone else. The new session is taken back (its device is this user's, and holds nothing here).
+          await discardAccessToken(platform, record);
+          throw new AnotherClinicianDataError();
+        }
         // Kept before anything is shown: a crash from here on restores this session rather than losing it.
         await keepSessionRecord(platform.secrets, record);
         try {
@@ -177,8 +249,14 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
               : undefined,
           );
         } catch (error) {
-          await forgetSessionRecord(platform.secrets);
-          await discardAccessToken(platform, record);
+          if (expired) {
+            // Back to waiting for this clinician, data and device kept: a sign-out at the server (POST /logout)
+            // would delete the device, and with it what was sent to it while the session was expired.
+            await hold(expired);
+          } else {
+            await forgetSessionRecord(platform.secrets);
+            await discardAccessToken(platform, record);
+          }
           throw error;
         }
       }),
@@ -189,6 +267,11 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
         if (enrolment) store.getState().desktopEnrolled(enrolment);
         const record = await readSessionRecord(platform.secrets);
         if (!record) {
+          const expired = await readExpiredSession(platform.secrets);
+          if (expired) {
+            await hold(expired);
+            throw new SessionExpiredError();
+          }
           store.getState().sessionCleared();
           return 'no-session' as const;
         }
@@ -211,9 +294,11 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
         try {
           await start(record);
         } catch (error) {
-          // The server signed this device out while the app was off: erase, as if it had happened while running.
-          // A session it could not be asked about (server down) is kept.
-          if (
+          // It expired while the app was off: kept for the clinician to sign in again, as if it had happened while
+          // running. The server signed this device out: erase, likewise. A session it could not be asked about
+          // (server down) is kept as it is.
+          if (error instanceof SessionExpiredError) await hold(expiredFrom(record));
+          else if (
             error instanceof BleepClientError &&
             ['device-not-enrolled', 'session-ended', 'account-deactivated'].includes(error.code)
           ) {
@@ -231,14 +316,20 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
     signOut: async () => {
       const current = active;
       active = undefined;
+      const expired = held?.expired ?? (await readExpiredSession(platform.secrets));
+      await releaseHeld();
       const record = current?.record ?? (await readSessionRecord(platform.secrets));
-      if (current) await current.session.signOutAtServer();
-      else if (record) await discardAccessToken(platform, record);
-      await wipe(record, 'signed-out', null);
+      if (current) {
+        await current.session.signOutAtServer();
+        await current.tokens.close();
+      } else if (record) await discardAccessToken(platform, record);
+      // An expired session has no token to sign out with: its device stays at the server, its data goes here.
+      await wipe(record ?? expired, 'signed-out', null);
     },
 
     stop: () => {
       stopActive();
+      held?.delivery.stop();
     },
   };
 }

@@ -31,11 +31,13 @@ describe('the sign-in from an enrolled desktop', () => {
       type: 'm.login.password',
       identifier: { type: 'm.id.user', user: 'amelia.hart' },
       device_id: 'WARD12-PC03',
+      refresh_token: true,
     });
     expect(loginBody({ kind: 'login-token', token: 'sso-token' }, 'WARD12-PC03')).toMatchObject({
       type: 'm.login.token',
       token: 'sso-token',
       device_id: 'WARD12-PC03',
+      refresh_token: true,
     });
   });
 
@@ -59,6 +61,22 @@ describe('the sign-in from an enrolled desktop', () => {
     });
     expect(requests[0]?.url).toBe('https://bleep.trust-a.example/_matrix/client/v3/login');
     expect(new Headers(requests[0]?.init?.headers).get('x-bleep-device-credential')).toBe('credential-value');
+  });
+
+  it('keeps the refresh token the server gives with the session', async () => {
+    const { platform } = platformAnswering(200, {
+      user_id: '@amelia:trust-a.example',
+      access_token: 'syt_token',
+      refresh_token: 'syr_token',
+      expires_in_ms: 300_000,
+      device_id: 'WARD12-PC03',
+    });
+    const session = await signInAtEnrolledDesktop(platform, enrolment, {
+      kind: 'password',
+      username: 'amelia',
+      password: 'pw',
+    });
+    expect(session).toMatchObject({ accessToken: 'syt_token', refreshToken: 'syr_token' });
   });
 
   it('refuses to keep a session under any device id but the enrolled one', async () => {

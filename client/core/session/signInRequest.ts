@@ -1,6 +1,8 @@
 // The sign-in (POST /login) from an enrolled desktop: always this desktop's device id, so every session on it is
 // the enrolled device, and its credential in x-bleep-device-credential, without which the gateway refuses it.
-// Password now; a login token (single sign-on through the trust's identity provider) takes the same path.
+// Password now; a login token (single sign-on through the trust's identity provider) takes the same path. It asks for
+// a refresh token: the trust's access tokens live minutes (deploy/synapse/homeserver.yaml), and a session renewed
+// with it (sessionTokens.ts) lasts until the trust's session lifetime, then expires without losing this desktop.
 import { UnexpectedAnswerError } from '../errors/clientErrors.ts';
 import type { Platform } from '../platform.ts';
 import { requestTrustJson } from '../trust/trustRequest.ts';
@@ -11,7 +13,7 @@ export type SignInCredentials =
   | Readonly<{ kind: 'login-token'; token: string }>;
 
 export function loginBody(credentials: SignInCredentials, deviceId: string): Record<string, unknown> {
-  const common = { device_id: deviceId, initial_device_display_name: 'Bleep desktop' };
+  const common = { device_id: deviceId, initial_device_display_name: 'Bleep desktop', refresh_token: true };
   return credentials.kind === 'password'
     ? {
         type: 'm.login.password',
@@ -34,7 +36,7 @@ export async function signInAtEnrolledDesktop(
     purpose: 'sign-in',
     headers: { 'x-bleep-device-credential': enrolment.credential },
     body: loginBody(credentials, enrolment.deviceId),
-  })) as { user_id?: unknown; access_token?: unknown; device_id?: unknown };
+  })) as { user_id?: unknown; access_token?: unknown; device_id?: unknown; refresh_token?: unknown };
   // A session under another device id would not be the enrolled desktop: never keep one.
   if (
     typeof answer.user_id !== 'string' ||
@@ -48,6 +50,9 @@ export async function signInAtEnrolledDesktop(
     userId: answer.user_id,
     deviceId: enrolment.deviceId,
     accessToken: answer.access_token,
+    ...(typeof answer.refresh_token === 'string' && answer.refresh_token !== ''
+      ? { refreshToken: answer.refresh_token }
+      : {}),
     signedInAt: platform.clock.now(),
   };
 }
