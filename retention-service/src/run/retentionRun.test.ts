@@ -739,6 +739,82 @@ describe('purge-room', () => {
     await holds().release({ id: hold.id, reason: 'done', by: 'ig.officer' });
   });
 
+  it('makes a hold placed while it purges wait for it, and a hold being placed when it starts refuse it', async () => {
+    const room = await roomWithMessages(10_000);
+    now += 1000;
+    let reached = (): void => undefined;
+    const atPurge = new Promise<void>((resolve) => (reached = resolve));
+    let resume = (): void => undefined;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    const slowPurge: SynapseAdmin = {
+      ...admin,
+      purgeHistory: async (roomId, upToEventId) => {
+        reached();
+        await resumed;
+        return admin.purgeHistory(roomId, upToEventId);
+      },
+    };
+    const purging = runner({ admin: slowPurge }).purgeRoomNow({
+      roomId: room.roomId,
+      reason: 'Photo posted to the wrong ward',
+      reference: 'DI-RACE-1',
+      by: 'ig.officer',
+    });
+    await atPurge;
+    const placing = settling(
+      (async () => {
+        const hold = await holds().place({
+          subject: { kind: 'room', id: room.roomId },
+          ...officer,
+          reference: 'SAR-RACE-3',
+        });
+        return { hold, heldAtPlacement: await eventsIn(room.roomId) };
+      })(),
+    );
+    await expect
+      .poll(async () => placing.settled || (await waitingFor('advisory')) > 0, { timeout: 10_000 })
+      .toBe(true);
+    resume();
+    expect(await purging).toMatchObject({ outcome: 'purged' });
+    const { hold, heldAtPlacement } = await placing.promise;
+    // The purge had finished when the hold went on record: nothing the room held then has gone since.
+    expect(heldAtPlacement).not.toContain(room.old);
+    for (const eventId of heldAtPlacement) expect(await held(eventId)).toBe(true);
+
+    // The other way round: the officer's placement is mid-transaction when purge-room starts.
+    const next = await roomWithMessages(10_000);
+    now += 1000;
+    const blocker = await bleep.pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE bleep_legal_hold_room IN EXCLUSIVE MODE');
+    const placingNext = holds().place({
+      subject: { kind: 'room', id: next.roomId },
+      ...officer,
+      reference: 'SAR-RACE-4',
+    });
+    await expect.poll(() => waitingFor('relation'), { timeout: 10_000 }).toBeGreaterThan(0);
+    const refused = settling(
+      runner().purgeRoomNow({
+        roomId: next.roomId,
+        reason: 'Incident',
+        reference: 'DI-RACE-2',
+        by: 'ig.officer',
+      }),
+    );
+    await expect
+      .poll(async () => refused.settled || (await waitingFor('advisory')) > 0, { timeout: 10_000 })
+      .toBe(true);
+    await blocker.query('COMMIT');
+    blocker.release();
+    const nextHold = await placingNext;
+    await expect(refused.promise).rejects.toMatchObject({ code: 'ROOM_UNDER_HOLD' });
+    expect(await held(next.old)).toBe(true);
+    expect(await held(next.recent)).toBe(true);
+    for (const id of [hold.id, nextHold.id]) {
+      await holds().release({ id, reason: 'done', by: 'ig.officer' });
+    }
+  });
+
   it('refuses a room Synapse does not know, a malformed request and a partner’s attachment, before touching anything', async () => {
     const room = await roomWithMessages(10_000);
     now += 1000;
