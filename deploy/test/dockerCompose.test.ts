@@ -451,6 +451,21 @@ describe.each(trusts)('%s in docker-compose.yml', (trust) => {
     );
   });
 
+  it("gives the identity sealing key to the trust's gateway alone, read-only", () => {
+    const gateway = service(`gateway-${trust}`);
+    const keyPath = environmentOf(gateway).IDENTITY_SEALING_KEY_PATH ?? '';
+    const mount = mountAt(gateway, '/gateway-keys');
+    expect(keyPath.startsWith(`${mount.target}/`)).toBe(true);
+    expect(mount).toMatchObject({ type: 'bind', readOnly: true });
+    const others = servicesOf(composeFile()).filter(([name]) => name !== `gateway-${trust}`);
+    for (const [name, other] of others) {
+      expect(
+        mountsOf(other).map((each) => each.source),
+        name,
+      ).not.toContain(mount.source);
+    }
+  });
+
   it('runs the renderer CLI from deploy/Dockerfile, which docker-compose.yml gives only its arguments', async () => {
     const build = service(`synapse-config-${trust}`).build;
     expect(build).toMatchObject({ context: '.', dockerfile: 'deploy/Dockerfile' });
