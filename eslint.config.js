@@ -94,4 +94,54 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The browser platform runs in the renderer's page (Chromium): the core's limits, browser globals, nothing of
+    // Node. Its tests beside it run under Node with fake-indexeddb, which only they may import.
+    files: ['client/browser/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:*',
+            'electron',
+            'react',
+            'react-dom',
+            '**/client/node/**',
+            '../node/*',
+            '**/renderer/**',
+            '**/shell/**',
+            '**/retention-service/**',
+            '**/deploy/**',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['client/browser/**/*.ts'],
+    ignores: ['client/browser/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:*',
+            'electron',
+            'react',
+            'react-dom',
+            'fake-indexeddb',
+            'fake-indexeddb/*',
+            '**/client/node/**',
+            '../node/*',
+            '**/renderer/**',
+            '**/shell/**',
+            '**/retention-service/**',
+            '**/deploy/**',
+          ],
+        },
+      ],
+    },
+  },
 );
