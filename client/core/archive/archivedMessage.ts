@@ -1,7 +1,8 @@
-// What the archive keeps of a message: the decrypted text and who sent it where and when, as plain data. Only
-// messages the server has (an event id, not a local echo still sending) and that are readable here are kept: a
-// placeholder for an event that has not decrypted yet is not a message, and its decryption arrives as an update.
-import type { TimelineChange, TimelineItem } from '../stores/timelineSlice.ts';
+// A message as the archive takes it from the timeline: the decrypted text as sent and who sent it where and when,
+// as plain data (messageRecord.ts folds its edits, reactions and redaction in). Only messages the server has (an
+// event id, not a local echo still sending) and that are readable here are kept: a placeholder for an event that
+// has not decrypted yet is not a message, and its decryption arrives as an update.
+import type { TimelineItem } from '../stores/timelineSlice.ts';
 
 export type ArchivedMessage = Readonly<{
   eventId: string;
@@ -32,27 +33,7 @@ export function archivedMessageFor(item: TimelineItem): ArchivedMessage | undefi
   };
 }
 
-/** The timeline item an archived message shows as (after a restart, before or without the server's copy). */
-export function timelineItemForArchived(message: ArchivedMessage, ownUserId: string): TimelineItem {
-  return {
-    id: message.eventId,
-    roomId: message.roomId,
-    sender: message.sender,
-    sentAt: message.sentAt,
-    kind: 'message',
-    msgtype: message.msgtype,
-    body: message.body,
-    target: null,
-    membership: null,
-    encrypted: message.encrypted,
-    decryption: message.encrypted ? 'decrypted' : 'not-encrypted',
-    failureReason: null,
-    // The clinician's own messages are archived only once the server has them.
-    sendStatus: message.sender === ownUserId ? 'sent' : null,
-  };
-}
-
-/** True if this parsed JSON is an archived message (a record that opened but holds something else is not one). */
+/** True if this parsed JSON is an archived message: how records were kept before edits and reactions were. */
 export function isArchivedMessage(value: unknown): value is ArchivedMessage {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
@@ -66,13 +47,4 @@ export function isArchivedMessage(value: unknown): value is ArchivedMessage {
     typeof record.body === 'string' &&
     typeof record.encrypted === 'boolean'
   );
-}
-
-/** The messages to archive among a sync batch's timeline changes. */
-export function archivedMessagesIn(changes: readonly TimelineChange[]): ArchivedMessage[] {
-  return changes.flatMap((change) => {
-    if (change.change !== 'upsert') return [];
-    const message = archivedMessageFor(change.item);
-    return message ? [message] : [];
-  });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordingLogger } from '../platform.testkit.ts';
+import type { MessageRelation } from '../stores/timelineSlice.ts';
 import type { ArchivedMessage } from './archivedMessage.ts';
 import { createArchiveCipher } from './archiveCipher.ts';
 import { hourMs } from './archiveRecordName.ts';
@@ -27,6 +28,39 @@ async function archiveOver(storage = createMemoryArchiveStorage(), key = randomB
   const cipher = await createArchiveCipher(key, randomBytes);
   const archive = await openMessageArchive({ storage, cipher, logger: recordingLogger() });
   return { archive, storage, key };
+}
+
+const room = '!cardiology:trust-a.localhost';
+const amelia = '@amelia.hart:trust-a.localhost';
+const bob = '@bob.jones:trust-a.localhost';
+
+function edit(id: string, targetId: string, body: string, sentAt: number, sender = amelia): MessageRelation {
+  return { kind: 'edit', id, roomId: room, sender, sentAt, targetId, msgtype: 'm.text', body };
+}
+function reaction(id: string, targetId: string, sentAt: number, sender = bob): MessageRelation {
+  return { kind: 'reaction', id, roomId: room, sender, sentAt, targetId, key: '👍' };
+}
+function redaction(targetId: string, sender: string, sentAt: number): MessageRelation {
+  return {
+    kind: 'redaction',
+    id: `$redacts-${targetId}`,
+    roomId: room,
+    sender,
+    sentAt,
+    targetId,
+    senderMayRedactOthers: false,
+  };
+}
+
+/** Every record opened with the archive's key: the plaintext a thief with the key would read. */
+async function openedRecords(storage: ReturnType<typeof createMemoryArchiveStorage>, key: Uint8Array) {
+  const cipher = await createArchiveCipher(key, randomBytes);
+  const opened = await Promise.all(
+    [...storage.records].map(async ([name, bytes]) =>
+      new TextDecoder().decode(await cipher.open(name, bytes)),
+    ),
+  );
+  return opened.join('\n');
 }
 
 function allBytes(storage: ReturnType<typeof createMemoryArchiveStorage>): Buffer {
@@ -165,5 +199,121 @@ describe('the message archive', () => {
     expect(storage.records.size).toBe(1);
     await expect(archive.keep([message('$2', now)])).rejects.toBeInstanceOf(ArchiveClosedError);
     expect(storage.records.size).toBe(1);
+  });
+
+  it("keeps a message's edits and reactions in its own record, across a restart", async () => {
+    const { archive, storage, key } = await archiveOver();
+    await archive.keep([message('$1', now)]);
+    const changed = await archive.keep(
+      [],
+      [edit('$e1', '$1', 'Bed 5, not bed 4', now + 1000), reaction('$r1', '$1', now + 2000)],
+    );
+    expect(changed.map((record) => record.eventId)).toEqual(['$1']);
+    expect(storage.records.size).toBe(1);
+    const { archive: reopened } = await archiveOver(storage, key);
+    const [record] = await reopened.roomRecords(room);
+    expect(record).toMatchObject({ eventId: '$1', sentAt: now, reactions: [{ eventId: '$r1', key: '👍' }] });
+    expect((await reopened.roomMessages(room)).map((m) => m.body)).toEqual(['Bed 5, not bed 4']);
+  });
+
+  it('erases a redacted message from every record: no byte of its text or its edits, opened or not', async () => {
+    const { archive, storage, key } = await archiveOver();
+    await archive.keep([message('$1', now), message('$2', now + 1)]);
+    await archive.keep(
+      [],
+      [edit('$e1', '$1', 'Crawley moved to bed 5', now + 1000), reaction('$r1', '$1', now + 2)],
+    );
+    // After a restart, so the redaction is applied to what was read back from storage.
+    const { archive: reopened } = await archiveOver(storage, key);
+    await reopened.keep([], [redaction('$1', amelia, now + 3000)]);
+    const opened = await openedRecords(storage, key);
+    expect(opened).not.toContain('($1)');
+    expect(opened).not.toContain('bed 5');
+    expect(opened).toContain('($2)');
+    expect(allBytes(storage).includes(Buffer.from('Crawley'))).toBe(false);
+    const [deleted] = await reopened.roomRecords(room);
+    expect(deleted).toMatchObject({
+      eventId: '$1',
+      content: null,
+      deletedAt: now + 3000,
+      edits: [],
+      reactions: [],
+    });
+    expect((await reopened.roomMessages(room)).map((m) => m.eventId)).toEqual(['$2']);
+  });
+
+  it('finds the message of a redacted reaction or edit after a restart, by reading the records once', async () => {
+    const { archive, storage, key } = await archiveOver();
+    await archive.keep([message('$1', now)]);
+    await archive.keep(
+      [],
+      [
+        reaction('$r1', '$1', now + 1),
+        edit('$e1', '$1', 'first fix', now + 2),
+        edit('$e2', '$1', 'second fix', now + 3),
+      ],
+    );
+    const { archive: reopened } = await archiveOver(storage, key);
+    const [record] = await reopened.keep(
+      [],
+      [redaction('$r1', bob, now + 4), redaction('$e2', amelia, now + 5)],
+    );
+    expect(record).toMatchObject({ eventId: '$1', reactions: [] });
+    expect((await reopened.roomMessages(room))[0]?.body).toBe('first fix');
+    expect(await openedRecords(storage, key)).not.toContain('second fix');
+  });
+
+  it('drops a reaction redacted in the same batch it arrived in', async () => {
+    const { archive } = await archiveOver();
+    await archive.keep(
+      [message('$1', now)],
+      [reaction('$r1', '$1', now + 1), redaction('$r1', bob, now + 2)],
+    );
+    expect((await archive.allRecords())[0]?.reactions).toEqual([]);
+  });
+
+  it('keeps nothing for a redaction of an event it never kept', async () => {
+    const { archive, storage } = await archiveOver();
+    await archive.keep([message('$1', now)]);
+    expect(await archive.keep([], [redaction('$membership', bob, now)])).toEqual([]);
+    expect(storage.records.size).toBe(1);
+  });
+
+  it("sweeps a message's edits and reactions with it, by the message's send time, not theirs", async () => {
+    const { archive, storage, key } = await archiveOver();
+    const before = now - 90 * dayMs;
+    await archive.keep([message('$old', before - 1), message('$new', before)]);
+    // Edited and reacted to after the limit: still the original's age that counts.
+    await archive.keep([], [edit('$e', '$old', 'late correction', now), reaction('$r', '$old', now)]);
+    expect(await archive.sweep({ before, keepRoomIds: [] })).toMatchObject({ removed: 1, kept: 1 });
+    expect(storage.records.size).toBe(1);
+    expect(await openedRecords(storage, key)).not.toContain('late correction');
+  });
+
+  it('files relations that came before their message under their own time, then moves them to the message', async () => {
+    const { archive, storage } = await archiveOver();
+    await archive.keep([], [edit('$e', '$1', 'corrected', now + 5 * hourMs)]);
+    expect(await archive.allMessages()).toEqual([]);
+    const [pendingName] = [...storage.records.keys()];
+    await archive.keep([message('$1', now)]);
+    expect(storage.records.size).toBe(1);
+    expect([...storage.records.keys()][0]).not.toBe(pendingName);
+    expect((await archive.allMessages()).map((m) => [m.sentAt, m.body])).toEqual([[now, 'corrected']]);
+  });
+
+  it('reads a record kept before edits were (a bare message)', async () => {
+    const { archive, storage, key } = await archiveOver();
+    await archive.keep([message('$1', now)]);
+    const [name] = [...storage.records.keys()];
+    if (name === undefined) throw new Error('no record');
+    const cipher = await createArchiveCipher(key, randomBytes);
+    await storage.write(
+      name,
+      await cipher.seal(name, new TextEncoder().encode(JSON.stringify(message('$1', now)))),
+    );
+    const { archive: reopened } = await archiveOver(storage, key);
+    expect(await reopened.allMessages()).toEqual([message('$1', now)]);
+    await reopened.keep([], [edit('$e', '$1', 'corrected', now + 1)]);
+    expect((await reopened.allMessages())[0]?.body).toBe('corrected');
   });
 });

@@ -1,10 +1,23 @@
 // The local message archive: every message this desktop decrypted, kept sealed at rest (archiveCipher.ts) in the
-// platform's ArchiveStorage, one record per message. It is the only copy once the server's 72 hours are over, and
-// it keeps nothing longer than the expiry sweep allows. An index of record names (no content) is held in memory;
-// content is decrypted only when read. Operations run one at a time, so a sweep never races a write.
+// platform's ArchiveStorage, one record per message with its edits and reactions folded in (messageRecord.ts). It
+// is the only copy once the server's 72 hours are over, and it keeps nothing longer than the expiry sweep allows.
+// An index of record names (no content) is held in memory, and which message each edit or reaction belongs to
+// (learnt as records are read, so a redaction of a reaction finds its message); content is decrypted only when
+// read. Operations run one at a time, so a sweep never races a write.
 import type { CoreLogger } from '../platform.ts';
+import type { MessageRelation } from '../stores/timelineSlice.ts';
 import { ArchiveRecordUnreadableError, type ArchiveCipher } from './archiveCipher.ts';
 import { isArchivedMessage, type ArchivedMessage } from './archivedMessage.ts';
+import {
+  emptyRecord,
+  isMessageRecord,
+  relationIdsOf,
+  withMessage,
+  withoutRelation,
+  withRelation,
+  type MessageRecord,
+} from './messageRecord.ts';
+import { messageNow } from './messageRecordView.ts';
 import {
   messageRecordName,
   parseMessageRecordName,
@@ -40,17 +53,27 @@ export type SweepOutcome = Readonly<{
 }>;
 
 export interface MessageArchive {
-  /** Keeps these messages, replacing earlier copies of the same events; resolves once they are written. */
-  keep(messages: readonly ArchivedMessage[]): Promise<void>;
-  /** One room's messages, oldest first. */
+  /**
+   * Keeps these messages (replacing earlier copies of the same events), then applies these relations to the messages
+   * they relate to; resolves once written, with every record this changed, as it now is.
+   */
+  keep(
+    messages: readonly ArchivedMessage[],
+    relations?: readonly MessageRelation[],
+  ): Promise<readonly MessageRecord[]>;
+  /** One room's records, oldest first. */
+  roomRecords(roomId: string): Promise<readonly MessageRecord[]>;
+  /** Every record, oldest first. */
+  allRecords(): Promise<readonly MessageRecord[]>;
+  /** One room's messages as they now read (latest edit; deleted ones left out), oldest first. */
   roomMessages(roomId: string): Promise<readonly ArchivedMessage[]>;
-  /** Every message, oldest first. */
+  /** Every message as it now reads, oldest first. */
   allMessages(): Promise<readonly ArchivedMessage[]>;
   /** Deletes what is older than the limit (outside the kept rooms), and says what is left. */
   sweep(request: SweepRequest): Promise<SweepOutcome>;
   readSweepRecord(): Promise<SweepRecord | undefined>;
   writeSweepRecord(record: SweepRecord): Promise<void>;
-  /** How many messages are kept. */
+  /** How many records are kept (messages, and relations waiting for theirs). */
   readonly size: number;
   /** Waits for the operations in progress, then refuses any more (before a wipe, so nothing is written after it). */
   close(): Promise<void>;
@@ -70,6 +93,7 @@ export type MessageArchiveDeps = Readonly<{
 }>;
 
 const encoder = new TextEncoder();
+const readsAtOnce = 64;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function isTimeOrNull(value: unknown): boolean {
@@ -91,9 +115,13 @@ function isSweepRecord(value: unknown): value is SweepRecord {
 export async function openMessageArchive(deps: MessageArchiveDeps): Promise<MessageArchive> {
   const { storage, cipher } = deps;
   const log = deps.logger.child('archive');
-  /** Each kept message's record name, by event tag. */
+  /** Each kept record's name, by the event tag of its message. */
   const index = new Map<string, MessageRecordName>();
   const roomTags = new Map<string, string>();
+  /** The message each edit and reaction read or written so far belongs to: event id to event id. */
+  const relationTargets = new Map<string, string>();
+  /** Every record has been read once since opening, so relationTargets knows every relation kept. */
+  let everyRecordRead = false;
   for (const name of await storage.list()) {
     const parsed = parseMessageRecordName(name);
     if (parsed) index.set(parsed.eventTag, parsed);
@@ -118,40 +146,135 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
     return tag;
   }
 
-  /** A record's message, or undefined (and the record deleted) when it cannot be read: it can never be shown. */
-  async function readMessage(record: MessageRecordName): Promise<ArchivedMessage | undefined> {
-    const sealed = await storage.read(record.name);
-    if (sealed === undefined) {
-      index.delete(record.eventTag);
-      return undefined;
-    }
-    try {
-      const value: unknown = JSON.parse(decoder.decode(await cipher.open(record.name, sealed)));
-      if (isArchivedMessage(value)) return value;
-    } catch (error) {
-      if (!(error instanceof ArchiveRecordUnreadableError) && !(error instanceof SyntaxError)) throw error;
-    }
-    log.warn('an archive record could not be read; it is deleted', { hour: record.hour });
-    await storage.delete([record.name]);
-    index.delete(record.eventTag);
+  const eventTag = (eventId: string) => cipher.tag(`event:${eventId}`);
+
+  function learnRelations(record: MessageRecord): void {
+    for (const id of relationIdsOf(record)) relationTargets.set(id, record.eventId);
+  }
+
+  /** The opened record as a message record: one kept before edits were (a bare message) is read as one. */
+  function asMessageRecord(value: unknown): MessageRecord | undefined {
+    if (isMessageRecord(value)) return value;
+    if (isArchivedMessage(value))
+      return withMessage(emptyRecord(value.eventId, value.roomId, value.sentAt), value);
     return undefined;
   }
 
-  async function readAll(records: readonly MessageRecordName[]): Promise<ArchivedMessage[]> {
-    const messages = await Promise.all(records.map(readMessage));
-    return messages
-      .filter((message) => message !== undefined)
+  /** A record, or undefined (and the record deleted) when it cannot be read: it can never be shown. */
+  async function readRecord(name: MessageRecordName): Promise<MessageRecord | undefined> {
+    const sealed = await storage.read(name.name);
+    if (sealed === undefined) {
+      index.delete(name.eventTag);
+      return undefined;
+    }
+    try {
+      const record = asMessageRecord(JSON.parse(decoder.decode(await cipher.open(name.name, sealed))));
+      if (record) {
+        learnRelations(record);
+        return record;
+      }
+    } catch (error) {
+      if (!(error instanceof ArchiveRecordUnreadableError) && !(error instanceof SyntaxError)) throw error;
+    }
+    log.warn('an archive record could not be read; it is deleted', { hour: name.hour });
+    await storage.delete([name.name]);
+    index.delete(name.eventTag);
+    return undefined;
+  }
+
+  async function readAll(names: readonly MessageRecordName[]): Promise<MessageRecord[]> {
+    const records: (MessageRecord | undefined)[] = [];
+    // A few at a time: all at once, a large archive runs out of open files (EMFILE, found by the search bench).
+    for (let from = 0; from < names.length; from += readsAtOnce) {
+      records.push(...(await Promise.all(names.slice(from, from + readsAtOnce).map(readRecord))));
+    }
+    return records
+      .filter((record) => record !== undefined)
       .sort((a, b) => a.sentAt - b.sentAt || a.eventId.localeCompare(b.eventId));
   }
 
-  /** The send time of the oldest readable message among these records, opening only the earliest hours. */
-  async function oldestSentAt(records: readonly MessageRecordName[]): Promise<number | null> {
-    const hours = [...new Set(records.map((record) => record.hour))].sort((a, b) => a - b);
+  /** Writes a record whole, under the name of its (possibly new) send hour; the old name goes. */
+  async function writeRecord(record: MessageRecord): Promise<void> {
+    const name = messageRecordName(
+      await roomTag(record.roomId),
+      record.sentAt,
+      await eventTag(record.eventId),
+    );
+    await storage.write(name.name, await cipher.seal(name.name, encoder.encode(JSON.stringify(record))));
+    // The same event seen at another send time (a local echo's clock, then the server's; a relation's, then the
+    // message's) keeps one record.
+    const previous = index.get(name.eventTag);
+    if (previous && previous.name !== name.name) await storage.delete([previous.name]);
+    index.set(name.eventTag, name);
+    learnRelations(record);
+  }
+
+  /** The send time of the oldest readable record among these, opening only the earliest hours. */
+  async function oldestSentAt(names: readonly MessageRecordName[]): Promise<number | null> {
+    const hours = [...new Set(names.map((name) => name.hour))].sort((a, b) => a - b);
     for (const hour of hours) {
-      const messages = await readAll(records.filter((record) => record.hour === hour));
-      if (messages[0] !== undefined) return messages[0].sentAt;
+      const records = await readAll(names.filter((name) => name.hour === hour));
+      if (records[0] !== undefined) return records[0].sentAt;
     }
     return null;
+  }
+
+  /** Applies one batch: the records it touches are read once, changed in memory, and each written once. */
+  async function keepBatch(
+    messages: readonly ArchivedMessage[],
+    relations: readonly MessageRelation[],
+  ): Promise<MessageRecord[]> {
+    const touched = new Map<string, Readonly<{ before: string | undefined; record: MessageRecord }>>();
+    async function recordOf(eventId: string): Promise<MessageRecord | undefined> {
+      const kept = touched.get(eventId);
+      if (kept) return kept.record;
+      const name = index.get(await eventTag(eventId));
+      const record = name && (await readRecord(name));
+      if (record) touched.set(eventId, { before: JSON.stringify(record), record });
+      return record;
+    }
+    function change(record: MessageRecord): void {
+      touched.set(record.eventId, { before: touched.get(record.eventId)?.before, record });
+      // A reaction added and redacted in one batch: the redaction finds it here.
+      learnRelations(record);
+    }
+
+    for (const message of messages) {
+      const record =
+        (await recordOf(message.eventId)) ?? emptyRecord(message.eventId, message.roomId, message.sentAt);
+      change(withMessage(record, message));
+    }
+    for (const relation of relations) {
+      if (relation.kind !== 'redaction') {
+        const target =
+          (await recordOf(relation.targetId)) ??
+          emptyRecord(relation.targetId, relation.roomId, relation.sentAt);
+        change(withRelation(target, relation));
+        continue;
+      }
+      // A redaction names the event redacted: a message, or an edit or reaction kept in its message's record.
+      if (
+        !everyRecordRead &&
+        !relationTargets.has(relation.targetId) &&
+        !(await recordOf(relation.targetId))
+      ) {
+        await readAll([...index.values()]);
+        everyRecordRead = true;
+      }
+      const owner = relationTargets.get(relation.targetId);
+      const ownerRecord = owner === undefined ? undefined : await recordOf(owner);
+      if (ownerRecord) change(withoutRelation(ownerRecord, relation));
+      const redacted = await recordOf(relation.targetId);
+      // A redaction of something never kept here (a state event, a message from before this desktop) keeps nothing.
+      if (redacted) change(withRelation(redacted, relation));
+    }
+
+    const changed: MessageRecord[] = [];
+    for (const { before, record } of touched.values()) {
+      if (JSON.stringify(record) !== before) await writeRecord(record);
+      changed.push(record);
+    }
+    return changed;
   }
 
   return {
@@ -164,32 +287,30 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
       await queue;
     },
 
-    keep: (messages) =>
+    keep: (messages, relations = []) => serial(() => keepBatch(messages, relations)),
+
+    roomRecords: (roomId) =>
       serial(async () => {
-        for (const message of messages) {
-          const record = messageRecordName(
-            await roomTag(message.roomId),
-            message.sentAt,
-            await cipher.tag(`event:${message.eventId}`),
-          );
-          await storage.write(
-            record.name,
-            await cipher.seal(record.name, encoder.encode(JSON.stringify(message))),
-          );
-          // The same event seen at another send time (a local echo's clock, then the server's) keeps one record.
-          const previous = index.get(record.eventTag);
-          if (previous && previous.name !== record.name) await storage.delete([previous.name]);
-          index.set(record.eventTag, record);
-        }
+        const tag = await roomTag(roomId);
+        return readAll([...index.values()].filter((name) => name.roomTag === tag));
+      }),
+
+    allRecords: () =>
+      serial(async () => {
+        const records = await readAll([...index.values()]);
+        everyRecordRead = true;
+        return records;
       }),
 
     roomMessages: (roomId) =>
       serial(async () => {
         const tag = await roomTag(roomId);
-        return readAll([...index.values()].filter((record) => record.roomTag === tag));
+        const records = await readAll([...index.values()].filter((name) => name.roomTag === tag));
+        return records.flatMap((record) => messageNow(record) ?? []);
       }),
 
-    allMessages: () => serial(() => readAll([...index.values()])),
+    allMessages: () =>
+      serial(async () => (await readAll([...index.values()])).flatMap((record) => messageNow(record) ?? [])),
 
     sweep: (request) =>
       serial(async () => {
@@ -197,15 +318,16 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
         const boundary = sendHour(request.before);
         const before = index.size;
         const expired: string[] = [];
-        for (const record of [...index.values()]) {
-          if (held.has(record.roomTag) || record.hour > boundary) continue;
-          if (record.hour === boundary) {
-            // Only this hour needs opening: its messages fall either side of the limit.
-            const message = await readMessage(record);
-            if (message === undefined || message.sentAt >= request.before) continue;
+        for (const name of [...index.values()]) {
+          if (held.has(name.roomTag) || name.hour > boundary) continue;
+          if (name.hour === boundary) {
+            // Only this hour needs opening: its records fall either side of the limit.
+            const record = await readRecord(name);
+            if (record === undefined || record.sentAt >= request.before) continue;
           }
-          expired.push(record.name);
-          index.delete(record.eventTag);
+          // The message's edits and reactions are in its record: they go with it.
+          expired.push(name.name);
+          index.delete(name.eventTag);
         }
         await storage.delete(expired);
         const remaining = [...index.values()];
@@ -213,7 +335,7 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
           removed: before - index.size,
           kept: index.size,
           oldestKeptAt: await oldestSentAt(remaining),
-          oldestOutsideHoldAt: await oldestSentAt(remaining.filter((record) => !held.has(record.roomTag))),
+          oldestOutsideHoldAt: await oldestSentAt(remaining.filter((name) => !held.has(name.roomTag))),
         };
       }),
 

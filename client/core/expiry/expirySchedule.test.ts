@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { timelineItemForArchived, type ArchivedMessage } from '../archive/archivedMessage.ts';
+import type { ArchivedMessage } from '../archive/archivedMessage.ts';
+import { timelineItemForRecord } from '../archive/messageRecordView.ts';
 import { createArchiveCipher } from '../archive/archiveCipher.ts';
 import { createMemoryArchiveStorage } from '../archive/memoryArchiveStorage.testkit.ts';
 import { openMessageArchive } from '../archive/messageArchive.ts';
@@ -99,14 +100,14 @@ describe('the expiry schedule', () => {
     const { schedule, archive, store, requests } = await scheduleOver({ clientDays: () => 90 });
     const expired = message('$old', start - 91 * dayMs);
     const kept = message('$new', start - 89 * dayMs);
-    await archive.keep([expired, kept]);
+    const records = await archive.keep([expired, kept]);
     store.getState().applySyncBatch({
       rooms: [],
       removedRooms: [],
-      timeline: [expired, kept].map((m) => ({
-        change: 'upsert' as const,
-        item: timelineItemForArchived(m, '@me:trust-a.example'),
-      })),
+      timeline: records.flatMap((record) => {
+        const item = timelineItemForRecord(record, '@me:trust-a.example');
+        return item ? [{ change: 'upsert' as const, item }] : [];
+      }),
     });
 
     await schedule.sweepNow();

@@ -1,6 +1,7 @@
-// What a clinician does to rooms through the core: open a referral room, invite, answer an invitation, send text.
+// What a clinician does to rooms through the core: open a referral room, invite, answer an invitation, send text,
+// correct or delete what they sent, react.
 // Failures come back as the core's typed errors. The results arrive in the stores by sync, like everyone else's.
-import { EventType, MsgType, ReceiptType, type MatrixClient } from 'matrix-js-sdk';
+import { EventType, MsgType, ReceiptType, RelationType, type MatrixClient } from 'matrix-js-sdk';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 
 export interface RoomActions {
@@ -10,6 +11,12 @@ export interface RoomActions {
   join(roomId: string): Promise<void>;
   /** Sends a text message (encrypted, as every Bleep room is); resolves with its event id once the server has it. */
   sendText(roomId: string, body: string): Promise<string>;
+  /** Replaces the text of a message this clinician sent (an m.replace edit, encrypted like the message). */
+  editText(roomId: string, eventId: string, body: string): Promise<string>;
+  /** Reacts to a message with a key (an emoji); reactions travel in the clear, which the trust's policy allows. */
+  react(roomId: string, eventId: string, key: string): Promise<string>;
+  /** Deletes an event for everyone (a redaction): the server and every desktop's archive erase its content. */
+  redact(roomId: string, eventId: string): Promise<string>;
   /** Tells the room this clinician has read up to this event (a read receipt, which the sender sees as delivered). */
   markRead(roomId: string, eventId: string): Promise<void>;
 }
@@ -20,6 +27,12 @@ export function createRoomActions(client: MatrixClient, serverUrl: string): Room
       return await request();
     } catch (error) {
       throw errorForSdkFailure(serverUrl, error, 'session');
+    }
+  }
+  /** Never in the clear: the SDK sends as it is into a room it does not know yet, or before rust crypto knows. */
+  async function refuseUnlessEncrypted(roomId: string): Promise<void> {
+    if (!client.getRoom(roomId) || !(await client.getCrypto()?.isEncryptionEnabledInRoom(roomId))) {
+      throw new Error('this room is not yet known to be encrypted here; nothing was sent');
     }
   }
   return {
@@ -44,15 +57,32 @@ export function createRoomActions(client: MatrixClient, serverUrl: string): Room
       }),
     sendText: (roomId, body) =>
       classified(async () => {
-        // Never in the clear: the SDK sends the text as it is into a room it does not know yet, or before rust
-        // crypto knows the room is encrypted (a room made a moment ago). (delivery/ waits and retries; this direct
+        // A room made a moment ago may not be known as encrypted yet. (delivery/ waits and retries; this direct
         // send refuses instead.)
-        if (!client.getRoom(roomId) || !(await client.getCrypto()?.isEncryptionEnabledInRoom(roomId))) {
-          throw new Error('this room is not yet known to be encrypted here; nothing was sent');
-        }
+        await refuseUnlessEncrypted(roomId);
         const { event_id: eventId } = await client.sendMessage(roomId, { msgtype: MsgType.Text, body });
         return eventId;
       }),
+    editText: (roomId, eventId, body) =>
+      classified(async () => {
+        await refuseUnlessEncrypted(roomId);
+        const edit = await client.sendMessage(roomId, {
+          msgtype: MsgType.Text,
+          // What a client that does not read edits shows.
+          body: `* ${body}`,
+          'm.new_content': { msgtype: MsgType.Text, body },
+          'm.relates_to': { rel_type: RelationType.Replace, event_id: eventId },
+        });
+        return edit.event_id;
+      }),
+    react: (roomId, eventId, key) =>
+      classified(async () => {
+        const reaction = await client.sendEvent(roomId, EventType.Reaction, {
+          'm.relates_to': { rel_type: RelationType.Annotation, event_id: eventId, key },
+        });
+        return reaction.event_id;
+      }),
+    redact: (roomId, eventId) => classified(async () => (await client.redactEvent(roomId, eventId)).event_id),
     markRead: (roomId, eventId) =>
       classified(async () => {
         const event = client.getRoom(roomId)?.findEventById(eventId);

@@ -19,6 +19,9 @@ import { sweepWhileOffline } from '../expiry/offlineSweep.ts';
 import type { Platform } from '../platform.ts';
 import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
 import type { RoomActions } from '../rooms/roomActions.ts';
+import type { SearchHit, SearchQuery } from '../search/messageSearch.ts';
+import { searchKeptArchive } from '../search/searchArchive.ts';
+import { searchIntoStore } from '../search/searchIntoStore.ts';
 import { createBleepStore, type BleepStore } from '../stores/bleepStore.ts';
 import { fetchTrustPolicy, type TrustPolicyView } from '../trust/trustPolicy.ts';
 import { enrolThisDesktop, type EnrolmentRequest } from './desktopEnrolment.ts';
@@ -63,6 +66,11 @@ export interface BleepSession {
   signIn(credentials: SignInCredentials): Promise<void>;
   /** After a restart: resume the kept session, if there is one (throws SessionExpiredError if it had expired). */
   restore(): Promise<'restored' | 'no-session'>;
+  /**
+   * Finds the archived messages whose text (as last edited) holds the query's words, newest first, into the store's
+   * search slice too. Asks no server: it works signed in, offline, or after a start that could not reach the gateway.
+   */
+  searchArchive(query: SearchQuery): Promise<readonly SearchHit[]>;
   /** Sweeps the archive now (it also does at start and hourly) and reports it; throws if nobody is signed in. */
   sweepNow(): Promise<void>;
   /** Signs out at the server (if it answers) and erases this clinician's data here; the enrolment stays. */
@@ -308,6 +316,11 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
         }
         return 'restored' as const;
       }),
+
+    searchArchive: (query) =>
+      searchIntoStore(store, query, (asked) =>
+        active ? active.session.searchArchive(asked) : searchKeptArchive(platform, asked),
+      ),
 
     sweepNow: async () => {
       await signedIn().expiry.sweepNow();

@@ -31,8 +31,8 @@ export type RunningSessionOptions = Readonly<{
   password?: Readonly<{ username: string; password: string }>;
   /** How long each sync long-poll waits on the server (default 30 s). */
   pollTimeoutMs?: number;
-  /** Each sync batch goes here (the archive's write) before the store shows it. */
-  beforeEmit?: (batch: SyncBatch) => Promise<void>;
+  /** Each sync batch goes here (the archive's write) before the store shows the batch it gives back. */
+  beforeEmit?: (batch: SyncBatch) => Promise<SyncBatch>;
   /**
    * The server signed this device out while running: the session is already stopped when this is called.
    * `softLogout`: the server asked for a sign-in again on the same device, keeping its data (Matrix soft logout).

@@ -1,14 +1,17 @@
 // A clinician's signed-in session on this desktop with all it keeps: the archive opened and swept before anything
 // is shown (then hourly, each sweep reported to the gateway), what it holds put in the timeline, and the Matrix
 // session started with every sync batch written to the archive before the store shows it.
-import { archivedMessagesIn, timelineItemForArchived } from '../archive/archivedMessage.ts';
+import { keepSyncBatch } from '../archive/archiveSyncBatch.ts';
 import type { MessageArchive } from '../archive/messageArchive.ts';
+import { timelineItemForRecord } from '../archive/messageRecordView.ts';
 import { openDesktopArchive } from '../archive/openDesktopArchive.ts';
 import type { BleepClientError } from '../errors/clientErrors.ts';
 import { createExpirySchedule, type ExpirySchedule } from '../expiry/expirySchedule.ts';
 import type { Platform } from '../platform.ts';
 import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
 import type { RoomActions } from '../rooms/roomActions.ts';
+import type { SearchHit, SearchQuery } from '../search/messageSearch.ts';
+import { searchOpenArchive } from '../search/searchArchive.ts';
 import type { BleepStore } from '../stores/bleepStore.ts';
 import { startRunningSession, type RunningSessionOptions } from './runningSession.ts';
 import type { SessionRecord } from './sessionRecords.ts';
@@ -28,6 +31,8 @@ export interface SignedInSession {
   readonly rooms: RoomActions;
   readonly delivery: DeliveryQueue;
   readonly expiry: Pick<ExpirySchedule, 'sweepNow'>;
+  /** Messages in the archive whose text (as last edited) holds the query's words, newest first; asks no server. */
+  searchArchive(query: SearchQuery): Promise<readonly SearchHit[]>;
   /** Stops syncing, sweeping and reporting, and closes the archive once its writes are done. */
   stop(): Promise<void>;
   /** Signs this device out at the server (best effort: a server that is down is logged, not thrown), after stop. */
@@ -36,15 +41,14 @@ export interface SignedInSession {
 
 /** The archive's messages shown in the timeline, oldest first: history from before this start, or the server's window. */
 async function showArchived(archive: MessageArchive, store: BleepStore, ownUserId: string): Promise<void> {
-  const archived = await archive.allMessages();
+  const archived = (await archive.allRecords()).flatMap(
+    (record) => timelineItemForRecord(record, ownUserId) ?? [],
+  );
   if (archived.length === 0) return;
   store.getState().applySyncBatch({
     rooms: [],
     removedRooms: [],
-    timeline: archived.map((message) => ({
-      change: 'upsert' as const,
-      item: timelineItemForArchived(message, ownUserId),
-    })),
+    timeline: archived.map((item) => ({ change: 'upsert' as const, item })),
   });
 }
 
@@ -72,7 +76,7 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
       record,
       ...(options.password ? { password: options.password } : {}),
       ...(options.pollTimeoutMs === undefined ? {} : { pollTimeoutMs: options.pollTimeoutMs }),
-      beforeEmit: (batch) => archive.keep(archivedMessagesIn(batch.timeline)),
+      beforeEmit: (batch) => keepSyncBatch(archive, batch, record.userId),
       onEnded: (error, how) => {
         void (async () => {
           try {
@@ -92,6 +96,7 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
       rooms: running.rooms,
       delivery: running.delivery,
       expiry,
+      searchArchive: (query) => searchOpenArchive(archive, query),
       stop: async () => {
         running.stop();
         await stopKeeping();

@@ -3,6 +3,8 @@ import { createBleepStore } from './bleepStore.ts';
 import type { RoomSummary } from './roomsSlice.ts';
 import { selectDraft } from './selectors/composerSelectors.ts';
 import { selectExpiry } from './selectors/expirySelectors.ts';
+import { selectSearch, selectSearchHits, selectSearching } from './selectors/searchSelectors.ts';
+import type { SearchHit } from '../search/messageSearch.ts';
 import {
   selectInvitations,
   selectJoinedRooms,
@@ -41,6 +43,8 @@ function message(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
     kind: 'message',
     msgtype: 'm.text',
     body: `text of ${id}`,
+    editedAt: null,
+    reactions: [],
     target: null,
     membership: null,
     encrypted: true,
@@ -48,6 +52,18 @@ function message(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
     failureReason: null,
     sendStatus: null,
     ...change,
+  };
+}
+
+function hit(eventId: string, sentAt: number, roomId = '!ward:a'): SearchHit {
+  return {
+    eventId,
+    roomId,
+    sender: '@amelia:a',
+    sentAt,
+    msgtype: 'm.text',
+    body: `bed 4 (${eventId})`,
+    editedAt: null,
   };
 }
 
@@ -237,6 +253,7 @@ describe('the Bleep store', () => {
       timeline: [{ change: 'upsert', item: message('$1') }],
     });
     store.getState().draftChanged('!ward:a', 'half-written note');
+    store.getState().searchFinished(store.getState().searchBegan({ text: 'bed' }), [hit('$1', 1)]);
     const wipe = {
       reason: 'device-revoked',
       wipedAt: 5,
@@ -249,6 +266,7 @@ describe('the Bleep store', () => {
     expect(state.rooms.byId).toEqual({});
     expect(state.timeline.byRoom).toEqual({});
     expect(state.composer.drafts).toEqual({});
+    expect(selectSearch(state)).toMatchObject({ query: null, hits: [] });
     expect(state.session).toMatchObject({
       status: 'ended',
       userId: null,
@@ -257,5 +275,60 @@ describe('the Bleep store', () => {
       problem,
       wipe,
     });
+  });
+
+  it('shows the last search begun, and not a late answer to an older one', () => {
+    const store = createBleepStore();
+    const older = store.getState().searchBegan({ text: 'bed' });
+    expect(selectSearching(store.getState())).toBe(true);
+    const newer = store.getState().searchBegan({ text: 'bed 4', roomId: '!ward:a' });
+    store.getState().searchFinished(newer, [hit('$2', 2)]);
+    store.getState().searchFinished(older, [hit('$1', 1), hit('$2', 2)]);
+    expect(selectSearch(store.getState())).toMatchObject({
+      query: { text: 'bed 4', roomId: '!ward:a' },
+      status: 'done',
+    });
+    expect(selectSearchHits(store.getState()).map((found) => found.eventId)).toEqual(['$2']);
+    store.getState().searchFailed(older);
+    expect(selectSearch(store.getState()).status).toBe('done');
+    store.getState().searchFailed(store.getState().searchBegan({ text: 'x' }));
+    expect(selectSearch(store.getState())).toMatchObject({ status: 'failed', hits: [] });
+  });
+
+  it('drops a search result once its message is deleted, or swept by expiry outside a hold', () => {
+    const store = createBleepStore();
+    const id = store.getState().searchBegan({ text: 'bed' });
+    store
+      .getState()
+      .searchFinished(id, [
+        hit('$deleted', 400),
+        hit('$old', 100),
+        hit('$held', 100, '!inquiry:a'),
+        hit('$new', 300),
+      ]);
+    store.getState().applySyncBatch({
+      rooms: [],
+      removedRooms: [],
+      timeline: [
+        { change: 'upsert', item: message('$deleted', { kind: 'deleted', body: null, msgtype: null }) },
+      ],
+    });
+    expect(selectSearchHits(store.getState()).map((found) => found.eventId)).toEqual([
+      '$old',
+      '$held',
+      '$new',
+    ]);
+    store.getState().expirySwept({
+      sweptAt: 1_000,
+      clientDays: 90,
+      before: 200,
+      keptRoomIds: ['!inquiry:a'],
+      oldestKeptAt: 100,
+      oldestOutsideHoldAt: 300,
+      legalHolds: { status: 'in-force', roomIds: ['!inquiry:a'], checkedAt: 1_000 },
+      removed: 1,
+      kept: 2,
+    });
+    expect(selectSearchHits(store.getState()).map((found) => found.eventId)).toEqual(['$held', '$new']);
   });
 });

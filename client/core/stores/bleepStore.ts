@@ -1,6 +1,6 @@
-// One zustand store per signed-in core, built from its slices (session, rooms, timeline, composer, expiry, delivery) by a
-// factory, so each test and each clinician's session gets a fresh one. The renderer reads it through the selectors
-// in selectors/; only the core's own writers call its actions. applySyncBatch writes everything one sync response
+// One zustand store per signed-in core, built from its slices (session, rooms, timeline, composer, expiry, delivery,
+// search) by a factory, so each test and each clinician's session gets a fresh one. The renderer reads it through
+// the selectors in selectors/; only the core's own writers call its actions. applySyncBatch writes everything one sync response
 // changed in one update, so a view never sees half a response; the actions that span slices live here.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ClientProblem } from '../errors/clientErrors.ts';
@@ -16,6 +16,13 @@ import {
   type RoomsSlice,
   type RoomSummary,
 } from './roomsSlice.ts';
+import {
+  createSearchSlice,
+  initialSearch,
+  withoutDeletedHits,
+  withoutExpiredHits,
+  type SearchSlice,
+} from './searchSlice.ts';
 import { createSessionSlice, initialSession, type SessionSlice } from './sessionSlice.ts';
 import {
   createTimelineSlice,
@@ -39,12 +46,14 @@ export type BleepState = SessionSlice &
   ComposerSlice &
   ExpirySlice &
   DeliverySlice &
+  SearchSlice &
   Readonly<{
     applySyncBatch: (batch: SyncBatch) => void;
     /** A sweep deleted what is older than the limit: its record, and the same items gone from the timelines. */
     expirySwept: (result: ExpirySweepResult) => void;
     /**
-     * The session ended and this desktop erased the clinician's data: rooms, timelines, drafts and expiry state go
+     * The session ended and this desktop erased the clinician's data: rooms, timelines, drafts, search results and expiry
+     * state go
      * from memory, and the session says why (`problem` when the server ended it; null when the clinician signed out).
      */
     clinicianDataWiped: (wipe: WipeRecord, problem: ClientProblem | null) => void;
@@ -62,15 +71,19 @@ export function createBleepStore(): BleepStore {
       ...createComposerSlice(...args),
       ...createExpirySlice(...args),
       ...createDeliverySlice(...args),
+      ...createSearchSlice(...args),
       applySyncBatch: (batch) => {
         set((state) => ({
           rooms: withRoomChanges(state.rooms, batch.rooms, batch.removedRooms),
           timeline: withTimelineChanges(state.timeline, batch.timeline),
+          // A message deleted since it was found is no longer shown among the results either.
+          search: withoutDeletedHits(state.search, batch.timeline),
         }));
       },
       expirySwept: (result) => {
         set((state) => ({
           timeline: withoutExpiredItems(state.timeline, result.before, result.keptRoomIds),
+          search: withoutExpiredHits(state.search, result.before, result.keptRoomIds),
           expiry: {
             ...state.expiry,
             lastSweptAt: result.sweptAt,
@@ -90,6 +103,7 @@ export function createBleepStore(): BleepStore {
           composer: initialComposer,
           expiry: initialExpiry,
           delivery: initialDelivery,
+          search: initialSearch,
           session: {
             ...initialSession,
             // A revoked desktop's enrolment was erased with the rest: it is no longer enrolled here.

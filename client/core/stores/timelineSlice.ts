@@ -1,10 +1,16 @@
 // The timeline slice: per room, the events a clinician sees, in the order they arrived, as plain items. An item
 // for an encrypted event starts as 'pending' and is replaced when it decrypts (or fails to); a message this desktop
-// sends appears at once under a temporary id, which the server's event id replaces.
+// sends appears at once under a temporary id, which the server's event id replaces. A message's edits, reactions
+// and redaction arrive as relations: the archive folds them into the message (archive/messageRecord.ts) and the
+// store is given the message as it now reads, so there is one place that decides what an edit or a redaction does.
 import type { StateCreator } from 'zustand/vanilla';
 import type { BleepState } from './bleepStore.ts';
 
-export type TimelineItemKind = 'message' | 'membership' | 'encrypted' | 'undecryptable';
+/** 'deleted': a message redacted by its sender (or a moderator): shown as "message deleted", its text gone. */
+export type TimelineItemKind = 'message' | 'membership' | 'encrypted' | 'undecryptable' | 'deleted';
+
+/** One reaction key on a message and who reacted with it, in the order they did. */
+export type TimelineReaction = Readonly<{ key: string; senders: readonly string[] }>;
 
 export type TimelineItem = Readonly<{
   /** The event id; for this desktop's own message, a temporary id until the server assigns one. */
@@ -14,9 +20,12 @@ export type TimelineItem = Readonly<{
   /** The sender's clock (origin_server_ts), in milliseconds since the epoch. */
   sentAt: number;
   kind: TimelineItemKind;
-  /** For messages: the msgtype and text body. */
+  /** For messages: the msgtype and text body, as last edited by its sender. */
   msgtype: string | null;
   body: string | null;
+  /** When the edit the body shows was sent; null if it was never edited. */
+  editedAt: number | null;
+  reactions: readonly TimelineReaction[];
   /** For membership changes: whose, and the new membership. */
   target: string | null;
   membership: string | null;
@@ -29,9 +38,33 @@ export type TimelineItem = Readonly<{
   sendStatus: 'sending' | 'sent' | 'failed' | null;
 }>;
 
+type RelationEvent = Readonly<{
+  /** The relation's own event id. */
+  id: string;
+  roomId: string;
+  sender: string;
+  sentAt: number;
+  /** The event it relates to (for a redaction: the event redacted). */
+  targetId: string;
+}>;
+
+/** An edit, a reaction or a redaction, read from sync as plain data; the archive applies it to its target. */
+export type MessageRelation =
+  | (RelationEvent & Readonly<{ kind: 'edit'; msgtype: string | null; body: string }>)
+  | (RelationEvent & Readonly<{ kind: 'reaction'; key: string }>)
+  | (RelationEvent &
+      Readonly<{
+        kind: 'redaction';
+        /** The room's power levels let its sender redact others' events (or the server already applied it). */
+        senderMayRedactOthers: boolean;
+      }>);
+
+export type MessageRedaction = Extract<MessageRelation, { kind: 'redaction' }>;
+
 export type TimelineChange =
   | Readonly<{ change: 'upsert'; item: TimelineItem; replacesId?: string }>
-  | Readonly<{ change: 'remove'; roomId: string; id: string }>;
+  | Readonly<{ change: 'remove'; roomId: string; id: string }>
+  | Readonly<{ change: 'relation'; relation: MessageRelation }>;
 
 export type TimelineState = Readonly<{ byRoom: Readonly<Record<string, readonly TimelineItem[]>> }>;
 
@@ -47,6 +80,8 @@ export function withTimelineChanges(
   if (changes.length === 0) return timeline;
   const byRoom: Record<string, readonly TimelineItem[]> = { ...timeline.byRoom };
   for (const change of changes) {
+    // Relations are the archive's to apply: it hands the store the related message as it now reads (an upsert).
+    if (change.change === 'relation') continue;
     const roomId = change.change === 'upsert' ? change.item.roomId : change.roomId;
     const items = byRoom[roomId] ?? [];
     if (change.change === 'remove') {

@@ -62,7 +62,7 @@ afterEach(() => {
   writer?.dispose();
 });
 
-function start(beforeEmit?: (batch: SyncBatch) => Promise<void>): SyncWriter {
+function start(beforeEmit?: (batch: SyncBatch) => Promise<SyncBatch>): SyncWriter {
   writer = startSyncWriter({
     client,
     store,
@@ -106,6 +106,7 @@ describe('the sync writer', () => {
       stored.push(
         ...batch.timeline.flatMap((change) => (change.change === 'upsert' ? [change.item.id] : [])),
       );
+      return batch;
     });
     syncResponse(text('$1', 'kept'));
     await tick();
@@ -119,6 +120,47 @@ describe('the sync writer', () => {
     await tick();
     release();
     await writer?.flushed();
+    expect(selectTimeline(roomId)(store.getState()).map((item) => item.id)).toEqual(['$1']);
+  });
+
+  it('hands edits, reactions and redactions to storage as relations, never as items of their own', async () => {
+    const seen: SyncBatch[] = [];
+    start((batch) => {
+      seen.push(batch);
+      return Promise.resolve(batch);
+    });
+    const edit = new MatrixEvent({
+      event_id: '$edit',
+      room_id: roomId,
+      sender: '@bob:trust-b.example',
+      type: 'm.room.message',
+      origin_server_ts: 1_700_000_000_001,
+      content: {
+        body: '* bed 5',
+        'm.new_content': { msgtype: 'm.text', body: 'bed 5' },
+        'm.relates_to': { rel_type: 'm.replace', event_id: '$1' },
+      },
+    });
+    const redaction = new MatrixEvent({
+      event_id: '$redaction',
+      room_id: roomId,
+      sender: '@bob:trust-b.example',
+      type: 'm.room.redaction',
+      origin_server_ts: 1_700_000_000_002,
+      redacts: '$edit',
+      content: {},
+    });
+    syncResponse(text('$1', 'bed 4'), edit, redaction);
+    await writer?.flushed();
+    expect(seen.flatMap((batch) => batch.timeline).map((change) => change.change)).toEqual([
+      'upsert',
+      'relation',
+      'relation',
+    ]);
+    expect(seen.flatMap((batch) => batch.timeline)).toContainEqual({
+      change: 'relation',
+      relation: expect.objectContaining({ kind: 'redaction', targetId: '$edit' }) as unknown,
+    });
     expect(selectTimeline(roomId)(store.getState()).map((item) => item.id)).toEqual(['$1']);
   });
 

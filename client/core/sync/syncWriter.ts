@@ -20,6 +20,7 @@ import type { CoreLogger } from '../platform.ts';
 import type { BleepStore, SyncBatch } from '../stores/bleepStore.ts';
 import type { SyncStatus } from '../stores/sessionSlice.ts';
 import type { TimelineChange } from '../stores/timelineSlice.ts';
+import { messageRelationFor } from './messageRelation.ts';
 import { summariseRoom } from './roomSummary.ts';
 import { timelineItemFor } from './timelineItem.ts';
 
@@ -29,8 +30,11 @@ export type SyncWriterDeps = Readonly<{
   serverUrl: string;
   ownUserId: string;
   logger: CoreLogger;
-  /** Called with each batch before the store sees it (the archive's write); the store waits for it. */
-  beforeEmit?: (batch: SyncBatch) => Promise<void>;
+  /**
+   * Called with each batch before the store sees it (the archive's write); the store waits for it and shows the
+   * batch it gives back (the messages as the archive now holds them, with their edits, reactions and redactions).
+   */
+  beforeEmit?: (batch: SyncBatch) => Promise<SyncBatch>;
 }>;
 
 export type SyncWriter = Readonly<{ dispose: () => void; flushed: () => Promise<void> }>;
@@ -75,14 +79,15 @@ export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
     const batch: SyncBatch = { rooms, removedRooms, timeline: changes };
     commits = commits.then(async () => {
       if (disposed) return;
+      let shown = batch;
       try {
-        await deps.beforeEmit?.(batch);
+        if (deps.beforeEmit) shown = await deps.beforeEmit(batch);
       } catch (error) {
         // Not stored, so not shown: the next sync will bring it again.
         log.error('the sync batch could not be stored; it is not shown', { error: String(error) });
         return;
       }
-      store.getState().applySyncBatch(batch);
+      store.getState().applySyncBatch(shown);
     });
     return commits;
   }
@@ -102,6 +107,8 @@ export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
     const roomId = event.getRoomId();
     if (roomId === undefined) return;
     touchedRooms.add(roomId);
+    const relation = messageRelationFor(event, client.getRoom(roomId));
+    if (relation) timeline.push({ change: 'relation', relation });
     if (item) timeline.push({ change: 'upsert', item, ...(replacesId ? { replacesId } : {}) });
     else {
       const id = event.getId();

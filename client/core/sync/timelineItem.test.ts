@@ -22,6 +22,8 @@ describe('a timeline item read from an SDK event', () => {
       kind: 'message',
       msgtype: 'm.text',
       body: 'Bed 4 is ready',
+      editedAt: null,
+      reactions: [],
       target: null,
       membership: null,
       encrypted: false,
@@ -84,5 +86,75 @@ describe('a timeline item read from an SDK event', () => {
       state_key: '',
     });
     expect(timelineItemFor(topic, me)).toBeUndefined();
+  });
+
+  it('shows the text as sent, not the edit the SDK puts in its place (the archive applies edits itself)', () => {
+    const original = new MatrixEvent({
+      ...base,
+      event_id: '$5',
+      sender: '@bob:trust-b.example',
+      type: 'm.room.message',
+      content: { msgtype: 'm.text', body: 'Bed 4 is ready' },
+    });
+    const edit = new MatrixEvent({
+      ...base,
+      event_id: '$6',
+      sender: '@bob:trust-b.example',
+      type: 'm.room.message',
+      content: {
+        msgtype: 'm.text',
+        body: '* Bed 5 is ready',
+        'm.new_content': { msgtype: 'm.text', body: 'Bed 5 is ready' },
+        'm.relates_to': { rel_type: 'm.replace', event_id: '$5' },
+      },
+    });
+    original.makeReplaced(edit);
+    expect(original.getContent().body).toBe('Bed 5 is ready');
+    expect(timelineItemFor(original, me)?.body).toBe('Bed 4 is ready');
+  });
+
+  it('makes no item of an edit or a reaction: they are relations to a message', () => {
+    const edit = new MatrixEvent({
+      ...base,
+      event_id: '$7',
+      sender: '@bob:trust-b.example',
+      type: 'm.room.message',
+      content: {
+        body: '* corrected',
+        'm.new_content': { msgtype: 'm.text', body: 'corrected' },
+        'm.relates_to': { rel_type: 'm.replace', event_id: '$5' },
+      },
+    });
+    const reaction = new MatrixEvent({
+      ...base,
+      event_id: '$8',
+      sender: '@bob:trust-b.example',
+      type: 'm.reaction',
+      content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: '$5', key: '👍' } },
+    });
+    expect(timelineItemFor(edit, me)).toBeUndefined();
+    expect(timelineItemFor(reaction, me)).toBeUndefined();
+  });
+
+  it('shows a message the server sent already redacted as deleted, with no text', () => {
+    const event = new MatrixEvent({
+      ...base,
+      event_id: '$9',
+      sender: '@bob:trust-b.example',
+      type: 'm.room.message',
+      content: {},
+      unsigned: {
+        redacted_because: {
+          event_id: '$10',
+          sender: '@bob:trust-b.example',
+          type: 'm.room.redaction',
+          origin_server_ts: base.origin_server_ts + 1,
+          room_id: base.room_id,
+          content: {},
+          unsigned: {},
+        },
+      },
+    });
+    expect(timelineItemFor(event, me)).toMatchObject({ kind: 'deleted', body: null, msgtype: null });
   });
 });

@@ -1,6 +1,7 @@
 // A matrix-js-sdk MatrixEvent read into the timeline slice's plain item, or undefined for an event the timeline
-// does not show (state other than membership, reactions and edits until the archive handles them).
-import { EventStatus, type MatrixEvent } from 'matrix-js-sdk';
+// does not show as an item of its own: state other than membership, and relations (edits, reactions, redactions),
+// which sync/messageRelation.ts reads and the archive applies to the message they relate to.
+import { EventStatus, RelationType, type MatrixEvent } from 'matrix-js-sdk';
 import type { TimelineItem } from '../stores/timelineSlice.ts';
 
 function sendStatusOf(event: MatrixEvent, ownUserId: string): TimelineItem['sendStatus'] {
@@ -18,11 +19,21 @@ function sendStatusOf(event: MatrixEvent, ownUserId: string): TimelineItem['send
   }
 }
 
+/** Edits and reactions are not items: their relation is in the clear even while the event is still encrypted. */
+function isRelationEvent(event: MatrixEvent): boolean {
+  return (
+    event.getWireType() === 'm.reaction' ||
+    event.getType() === 'm.reaction' ||
+    event.isRelation(RelationType.Replace)
+  );
+}
+
 export function timelineItemFor(event: MatrixEvent, ownUserId: string): TimelineItem | undefined {
   const roomId = event.getRoomId();
   const id = event.getId();
   const sender = event.getSender();
   if (roomId === undefined || id === undefined || sender === undefined) return undefined;
+  if (isRelationEvent(event)) return undefined;
   const encrypted = event.isEncrypted();
   const base = {
     id,
@@ -31,12 +42,21 @@ export function timelineItemFor(event: MatrixEvent, ownUserId: string): Timeline
     sentAt: event.getTs(),
     msgtype: null,
     body: null,
+    editedAt: null,
+    reactions: [],
     target: null,
     membership: null,
     encrypted,
     failureReason: null,
     sendStatus: sendStatusOf(event, ownUserId),
   } as const;
+  const wireType = event.getWireType();
+  if (event.isRedacted()) {
+    // The server sent it already redacted: nothing of its text is left to show.
+    return wireType === 'm.room.message' || wireType === 'm.room.encrypted'
+      ? { ...base, kind: 'deleted', decryption: encrypted ? 'decrypted' : 'not-encrypted' }
+      : undefined;
+  }
   if (encrypted && event.isDecryptionFailure()) {
     return {
       ...base,
@@ -49,7 +69,8 @@ export function timelineItemFor(event: MatrixEvent, ownUserId: string): Timeline
     return { ...base, kind: 'encrypted', decryption: 'pending' };
   }
   const decryption = encrypted ? 'decrypted' : 'not-encrypted';
-  const content = event.getContent();
+  // The content as sent: the SDK's getContent() shows the latest edit in its place, which the archive applies itself.
+  const content = event.getOriginalContent();
   if (event.getType() === 'm.room.message' && typeof content.body === 'string') {
     return {
       ...base,

@@ -1,0 +1,158 @@
+// What the archive keeps of one message: the message as sent, its sender's edits, its reactions, and whether it was
+// redacted, folded into one record filed under the message's own send time. Folding them together is what lets
+// expiry delete a message's edits and reactions with it, and a redaction erase every copy of its text (the edits
+// too) by rewriting one record. Relations may arrive before the message they relate to (an edit that decrypted
+// first): the record then waits, filed under the earliest relation's time, until the message arrives.
+import type { MessageRedaction, MessageRelation } from '../stores/timelineSlice.ts';
+import type { ArchivedMessage } from './archivedMessage.ts';
+
+/** A message's content. An attachment (to come) adds its own field here, so an edit can replace it too. */
+export type MessageContent = Readonly<{ msgtype: string | null; body: string }>;
+
+export type ArchivedEdit = Readonly<{
+  eventId: string;
+  sender: string;
+  sentAt: number;
+  content: MessageContent;
+}>;
+
+export type ArchivedReaction = Readonly<{ eventId: string; sender: string; sentAt: number; key: string }>;
+
+export type MessageRecord = Readonly<{
+  eventId: string;
+  roomId: string;
+  /** Filed under this time (the 90-day rule runs from it): the message's send time, or the earliest relation's. */
+  sentAt: number;
+  /** null until the message itself arrives (only its relations are known). */
+  sender: string | null;
+  encrypted: boolean;
+  /** The content as sent; null until the message arrives, and once it is deleted. */
+  content: MessageContent | null;
+  /** When it was redacted; its text, edits and reactions are then gone from the record. */
+  deletedAt: number | null;
+  /** Edits, kept in full so that a redacted edit falls back to the one before. */
+  edits: readonly ArchivedEdit[];
+  reactions: readonly ArchivedReaction[];
+}>;
+
+/** A record for an event the archive has not seen yet. */
+export function emptyRecord(eventId: string, roomId: string, sentAt: number): MessageRecord {
+  return {
+    eventId,
+    roomId,
+    sentAt,
+    sender: null,
+    encrypted: false,
+    content: null,
+    deletedAt: null,
+    edits: [],
+    reactions: [],
+  };
+}
+
+/** The record once the message itself is known. A deleted record stays deleted: its text never comes back. */
+export function withMessage(record: MessageRecord, message: ArchivedMessage): MessageRecord {
+  const known = { ...record, sentAt: message.sentAt, sender: message.sender, encrypted: message.encrypted };
+  if (record.deletedAt !== null) return known;
+  return {
+    ...known,
+    content: { msgtype: message.msgtype, body: message.body },
+    // Only its sender may edit a message: edits that came before it, from anyone else, go.
+    edits: record.edits.filter((edit) => edit.sender === message.sender),
+  };
+}
+
+/** The record with a relation applied to it (`record` is the relation's target's). */
+export function withRelation(record: MessageRecord, relation: MessageRelation): MessageRecord {
+  if (record.deletedAt !== null) return record;
+  const sentAt = record.sender === null ? Math.min(record.sentAt, relation.sentAt) : record.sentAt;
+  switch (relation.kind) {
+    case 'edit': {
+      if (record.sender !== null && relation.sender !== record.sender) return record;
+      if (record.edits.some((edit) => edit.eventId === relation.id)) return record;
+      const content = { msgtype: relation.msgtype, body: relation.body };
+      const edit = { eventId: relation.id, sender: relation.sender, sentAt: relation.sentAt, content };
+      return { ...record, sentAt, edits: [...record.edits, edit] };
+    }
+    case 'reaction': {
+      if (record.reactions.some((reaction) => reaction.eventId === relation.id)) return record;
+      const { id: eventId, sender, sentAt: reactedAt, key } = relation;
+      return {
+        ...record,
+        sentAt,
+        reactions: [...record.reactions, { eventId, sender, sentAt: reactedAt, key }],
+      };
+    }
+    case 'redaction':
+      return redacted(record, relation);
+  }
+}
+
+/**
+ * The record with the message redacted: its content, edits and reactions erased. By its sender or a moderator (the
+ * homeserver already refuses anyone else); a record whose message has not arrived cannot be judged, and is erased
+ * (erasing more is the safe side of a redaction).
+ */
+function redacted(record: MessageRecord, redaction: MessageRedaction): MessageRecord {
+  if (record.sender !== null && redaction.sender !== record.sender && !redaction.senderMayRedactOthers) {
+    return record;
+  }
+  return { ...record, content: null, deletedAt: redaction.sentAt, edits: [], reactions: [] };
+}
+
+/** The ids of the relations this record holds (a redaction names them, not the message). */
+export function relationIdsOf(record: MessageRecord): string[] {
+  return [
+    ...record.edits.map((edit) => edit.eventId),
+    ...record.reactions.map((reaction) => reaction.eventId),
+  ];
+}
+
+/** The record with one of its edits or reactions redacted: by that relation's sender or a moderator. */
+export function withoutRelation(record: MessageRecord, redaction: MessageRedaction): MessageRecord {
+  const allowed = (sender: string) => sender === redaction.sender || redaction.senderMayRedactOthers;
+  const gone = (relation: Readonly<{ eventId: string; sender: string }>) =>
+    relation.eventId === redaction.targetId && allowed(relation.sender);
+  return {
+    ...record,
+    edits: record.edits.filter((edit) => !gone(edit)),
+    reactions: record.reactions.filter((reaction) => !gone(reaction)),
+  };
+}
+
+function isContent(value: unknown): value is MessageContent {
+  if (typeof value !== 'object' || value === null) return false;
+  const content = value as Record<string, unknown>;
+  return (
+    (typeof content.msgtype === 'string' || content.msgtype === null) && typeof content.body === 'string'
+  );
+}
+
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+function isRelationShaped(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const relation = value as Record<string, unknown>;
+  return (
+    typeof relation.eventId === 'string' && typeof relation.sender === 'string' && isTime(relation.sentAt)
+  );
+}
+
+/** True if this parsed JSON is a message record (a record that opened but holds something else is not one). */
+export function isMessageRecord(value: unknown): value is MessageRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.eventId === 'string' &&
+    typeof record.roomId === 'string' &&
+    isTime(record.sentAt) &&
+    (typeof record.sender === 'string' || record.sender === null) &&
+    typeof record.encrypted === 'boolean' &&
+    (record.content === null || isContent(record.content)) &&
+    (record.deletedAt === null || isTime(record.deletedAt)) &&
+    Array.isArray(record.edits) &&
+    record.edits.every((edit) => isRelationShaped(edit) && isContent(edit.content)) &&
+    Array.isArray(record.reactions) &&
+    record.reactions.every((reaction) => isRelationShaped(reaction) && typeof reaction.key === 'string')
+  );
+}

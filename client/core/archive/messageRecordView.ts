@@ -1,0 +1,75 @@
+// How an archived message reads now: its sender's latest edit in place of the text as sent, its reactions grouped
+// by key, "deleted" once redacted. The timeline (after a restart, and for each change sync brings) and the search
+// read messages through here, so both show the same text.
+import type { TimelineItem, TimelineReaction } from '../stores/timelineSlice.ts';
+import type { ArchivedMessage } from './archivedMessage.ts';
+import type { ArchivedEdit, MessageContent, MessageRecord } from './messageRecord.ts';
+
+/** The edit the message shows: the latest its sender sent (by send time, then event id, so every desktop agrees). */
+export function latestEdit(record: MessageRecord): ArchivedEdit | undefined {
+  let latest: ArchivedEdit | undefined;
+  for (const edit of record.edits) {
+    if (edit.sender !== record.sender) continue;
+    if (
+      latest === undefined ||
+      edit.sentAt > latest.sentAt ||
+      (edit.sentAt === latest.sentAt && edit.eventId > latest.eventId)
+    ) {
+      latest = edit;
+    }
+  }
+  return latest;
+}
+
+/** The content the message shows now, or null when it has none (deleted, or not arrived yet). */
+export function currentContent(record: MessageRecord): MessageContent | null {
+  if (record.content === null) return null;
+  return latestEdit(record)?.content ?? record.content;
+}
+
+/** Reactions by key, in the order each key was first used; one per clinician and key. */
+export function reactionsOf(record: MessageRecord): TimelineReaction[] {
+  const byKey = new Map<string, string[]>();
+  const sorted = [...record.reactions].sort(
+    (a, b) => a.sentAt - b.sentAt || a.eventId.localeCompare(b.eventId),
+  );
+  for (const reaction of sorted) {
+    const senders = byKey.get(reaction.key) ?? [];
+    if (!senders.includes(reaction.sender)) senders.push(reaction.sender);
+    byKey.set(reaction.key, senders);
+  }
+  return [...byKey].map(([key, senders]) => ({ key, senders }));
+}
+
+/** The timeline item the record shows as, or undefined while the message itself has not arrived. */
+export function timelineItemForRecord(record: MessageRecord, ownUserId: string): TimelineItem | undefined {
+  if (record.sender === null) return undefined;
+  const content = currentContent(record);
+  const deleted = record.deletedAt !== null;
+  return {
+    id: record.eventId,
+    roomId: record.roomId,
+    sender: record.sender,
+    sentAt: record.sentAt,
+    kind: deleted ? 'deleted' : 'message',
+    msgtype: content?.msgtype ?? null,
+    body: content?.body ?? null,
+    editedAt: deleted ? null : (latestEdit(record)?.sentAt ?? null),
+    reactions: deleted ? [] : reactionsOf(record),
+    target: null,
+    membership: null,
+    encrypted: record.encrypted,
+    decryption: record.encrypted ? 'decrypted' : 'not-encrypted',
+    failureReason: null,
+    // The clinician's own messages are archived only once the server has them.
+    sendStatus: record.sender === ownUserId ? 'sent' : null,
+  };
+}
+
+/** The message as it now reads (its latest edit's text), or undefined when deleted or not arrived yet. */
+export function messageNow(record: MessageRecord): ArchivedMessage | undefined {
+  const content = currentContent(record);
+  if (record.sender === null || content === null) return undefined;
+  const { eventId, roomId, sender, sentAt, encrypted } = record;
+  return { eventId, roomId, sender, sentAt, msgtype: content.msgtype, body: content.body, encrypted };
+}
