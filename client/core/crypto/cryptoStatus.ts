@@ -1,6 +1,14 @@
 // How this device's encryption stands, as plain data for the session store (set by crypto/sessionCrypto.ts).
 import type { CryptoStoreKind } from '../platform.ts';
 
+/**
+ * 'the-trusts': the homeserver serves the identity the trust holds for this clinician, and this desktop trusts it.
+ * 'unconfirmed': not asked yet, or the trust could not be reached. 'not-the-trusts': the homeserver serves another
+ * identity (made without trust IT: a compromised or misconfigured server); nothing sent from here is trusted by
+ * partners until trust IT resolves it.
+ */
+export type OwnIdentityStanding = 'the-trusts' | 'unconfirmed' | 'not-the-trusts';
+
 export type CryptoStatus = Readonly<{
   /** Where rust crypto keeps its keys: 'indexeddb' survives a restart, 'memory' does not. */
   store: CryptoStoreKind;
@@ -15,4 +23,7 @@ export type CryptoStatus = Readonly<{
    * send.
    */
   crossSigning: 'signed' | 'unsigned';
+  ownIdentity: OwnIdentityStanding;
+  /** Users sharing a room with this desktop whose identity changed since it first saw them, not yet acknowledged. */
+  changedIdentities: readonly string[];
 }>;

@@ -15,11 +15,13 @@ import {
   CryptoEvent,
   OnlySignedDevicesIsolationMode,
   type CryptoApi,
+  type UserVerificationStatus,
 } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { Platform } from '../platform.ts';
 import type { CryptoStatus } from './cryptoStatus.ts';
-import { trustOwnIdentity } from './ownIdentityTrust.ts';
-import { requestTrustSignature, type TrustSignatureRetry } from './trustSignature.ts';
+import { createDeviceTrust } from './deviceTrust.ts';
+import { createIdentityChanges } from './identityChanges.ts';
+import type { TrustSignatureRetry } from './trustSignature.ts';
 
 export type SessionCryptoOptions = Readonly<{
   userId: string;
@@ -31,16 +33,26 @@ export type SessionCryptoOptions = Readonly<{
   signatureRetry?: TrustSignatureRetry;
 }>;
 
+/** What the clinician can do about an identity alert (CryptoStatus.changedIdentities). */
+export type IdentityActions = Readonly<{
+  /** The clinician has checked with the colleague: the new identity becomes the one trusted for them. */
+  acknowledge(userId: string): Promise<void>;
+}>;
+
 export interface SessionCrypto {
   /** How this device's encryption stands now (its own signature becomes visible after the first key query). */
   status(): Promise<CryptoStatus>;
-  /** Calls back with the new status whenever the clinician's own keys or devices change; returns the unsubscribe. */
-  watch(onChange: (status: CryptoStatus) => void): () => void;
   /**
-   * Asks the trust to sign this device (once its keys are on the server); resolves once the signature is stored.
-   * The status turns 'signed' when the SDK next reads the clinician's keys.
+   * Calls back with the new status whenever the clinician's own keys or devices change, or someone's identity changes;
+   * asks the trust again when the clinician's own identity changed at the server. Returns the unsubscribe.
    */
-  requestTrustSignature(): Promise<void>;
+  watch(onChange: (status: CryptoStatus) => void): () => void;
+  /** Asks the trust to sign this device unless it is signed already; never throws (the status says how it went). */
+  ensureSignedByTrust(): Promise<void>;
+  /** Looks for identity changes among these users (the members of the rooms synced at start). */
+  scanIdentities(userIds: readonly string[]): Promise<void>;
+  /** The clinician has seen that this user's identity changed. */
+  acknowledgeIdentityChange(userId: string): Promise<void>;
   /** Deletes this device's crypto store (after sign-out, when the device no longer exists at the server). */
   deleteStore(): Promise<void>;
 }
@@ -68,55 +80,57 @@ export async function startSessionCrypto(
 
   await confirmNoKeyBackup(crypto, log);
 
+  const trust = createDeviceTrust(client, crypto, platform, options);
+  const identities = createIdentityChanges(crypto, options.userId);
+
   const status = async (): Promise<CryptoStatus> => {
     const own = await crypto.getDeviceVerificationStatus(options.userId, options.deviceId);
     const identity = await crypto.getUserVerificationStatus(options.userId);
+    const signed = own?.signedByOwner === true && identity.isCrossSigningVerified();
     return {
       store: platform.cryptoStore,
       isolation: 'only-signed-devices',
       keyBackup: 'none',
-      crossSigning: own?.signedByOwner === true && identity.isCrossSigningVerified() ? 'signed' : 'unsigned',
+      crossSigning: signed ? 'signed' : 'unsigned',
+      ownIdentity: signed ? 'the-trusts' : trust.standing(),
+      changedIdentities: identities.list(),
     };
+  };
+  const ensureSignedByTrust = async (): Promise<void> => {
+    if ((await status()).crossSigning === 'signed') return;
+    await trust.ensureSigned();
   };
   return {
     status,
     watch: (onChange) => {
-      // This device's own signature shows once the SDK re-reads the clinician's keys from the server.
-      const changed = (users: string[]) => {
-        if (!users.includes(options.userId)) return;
+      const report = () => {
         status().then(onChange, (error: unknown) => {
           log.warn('could not read the crypto status', { error: String(error) });
         });
       };
-      const trustChanged = (userId: string) => {
-        changed([userId]);
+      // This device's own signature shows once the SDK re-reads the clinician's keys from the server; a reset of the
+      // clinician's identity shows the same way, and is taken to the trust.
+      const ownChanged = () => {
+        report();
+        ensureSignedByTrust().then(report, () => undefined);
       };
-      client.on(CryptoEvent.DevicesUpdated, changed);
+      const devicesUpdated = (users: string[]) => {
+        if (users.includes(options.userId)) ownChanged();
+      };
+      const trustChanged = (userId: string, verification: UserVerificationStatus) => {
+        if (userId === options.userId) ownChanged();
+        else if (identities.update(userId, verification)) report();
+      };
+      client.on(CryptoEvent.DevicesUpdated, devicesUpdated);
       client.on(CryptoEvent.UserTrustStatusChanged, trustChanged);
       return () => {
-        client.off(CryptoEvent.DevicesUpdated, changed);
+        client.off(CryptoEvent.DevicesUpdated, devicesUpdated);
         client.off(CryptoEvent.UserTrustStatusChanged, trustChanged);
       };
     },
-    requestTrustSignature: async () => {
-      const own = await crypto.getOwnDeviceKeys();
-      const accessToken = client.getAccessToken();
-      if (!accessToken) throw new Error('no access token to ask for a signature with');
-      const masterKey = await requestTrustSignature(
-        platform,
-        {
-          serverUrl: client.baseUrl,
-          accessToken,
-          deviceCredential: options.deviceCredential,
-          ed25519: own.ed25519,
-        },
-        options.signatureRetry,
-      );
-      if ((await trustOwnIdentity(client, options.userId, masterKey)) === 'other-identity') {
-        throw new Error('the homeserver serves a signing identity other than the one the trust holds');
-      }
-      log.info('the trust signed this device', { deviceId: options.deviceId });
-    },
+    ensureSignedByTrust,
+    scanIdentities: (userIds) => identities.scan(userIds),
+    acknowledgeIdentityChange: (userId) => identities.acknowledge(userId),
     deleteStore: async () => {
       if (persistent) {
         await client.clearStores({

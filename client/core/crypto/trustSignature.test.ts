@@ -8,11 +8,11 @@ type Answer = Readonly<{ status: number; body: unknown }> | 'network-down';
 
 function gateway(answers: Answer[]) {
   const seen: { url: string; headers: Record<string, string>; body: unknown }[] = [];
-  const fetch = (input: URL | RequestInfo, init?: RequestInit): Promise<Response> => {
+  const fetch: typeof globalThis.fetch = (input, init) => {
     seen.push({
-      url: String(input),
+      url: input instanceof Request ? input.url : input.toString(),
       headers: init?.headers as Record<string, string>,
-      body: JSON.parse(String(init?.body)) as unknown,
+      body: JSON.parse(init?.body as string) as unknown,
     });
     const answer = answers.shift() ?? { status: 500, body: {} };
     if (answer === 'network-down')

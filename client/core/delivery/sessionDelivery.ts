@@ -5,6 +5,7 @@
 import { ClientEvent, EventStatus, RoomEvent, SyncState, type MatrixClient } from 'matrix-js-sdk';
 import { createArchiveCipher } from '../archive/archiveCipher.ts';
 import { archiveKey } from '../archive/archiveKey.ts';
+import { sendBlockFor } from '../crypto/sendSafety.ts';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 import { RateLimitedError, type BleepClientError } from '../errors/clientErrors.ts';
 import type { Platform } from '../platform.ts';
@@ -77,13 +78,12 @@ async function sendOnce(
   client: MatrixClient,
   message: Readonly<{ roomId: string; txnId: string; eventType: string; content: Record<string, unknown> }>,
 ): Promise<string> {
-  // Never in the clear: the SDK sends a message as it is into a room it does not know yet (it cannot encrypt for
-  // it), or before rust crypto knows the room is encrypted (a room just made, or just after a restart). Wait until
-  // both hold instead.
+  // Never in the clear, never to a changed identity (crypto/sendSafety.ts). A room not ready yet (just made, or just
+  // after a restart) is waited for; a changed identity fails the message until the clinician acknowledges it.
+  const block = await sendBlockFor(client, message.roomId);
+  if (block?.reason === 'identity-changed') throw block.error;
   const room = client.getRoom(message.roomId);
-  if (!room || !(await client.getCrypto()?.isEncryptionEnabledInRoom(message.roomId))) {
-    throw new AttemptUnderWayError();
-  }
+  if (block || !room) throw new AttemptUnderWayError();
   const echo = room.getEventForTxnId(message.txnId);
   if (echo) {
     if (echo.status === EventStatus.NOT_SENT) return (await client.resendEvent(echo, room)).event_id;

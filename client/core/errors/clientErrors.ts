@@ -15,6 +15,7 @@ export type ClientErrorCode =
   | 'another-clinician-data'
   | 'session-not-restorable'
   | 'secret-store-locked'
+  | 'identity-changed'
   | 'unexpected-answer';
 
 /** What the stores keep of an error: plain data a view can show and a test can compare. */
@@ -148,6 +149,25 @@ export class SessionExpiredError extends BleepClientError {
   readonly code = 'session-expired';
   constructor() {
     super('Your session has expired. Sign in again: your messages are kept on this computer.');
+  }
+}
+
+/**
+ * Someone in the room has a new signing identity this clinician has not acknowledged (a reset by their trust, or a
+ * homeserver replacing it), or this clinician's own identity at the server is not the trust's: nothing is sent until
+ * the clinician has checked with the colleague (or trust IT) and acknowledged it, so no room key reaches a device the
+ * new identity vouches for.
+ */
+export class IdentityChangedError extends BleepClientError {
+  override readonly name = 'IdentityChangedError';
+  readonly code = 'identity-changed';
+  readonly userIds: readonly string[];
+  constructor(userIds: readonly string[]) {
+    super(
+      'Not sent: the security identity of someone in this conversation has changed. Check with them (for example by ' +
+        'phone) before sending, then acknowledge the change.',
+    );
+    this.userIds = userIds;
   }
 }
 

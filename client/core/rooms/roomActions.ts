@@ -2,6 +2,7 @@
 // correct or delete what they sent, react.
 // Failures come back as the core's typed errors. The results arrive in the stores by sync, like everyone else's.
 import { EventType, MsgType, ReceiptType, RelationType, type MatrixClient } from 'matrix-js-sdk';
+import { sendBlockFor } from '../crypto/sendSafety.ts';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 
 export interface RoomActions {
@@ -29,11 +30,11 @@ export function createRoomActions(client: MatrixClient, serverUrl: string): Room
       throw errorForSdkFailure(serverUrl, error, 'session');
     }
   }
-  /** Never in the clear: the SDK sends as it is into a room it does not know yet, or before rust crypto knows. */
-  async function refuseUnlessEncrypted(roomId: string): Promise<void> {
-    if (!client.getRoom(roomId) || !(await client.getCrypto()?.isEncryptionEnabledInRoom(roomId))) {
-      throw new Error('this room is not yet known to be encrypted here; nothing was sent');
-    }
+  /** Never in the clear, never to a changed identity (crypto/sendSafety.ts). */
+  async function refuseUnlessSafe(roomId: string): Promise<void> {
+    const block = await sendBlockFor(client, roomId);
+    if (block?.reason === 'identity-changed') throw block.error;
+    if (block) throw new Error('this room is not yet known to be encrypted here; nothing was sent');
   }
   return {
     openRoom: ({ name, invite }) =>
@@ -59,13 +60,13 @@ export function createRoomActions(client: MatrixClient, serverUrl: string): Room
       classified(async () => {
         // A room made a moment ago may not be known as encrypted yet. (delivery/ waits and retries; this direct
         // send refuses instead.)
-        await refuseUnlessEncrypted(roomId);
+        await refuseUnlessSafe(roomId);
         const { event_id: eventId } = await client.sendMessage(roomId, { msgtype: MsgType.Text, body });
         return eventId;
       }),
     editText: (roomId, eventId, body) =>
       classified(async () => {
-        await refuseUnlessEncrypted(roomId);
+        await refuseUnlessSafe(roomId);
         const edit = await client.sendMessage(roomId, {
           msgtype: MsgType.Text,
           // What a client that does not read edits shows.
@@ -77,6 +78,7 @@ export function createRoomActions(client: MatrixClient, serverUrl: string): Room
       }),
     react: (roomId, eventId, key) =>
       classified(async () => {
+        await refuseUnlessSafe(roomId);
         const reaction = await client.sendEvent(roomId, EventType.Reaction, {
           'm.relates_to': { rel_type: RelationType.Annotation, event_id: eventId, key },
         });

@@ -18,6 +18,7 @@ import {
 import { sweepWhileOffline } from '../expiry/offlineSweep.ts';
 import type { Platform } from '../platform.ts';
 import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
+import type { IdentityActions } from '../crypto/sessionCrypto.ts';
 import type { RoomActions } from '../rooms/roomActions.ts';
 import type { SearchHit, SearchQuery } from '../search/messageSearch.ts';
 import { searchKeptArchive } from '../search/searchArchive.ts';
@@ -54,6 +55,8 @@ export interface BleepSession {
   readonly store: BleepStore;
   /** The running session's room actions; throws if nobody is signed in. */
   readonly rooms: RoomActions;
+  /** The identity alerts in the store's crypto status (whose identity changed); throws if nobody is signed in. */
+  readonly identities: IdentityActions;
   /**
    * Where the clinician's messages go: kept sealed before sending, sent exactly once when the server answers (after
    * a restart too), their state in the store's delivery slice. While the session has expired, they are kept and sent
@@ -219,6 +222,9 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
     store,
     get rooms(): RoomActions {
       return signedIn().rooms;
+    },
+    get identities(): IdentityActions {
+      return signedIn().identities;
     },
     get delivery(): DeliveryQueue {
       return held && !active ? held.delivery : signedIn().delivery;

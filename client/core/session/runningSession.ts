@@ -10,10 +10,10 @@ import {
   type MatrixClient,
   type SyncStateData,
 } from 'matrix-js-sdk';
-import { startSessionCrypto, type SessionCrypto } from '../crypto/sessionCrypto.ts';
+import { startSessionCrypto, type IdentityActions, type SessionCrypto } from '../crypto/sessionCrypto.ts';
 import { cryptoStorageKey } from '../crypto/storageKey.ts';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
-import { BleepClientError, DeviceNotEnrolledError } from '../errors/clientErrors.ts';
+import { DeviceNotEnrolledError, type BleepClientError } from '../errors/clientErrors.ts';
 import type { Platform } from '../platform.ts';
 import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
 import { startSessionDelivery, type SessionDelivery } from '../delivery/sessionDelivery.ts';
@@ -42,6 +42,7 @@ export type RunningSessionOptions = Readonly<{
 
 export interface RunningSession {
   readonly rooms: RoomActions;
+  readonly identities: IdentityActions;
   /** What the clinician writes goes here: kept, sent exactly once, tracked until read (delivery/). */
   readonly delivery: DeliveryQueue;
   readonly crypto: SessionCrypto;
@@ -130,19 +131,13 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     await synced;
     await writer.flushed();
     store.getState().cryptoChanged(await crypto.status());
-    if ((await crypto.status()).crossSigning === 'unsigned') {
-      // In the background: the session is usable meanwhile, and partners share room keys once it is signed.
-      crypto.requestTrustSignature().then(
-        async () => {
-          if (!stopped) store.getState().cryptoChanged(await crypto.status());
-        },
-        (error: unknown) => {
-          platform.logger.error('the trust did not sign this device: partners will not share room keys with it', {
-            error: error instanceof BleepClientError ? error.code : String(error),
-          });
-        },
-      );
-    }
+    await crypto.scanIdentities(
+      client.getRooms().flatMap((room) => room.getJoinedMembers().map((m) => m.userId)),
+    );
+    // In the background: the session is usable meanwhile, and partners share room keys once it is signed.
+    void crypto.ensureSignedByTrust().then(async () => {
+      if (!stopped) store.getState().cryptoChanged(await crypto.status());
+    });
     // After the first sync, so the rooms (and their members, for encryption and receipts) are known.
     delivery = await startSessionDelivery({
       client,
@@ -153,6 +148,12 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     });
     return {
       rooms: createRoomActions(client, record.serverUrl),
+      identities: {
+        acknowledge: async (userId) => {
+          await crypto.acknowledgeIdentityChange(userId);
+          store.getState().cryptoChanged(await crypto.status());
+        },
+      },
       delivery: delivery.queue,
       crypto,
       stop,

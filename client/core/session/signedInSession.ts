@@ -5,6 +5,7 @@ import { keepSyncBatch } from '../archive/archiveSyncBatch.ts';
 import type { MessageArchive } from '../archive/messageArchive.ts';
 import { timelineItemForRecord } from '../archive/messageRecordView.ts';
 import { openDesktopArchive } from '../archive/openDesktopArchive.ts';
+import type { IdentityActions } from '../crypto/sessionCrypto.ts';
 import type { BleepClientError } from '../errors/clientErrors.ts';
 import { createExpirySchedule, type ExpirySchedule } from '../expiry/expirySchedule.ts';
 import type { Platform } from '../platform.ts';
@@ -29,6 +30,7 @@ export type SignedInSessionOptions = Readonly<{
 
 export interface SignedInSession {
   readonly rooms: RoomActions;
+  readonly identities: IdentityActions;
   readonly delivery: DeliveryQueue;
   readonly expiry: Pick<ExpirySchedule, 'sweepNow'>;
   /** Messages in the archive whose text (as last edited) holds the query's words, newest first; asks no server. */
@@ -94,6 +96,7 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
     expiry.start();
     return {
       rooms: running.rooms,
+      identities: running.identities,
       delivery: running.delivery,
       expiry,
       searchArchive: (query) => searchOpenArchive(archive, query),

@@ -91,6 +91,8 @@ describe('a clinician on an enrolled desktop', () => {
       isolation: 'only-signed-devices',
       keyBackup: 'none',
       crossSigning: 'signed',
+      ownIdentity: 'the-trusts',
+      changedIdentities: [],
     });
     core.stop();
   });

@@ -160,7 +160,8 @@ describe('a clinician hot-desking between enrolled desktops', () => {
     // The password and an enrolled desktop's device id, but a session Synapse made without the gateway.
     const token = await passwordOnlySession(trustB, surgeon, secondDesktop.deviceId);
     const anyKey = { ed25519: 'A'.repeat(43) };
-    for (const headers of [{}, { 'x-bleep-device-credential': 'not-the-credential' }]) {
+    const attempts: Record<string, string>[] = [{}, { 'x-bleep-device-credential': 'not-the-credential' }];
+    for (const headers of attempts) {
       const answer = await throughGateway(trustB, '/_bleep/device-signature', token, anyKey, headers);
       expect(answer.status).toBe(403);
       expect(answer.body['uk.nhs.bleep.rule']).toBe('device-enrolment');

@@ -2,7 +2,7 @@
 // that a compromised homeserver adds to a clinician's account (here: a sign-in at trust-b's internal Synapse
 // listener, which the gateway never sees, so no enrolment vouches for it) is not signed by the clinician's
 // cross-signing identity; the client cores, in OnlySignedDevicesIsolationMode, withhold room keys from it.
-import { ClientEvent, createClient, SyncState, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
+import type { MatrixClient, MatrixEvent } from 'matrix-js-sdk';
 import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
@@ -11,15 +11,8 @@ import type { BleepSession } from '../../core/session/createBleepSession.ts';
 import { selectRoom } from '../../core/stores/selectors/roomSelectors.ts';
 import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors.ts';
 import { selectMessages } from '../../core/stores/selectors/timelineSelectors.ts';
-import { sdkLogger } from '../../core/session/sdkLogger.ts';
-import { consoleLogger } from '../../node/nodePlatform.ts';
-import {
-  createStaffAccount,
-  enrolledCore,
-  eventually,
-  newDeviceId,
-  type StaffAccount,
-} from './bleepDesktop.testkit.ts';
+import { createStaffAccount, enrolledCore, eventually, type StaffAccount } from './bleepDesktop.testkit.ts';
+import { rogueDevice } from './rogueDevice.testkit.ts';
 
 type Desktop = { core: BleepSession; account: StaffAccount };
 
@@ -31,32 +24,6 @@ async function signedIn(trust: RunningTrust, role: string): Promise<Desktop> {
     selectCryptoStatus(core.store.getState())?.crossSigning === 'signed' ? true : undefined,
   );
   return { core, account };
-}
-
-/** The clinician's password used at Synapse directly: a device the homeserver made, that bypassed the gateway. */
-async function rogueDevice(trust: RunningTrust, account: StaffAccount): Promise<MatrixClient> {
-  const login = await createClient({ baseUrl: trust.synapseUrl }).loginRequest({
-    type: 'm.login.password',
-    identifier: { type: 'm.id.user', user: account.username },
-    password: account.password,
-    device_id: newDeviceId('rogue'),
-  });
-  const client = createClient({
-    baseUrl: trust.synapseUrl,
-    userId: login.user_id,
-    deviceId: login.device_id,
-    accessToken: login.access_token,
-    logger: sdkLogger(consoleLogger('rogue', 'error')),
-  });
-  await client.initRustCrypto({ useIndexedDB: false });
-  const synced = new Promise<void>((resolve) => {
-    client.on(ClientEvent.Sync, (state) => {
-      if (state === SyncState.Prepared || state === SyncState.Syncing) resolve();
-    });
-  });
-  await client.startClient({ initialSyncLimit: 10 });
-  await synced;
-  return client;
 }
 
 function messageAt(client: MatrixClient, roomId: string, eventId: string): MatrixEvent | undefined {
