@@ -48,21 +48,27 @@ async function synapseQuery<Row extends pg.QueryResultRow>(text: string, values:
   }
 }
 
-/** How long Synapse lets each access token live while `short` is on (the homeserver's own is 5 minutes). */
-const shortLifeMs = 6_000;
-
-type TokenClock = { short: boolean; issued: number };
+/**
+ * How long Synapse lets each access token live while `short` is on (the homeserver's own is 5 minutes), and what the
+ * desktop heard: tokens issued, and expiries answered without soft_logout (the gateway's own 401, once its
+ * 60-second cache of Synapse's whoami answer for the token has lapsed).
+ */
+type TokenClock = { short: boolean; lifeMs: number; issued: number; unflaggedExpiries: number };
 
 /** The desktop's fetch: each access token Synapse issues is shortened in its database before the core sees it. */
 function shortLivedTokens(clock: TokenClock): typeof fetch {
   return async (input, init) => {
     const response = await fetch(input, init);
     const path = new URL(input instanceof Request ? input.url : input).pathname;
+    if (response.status === 401) {
+      const body = (await response.clone().json()) as { errcode?: unknown; soft_logout?: unknown };
+      if (body.errcode === 'M_UNKNOWN_TOKEN' && body.soft_logout !== true) clock.unflaggedExpiries += 1;
+    }
     if (clock.short && response.ok && /\/v3\/(login|refresh)$/.test(path)) {
       const body = (await response.clone().json()) as { access_token?: unknown };
       if (typeof body.access_token === 'string') {
         await synapseQuery('UPDATE access_tokens SET valid_until_ms = $1 WHERE token = $2', [
-          Date.now() + shortLifeMs,
+          Date.now() + clock.lifeMs,
           body.access_token,
         ]);
         clock.issued += 1;
@@ -120,6 +126,11 @@ async function cryptoStoreExists(userId: string, deviceId: string): Promise<bool
   return (await factory.databases()).some((database) => database.name?.startsWith(prefix) === true);
 }
 
+/** Written through the delivery queue, which sends once rust crypto knows the room is encrypted. */
+async function say(core: BleepSession, roomId: string, body: string): Promise<void> {
+  await core.delivery.write(roomId, 'm.room.message', { msgtype: 'm.text', body });
+}
+
 type Desktop = { core: BleepSession; files: DesktopFiles; deviceId: string; account: StaffAccount };
 
 /** A nurse on a desktop whose tokens live seconds, and a registrar she shares an encrypted room with. */
@@ -135,11 +146,14 @@ async function nurseAndRegistrar(clock: TokenClock, roomName: string) {
     const room = selectRoom(roomId)(nurse.core.store.getState());
     return room?.joinedMembers === 2 && room.encrypted ? true : undefined;
   });
+  await eventually('the registrar to see the room encrypted', () =>
+    selectRoom(roomId)(registrar.core.store.getState())?.encrypted === true ? true : undefined,
+  );
   return { nurse, registrar, roomId };
 }
 
 describe('a session that outlives its access tokens', () => {
-  const clock: TokenClock = { short: true, issued: 0 };
+  const clock: TokenClock = { short: true, lifeMs: 6_000, issued: 0, unflaggedExpiries: 0 };
   let nurse: Desktop;
   let registrar: Desktop;
   let roomId: string;
@@ -180,7 +194,7 @@ describe('a session that outlives its access tokens', () => {
     await eventually('the registrar to read the nurse', () =>
       decryptedBodies(registrar.core, roomId).includes('Obs stable, NEWS 1') ? true : undefined,
     );
-    await registrar.core.rooms.sendText(roomId, 'Thanks, will review at 4');
+    await say(registrar.core, roomId, 'Thanks, will review at 4');
     await eventually('the nurse to read the registrar', () =>
       decryptedBodies(nurse.core, roomId).includes('Thanks, will review at 4') ? true : undefined,
     );
@@ -209,7 +223,7 @@ describe('a session that outlives its access tokens', () => {
       deviceId: nurse.deviceId,
     });
     expect((await keptSession(nurse.files))?.refreshToken).not.toBe(kept?.refreshToken);
-    await registrar.core.rooms.sendText(roomId, 'Back on the ward?');
+    await say(registrar.core, roomId, 'Back on the ward?');
     await eventually('the restarted nurse to read the registrar', () =>
       decryptedBodies(nurse.core, roomId).includes('Back on the ward?') ? true : undefined,
     );
@@ -217,7 +231,7 @@ describe('a session that outlives its access tokens', () => {
 });
 
 describe('a session that expires (soft logout)', () => {
-  const clock: TokenClock = { short: true, issued: 0 };
+  const clock: TokenClock = { short: true, lifeMs: 6_000, issued: 0, unflaggedExpiries: 0 };
   let nurse: Desktop;
   let registrar: Desktop;
   let roomId: string;
@@ -232,7 +246,7 @@ describe('a session that expires (soft logout)', () => {
   });
 
   it('keeps everything for the same clinician, who signs in again on the same device and finds it all', async () => {
-    await registrar.core.rooms.sendText(roomId, 'Bed 2 for discharge');
+    await say(registrar.core, roomId, 'Bed 2 for discharge');
     await eventually('the nurse to read (and archive) it', () =>
       decryptedBodies(nurse.core, roomId).includes('Bed 2 for discharge') ? true : undefined,
     );
@@ -244,20 +258,29 @@ describe('a session that expires (soft logout)', () => {
     const keysBefore = await deviceKeys();
     expect(keysBefore).toHaveLength(1);
 
-    // The trust's session lifetime is over: Synapse now refuses every refresh token of this device as expired.
-    await synapseQuery('UPDATE refresh_tokens SET expiry_ts = $1 WHERE user_id = $2 AND device_id = $3', [
-      Date.now() - 1_000,
-      nurse.account.userId,
-      nurse.deviceId,
-    ]);
-    const ended = await eventually(
-      'the session to expire',
-      () => {
-        const session = selectSession(nurse.core.store.getState());
-        return session.status === 'ended' ? session : undefined;
-      },
-      90_000,
+    // From now on each access token is born expired. The gateway, which has never seen it, answers its first use
+    // itself: 401 M_UNKNOWN_TOKEN without Synapse's soft_logout (its whoami cache kept earlier tokens' answers), as
+    // it does for a desktop that wakes after its token expired. Only the refused refresh can tell it is an expiry.
+    clock.lifeMs = -1_000;
+    await eventually('the gateway to refuse a token itself', () =>
+      clock.unflaggedExpiries > 0 ? true : undefined,
     );
+    // The trust's session lifetime is over: Synapse refuses every refresh token of this device as expired (again
+    // at each poll, in case a renewal under way made a new one).
+    const ended = await (async () => {
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        await synapseQuery('UPDATE refresh_tokens SET expiry_ts = $1 WHERE user_id = $2 AND device_id = $3', [
+          Date.now() - 1_000,
+          nurse.account.userId,
+          nurse.deviceId,
+        ]);
+        const session = selectSession(nurse.core.store.getState());
+        if (session.status === 'ended') return session;
+        if (Date.now() > deadline) throw new Error('timed out waiting for the session to expire');
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
     expect(ended.problem?.code).toBe('session-expired');
     expect(ended.wipe).toBeNull();
 
@@ -281,7 +304,7 @@ describe('a session that expires (soft logout)', () => {
 
     // Meanwhile: the registrar writes to her, and she writes a reply, which waits in the outbox.
     const nurseSentBefore = await heldFrom(roomId, nurse.account.userId);
-    await registrar.core.rooms.sendText(roomId, 'Bed 6 bloods back: K 5.9');
+    await say(registrar.core, roomId, 'Bed 6 bloods back: K 5.9');
     const reply = await nurse.core.delivery.write(roomId, 'm.room.message', {
       msgtype: 'm.text',
       body: 'Repeating the K now',
