@@ -1,0 +1,23 @@
+// Reads every file of a Chromium profile directory for a text, as someone holding the disk would: in UTF-8 (also
+// what Chromium's IndexedDB keeps a Latin-1 string as) and in UTF-16LE (how it keeps any other string).
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Every file under `directory` whose bytes hold `text`, by path relative to the directory. */
+export async function profileFilesContaining(directory: string, text: string): Promise<string[]> {
+  const needles = [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le')];
+  const found: string[] = [];
+  for (const entry of await readdir(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const bytes = await readFile(path);
+    if (needles.some((needle) => bytes.includes(needle))) found.push(path.slice(directory.length + 1));
+  }
+  return found;
+}
+
+/** How many files the profile holds, so a scan that read nothing cannot pass. */
+export async function profileFileCount(directory: string): Promise<number> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).length;
+}
