@@ -134,7 +134,7 @@ export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
 
   /** Subscribes, and remembers how to unsubscribe (the listener's own signature is the SDK event's). */
   function on(event: Parameters<MatrixClient['on']>[0], listener: (...args: never[]) => void): void {
-    const handler = listener as unknown as Parameters<MatrixClient['on']>[1];
+    const handler = listener;
     client.on(event, handler);
     disposers.push(() => client.off(event, handler));
   }
