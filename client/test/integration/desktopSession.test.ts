@@ -67,7 +67,7 @@ describe('a clinician on an enrolled desktop', () => {
       problem: null,
     });
     // The limits are the gateway's answer at /_bleep/policy, not constants in the client.
-    const policy = await (await fetch(`${trustA.clientUrl}/_bleep/policy`)).json();
+    const policy: unknown = await (await fetch(`${trustA.clientUrl}/_bleep/policy`)).json();
     expect(session.policy).toEqual(policy);
     expect(session.policy?.keyBackupAllowed).toBe(false);
     // The credential and the access token are kept, but never in the clear.
