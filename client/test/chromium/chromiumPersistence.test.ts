@@ -7,7 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
 import { issueEnrolmentCode } from '../../../deploy/test/integration/enrolledDesktop.ts';
 import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
@@ -52,6 +52,8 @@ let deviceId: string;
 let colleague: { core: BleepSession; account: StaffAccount };
 let roomId: string;
 const timings: Record<string, number> = {};
+/** The page's console errors of closed browsers (the core logs errors only, never content). */
+const pageErrors: string[] = [];
 
 async function pageMessages(): Promise<PageMessage[]> {
   return openDesktop().page.evaluate((room) => window.bleepDesktop.messages(room), roomId);
@@ -96,6 +98,7 @@ async function launch(): Promise<ChromiumDesktop> {
 }
 
 async function closeBrowser(): Promise<void> {
+  pageErrors.push(...(desktop?.pageErrors ?? []));
   await desktop?.close();
   desktop = undefined;
 }
@@ -108,6 +111,14 @@ beforeAll(async () => {
   nurse = await createStaffAccount(trustA, 'chromium-nurse');
   deviceId = newDeviceId('chromium');
   colleague = await signedInDesktop(trustA, 'chromium-registrar');
+});
+
+// For a failing test's reader: what the page said (404s from routes the gateway refuses are expected).
+afterEach((context) => {
+  if (context.task.result?.state !== 'fail') return;
+  for (const line of [...pageErrors, ...(desktop?.pageErrors ?? [])]) {
+    process.stderr.write(`chromium page: ${line}\n`);
+  }
 });
 
 afterAll(async () => {
