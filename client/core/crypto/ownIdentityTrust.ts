@@ -42,24 +42,43 @@ export async function trustOwnIdentity(
   masterKeyFromTrust: string,
   wait: OwnIdentityWait = defaultWait,
 ): Promise<'trusted' | 'other-identity'> {
-  const machine = olmMachineOf(client);
   for (let attempt = 1; ; attempt += 1) {
-    const identity = await machine.getIdentity(new UserId(userId));
-    // Only the own user's identity has `trustsOurOwnDevice`; another user's would be a bug upstream.
-    if (identity && 'trustsOurOwnDevice' in identity) {
-      const served = masterKeyOf(identity);
-      if (served === masterKeyFromTrust) {
-        if (!identity.isVerified()) {
-          // The returned request would publish this device's signature of the master key; like the SDK's migration,
-          // it is dropped: the trust's signatures are what other clients go by.
-          (await identity.verify()).free();
-        }
-        return 'trusted';
-      }
-      if (attempt >= wait.attempts) return 'other-identity';
-    } else if (attempt >= wait.attempts) {
-      throw new Error('the homeserver has not served this clinician’s identity');
+    // Asked afresh each time: once the session stops, the SDK frees its OlmMachine and this throws, ending the wait.
+    const found = await servedIdentity(olmMachineOf(client), userId, masterKeyFromTrust);
+    if (found === 'trusted') return found;
+    if (attempt >= wait.attempts) {
+      if (found === 'none') throw new Error('the homeserver has not served this clinician’s identity');
+      return found;
     }
     await wait.wait(wait.delayMs);
+  }
+}
+
+/**
+ * One look at the identity the SDK holds, marking it verified when it is the trust's. Every wasm object is freed
+ * here: one left to the garbage collector holds the crypto store open, and the store then cannot be deleted when the
+ * session ends (the wipe times out).
+ */
+async function servedIdentity(
+  machine: OlmMachine,
+  userId: string,
+  masterKeyFromTrust: string,
+): Promise<'trusted' | 'other-identity' | 'none'> {
+  const rustUserId = new UserId(userId);
+  const identity = await machine.getIdentity(rustUserId);
+  rustUserId.free();
+  if (!identity) return 'none';
+  try {
+    // Only the own user's identity has `trustsOurOwnDevice`; another user's would be a bug upstream.
+    if (!('trustsOurOwnDevice' in identity)) return 'none';
+    if (masterKeyOf(identity) !== masterKeyFromTrust) return 'other-identity';
+    if (!identity.isVerified()) {
+      // The returned request would publish this device's signature of the master key; like the SDK's migration, it
+      // is dropped: the trust's signatures are what other clients go by.
+      (await identity.verify()).free();
+    }
+    return 'trusted';
+  } finally {
+    identity.free();
   }
 }
