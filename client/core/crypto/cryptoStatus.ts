@@ -5,9 +5,10 @@ import type { CryptoStoreKind } from '../platform.ts';
  * 'the-trusts': the homeserver serves the identity the trust holds for this clinician, and this desktop trusts it.
  * 'unconfirmed': not asked yet, or the trust could not be reached. 'not-the-trusts': the homeserver serves another
  * identity (made without trust IT: a compromised or misconfigured server); nothing sent from here is trusted by
- * partners until trust IT resolves it.
+ * partners until trust IT resolves it. 'needs-password': trust IT reset the clinician's identity, and publishing the
+ * new one needs the clinician to sign in with their password (a restored session does not have it).
  */
-export type OwnIdentityStanding = 'the-trusts' | 'unconfirmed' | 'not-the-trusts';
+export type OwnIdentityStanding = 'the-trusts' | 'unconfirmed' | 'not-the-trusts' | 'needs-password';
 
 export type CryptoStatus = Readonly<{
   /** Where rust crypto keeps its keys: 'indexeddb' survives a restart, 'memory' does not. */

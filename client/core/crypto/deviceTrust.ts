@@ -13,6 +13,11 @@ export type DeviceTrustOptions = Readonly<{
   userId: string;
   deviceId: string;
   deviceCredential: string;
+  /**
+   * At a password sign-in: the password, sent to the gateway only if it asks (trust IT reset the identity, which
+   * Synapse replaces only with it), and forgotten once the first request has settled.
+   */
+  password?: string;
   signatureRetry?: TrustSignatureRetry;
 }>;
 
@@ -33,26 +38,29 @@ export function createDeviceTrust(
   let standing: OwnIdentityStanding = 'unconfirmed';
   let inFlight: Promise<void> | undefined;
 
+  let password = options.password;
+
   async function askTheTrust(): Promise<OwnIdentityStanding> {
     const own = await crypto.getOwnDeviceKeys();
     const accessToken = client.getAccessToken();
     if (!accessToken) throw new Error('no access token to ask for a signature with');
+    const request = {
+      serverUrl: client.baseUrl,
+      accessToken,
+      deviceCredential: options.deviceCredential,
+      ed25519: own.ed25519,
+    };
     let masterKey: string;
     try {
-      masterKey = await requestTrustSignature(
-        platform,
-        {
-          serverUrl: client.baseUrl,
-          accessToken,
-          deviceCredential: options.deviceCredential,
-          ed25519: own.ed25519,
-        },
-        options.signatureRetry,
-      );
+      masterKey = await requestTrustSignature(platform, request, options.signatureRetry);
     } catch (error) {
+      if (!(error instanceof UnexpectedAnswerError)) throw error;
       // The gateway's 409: the homeserver holds an identity (or a copy of this device's keys) the trust never made.
-      if (error instanceof UnexpectedAnswerError && error.status === 409) return 'not-the-trusts';
-      throw error;
+      if (error.status === 409) return 'not-the-trusts';
+      // Its 401 M_FORBIDDEN: trust IT reset the identity, and Synapse takes the new one only with the password.
+      if (error.status !== 401 || error.errcode !== 'M_FORBIDDEN') throw error;
+      if (password === undefined) return 'needs-password';
+      masterKey = await requestTrustSignature(platform, { ...request, password }, options.signatureRetry);
     }
     return (await trustOwnIdentity(client, options.userId, masterKey)) === 'trusted'
       ? 'the-trusts'
@@ -84,6 +92,7 @@ export function createDeviceTrust(
         )
         .finally(() => {
           inFlight = undefined;
+          password = undefined;
         });
       return inFlight;
     },

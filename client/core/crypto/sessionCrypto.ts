@@ -29,6 +29,8 @@ export type SessionCryptoOptions = Readonly<{
   storageKey: Uint8Array;
   /** This desktop's enrolment credential: the trust signs only the enrolled desktop that presents it. */
   deviceCredential: string;
+  /** At a password sign-in only: given to the trust if it asks (after trust IT reset the identity). */
+  password?: string;
   /** How to retry the signature request while this device's keys are not yet on the server (tests shorten it). */
   signatureRetry?: TrustSignatureRetry;
 }>;

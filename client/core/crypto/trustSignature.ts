@@ -13,6 +13,8 @@ export type TrustSignatureRequest = Readonly<{
   deviceCredential: string;
   /** This device's own Ed25519 key, as its crypto store holds it. */
   ed25519: string;
+  /** Only when the gateway asked for it (trust IT reset the clinician's identity): the password just signed in with. */
+  password?: string;
 }>;
 
 export type TrustSignatureRetry = Readonly<{
@@ -53,7 +55,10 @@ export async function requestTrustSignature(
           authorization: `Bearer ${request.accessToken}`,
           'x-bleep-device-credential': request.deviceCredential,
         },
-        body: { ed25519: request.ed25519 },
+        body: {
+          ed25519: request.ed25519,
+          ...(request.password === undefined ? {} : { password: request.password }),
+        },
       })) as { master_key?: unknown };
       if (typeof answer.master_key !== 'string') throw new UnexpectedAnswerError(200, undefined);
       return answer.master_key;

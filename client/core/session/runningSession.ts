@@ -27,7 +27,7 @@ export type RunningSessionOptions = Readonly<{
   platform: Platform;
   store: BleepStore;
   record: SessionRecord;
-  /** At a password sign-in: the homeserver may ask for it once, to store a new cross-signing identity. */
+  /** At a password sign-in: the trust may ask for it once, to publish an identity trust IT reset. */
   password?: Readonly<{ username: string; password: string }>;
   /** How long each sync long-poll waits on the server (default 30 s). */
   pollTimeoutMs?: number;
@@ -122,6 +122,7 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
       deviceId: record.deviceId,
       storageKey: await cryptoStorageKey(platform),
       deviceCredential: await enrolmentCredential(platform),
+      ...(options.password ? { password: options.password.password } : {}),
     });
     unwatchCrypto = crypto.watch((status) => {
       store.getState().cryptoChanged(status);

@@ -5,7 +5,6 @@
 // desktop's enrolment credential, try to get a device signed or the identity replaced through the gateway, and judge
 // by what Synapse's database holds afterwards.
 import { createClient } from 'matrix-js-sdk';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
 import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
@@ -14,39 +13,9 @@ import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors
 import { selectMessages } from '../../core/stores/selectors/timelineSelectors.ts';
 import { enrolledCore, eventually, signedInDesktop, type StaffAccount } from './bleepDesktop.testkit.ts';
 import type { BleepSession } from '../../core/session/createBleepSession.ts';
+import { masterKeyAtSynapse, queryDatabase, signedDevicesAtSynapse } from './synapseDatabase.testkit.ts';
 
 type Desktop = Readonly<{ core: BleepSession; deviceId: string }>;
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[]): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-/** The public master key Synapse holds for a clinician, as its database stores it. */
-async function masterKeyAtSynapse(trust: RunningTrust, userId: string): Promise<string | undefined> {
-  const rows = await query<{ keydata: string }>(
-    trust.databaseUrl,
-    "SELECT keydata FROM e2e_cross_signing_keys WHERE user_id = $1 AND keytype = 'master' ORDER BY stream_id DESC LIMIT 1",
-    [userId],
-  );
-  const keydata = rows[0] ? (JSON.parse(rows[0].keydata) as { keys: Record<string, string> }) : undefined;
-  return keydata ? Object.values(keydata.keys)[0] : undefined;
-}
-
-/** The devices Synapse holds a self-signing signature for (a cross-signing signature by the clinician themselves). */
-async function signedDevicesAtSynapse(trust: RunningTrust, userId: string): Promise<string[]> {
-  const rows = await query<{ target_device_id: string }>(
-    trust.databaseUrl,
-    'SELECT target_device_id FROM e2e_cross_signing_signatures WHERE user_id = $1 AND target_user_id = $1 ORDER BY 1',
-    [userId],
-  );
-  return rows.map((row) => row.target_device_id);
-}
 
 /** The clinician's password used at Synapse's internal listener, naming an enrolled desktop's device id. */
 async function passwordOnlySession(
@@ -113,7 +82,7 @@ describe('a clinician hot-desking between enrolled desktops', () => {
   });
 
   it("holds the identity the trust made: Synapse's master key is the trust's, and the desktop is signed by it", async () => {
-    const held = await query<{ master_key: string }>(
+    const held = await queryDatabase<{ master_key: string }>(
       trustB.policyDatabaseUrl,
       'SELECT master_key FROM bleep_clinician_identity WHERE user_id = $1',
       [surgeon.userId],

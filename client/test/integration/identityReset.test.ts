@@ -5,9 +5,9 @@
 // changed, and the clinician's own desktop says the server's identity is not the trust's. The new identity's device
 // gets no room keys while the change is unacknowledged.
 import type { MatrixClient } from 'matrix-js-sdk';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
+import { stackCommand } from '../../../deploy/test/integration/stackCli.ts';
 import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
 import { IdentityChangedError } from '../../core/errors/clientErrors.ts';
 import type { BleepSession } from '../../core/session/createBleepSession.ts';
@@ -15,25 +15,11 @@ import { selectRoomDeliveries } from '../../core/stores/selectors/deliverySelect
 import { selectRoom } from '../../core/stores/selectors/roomSelectors.ts';
 import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors.ts';
 import { selectMessages } from '../../core/stores/selectors/timelineSelectors.ts';
-import { eventually, signedInDesktop, type StaffAccount } from './bleepDesktop.testkit.ts';
+import { enrolledCore, eventually, signedInDesktop, type StaffAccount } from './bleepDesktop.testkit.ts';
 import { rogueDevice } from './rogueDevice.testkit.ts';
+import { eventsSentBy, masterKeyAtSynapse, queryDatabase } from './synapseDatabase.testkit.ts';
 
 type Desktop = Readonly<{ core: BleepSession; account: StaffAccount }>;
-
-/** The events a clinician has sent into a room, as their homeserver's database holds them. */
-async function eventsSentBy(trust: RunningTrust, roomId: string, userId: string): Promise<number> {
-  const client = new pg.Client({ connectionString: trust.databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ count: string }>(
-      'SELECT count(*) FROM events WHERE room_id = $1 AND sender = $2 AND state_key IS NULL',
-      [roomId, userId],
-    );
-    return Number(rows[0]?.count ?? 0);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The homeserver's own identity for the clinician, made and published by the rogue device, which it signs. */
 async function replaceIdentity(rogue: MatrixClient, account: StaffAccount): Promise<void> {
@@ -57,6 +43,35 @@ async function replaceIdentity(rogue: MatrixClient, account: StaffAccount): Prom
   });
 }
 
+/**
+ * A consultant at trust A and a surgeon at trust B in one referral room, with a first message read: each side has
+ * seen (and pinned) the other's identity.
+ */
+async function referral(
+  trustA: RunningTrust,
+  trustB: RunningTrust,
+  consultantRole: string,
+  surgeonRole: string,
+): Promise<Readonly<{ consultant: Desktop; surgeon: Desktop; roomId: string }>> {
+  const consultant = await signedInDesktop(trustA, consultantRole);
+  const surgeon = await signedInDesktop(trustB, surgeonRole);
+  const roomId = await consultant.core.rooms.openRoom({ name: 'Referral', invite: [surgeon.account.userId] });
+  await eventually('the invitation to reach trust B', () =>
+    selectRoom(roomId)(surgeon.core.store.getState())?.membership === 'invite' ? true : undefined,
+  );
+  await surgeon.core.rooms.join(roomId);
+  await eventually('trust A to see the join', () =>
+    selectRoom(roomId)(consultant.core.store.getState())?.joinedMembers === 2 ? true : undefined,
+  );
+  const first = await consultant.core.rooms.sendText(roomId, 'Echo shows severe aortic stenosis');
+  await eventually('the first message at trust B', () =>
+    selectMessages(roomId)(surgeon.core.store.getState()).find(
+      (item) => item.id === first && item.decryption === 'decrypted',
+    ),
+  );
+  return { consultant, surgeon, roomId };
+}
+
 describe("a clinician's identity replaced at the homeserver", () => {
   let trustA: RunningTrust;
   let trustB: RunningTrust;
@@ -69,26 +84,12 @@ describe("a clinician's identity replaced at the homeserver", () => {
     const stack = inject('stack');
     trustA = trustNamed(stack, 'trust-a');
     trustB = trustNamed(stack, 'trust-b');
-    consultant = await signedInDesktop(trustA, 'cardiology-consultant');
-    surgeon = await signedInDesktop(trustB, 'cardiac-surgeon');
-    roomId = await consultant.core.rooms.openRoom({
-      name: 'Referral: valve',
-      invite: [surgeon.account.userId],
-    });
-    await eventually('the invitation to reach trust B', () =>
-      selectRoom(roomId)(surgeon.core.store.getState())?.membership === 'invite' ? true : undefined,
-    );
-    await surgeon.core.rooms.join(roomId);
-    await eventually('trust A to see the join', () =>
-      selectRoom(roomId)(consultant.core.store.getState())?.joinedMembers === 2 ? true : undefined,
-    );
-    // A first message both ways: each side has seen (and pinned) the other's identity.
-    const before = await consultant.core.rooms.sendText(roomId, 'Echo shows severe aortic stenosis');
-    await eventually('the first message at trust B', () =>
-      selectMessages(roomId)(surgeon.core.store.getState()).find(
-        (item) => item.id === before && item.decryption === 'decrypted',
-      ),
-    );
+    ({ consultant, surgeon, roomId } = await referral(
+      trustA,
+      trustB,
+      'cardiology-consultant',
+      'cardiac-surgeon',
+    ));
   });
 
   afterAll(() => {
@@ -142,5 +143,80 @@ describe("a clinician's identity replaced at the homeserver", () => {
     const before = await eventsSentBy(trustA, roomId, consultant.account.userId);
     await consultant.core.rooms.sendText(roomId, 'Spoke to the surgeon by phone: confirmed');
     expect(await eventsSentBy(trustA, roomId, consultant.account.userId)).toBe(before + 1);
+  });
+});
+
+describe("trust IT resets a clinician's identity", () => {
+  let trustB: RunningTrust;
+  let consultant: Desktop;
+  let surgeon: Desktop;
+  let roomId: string;
+  let newDesktop: BleepSession | undefined;
+
+  beforeAll(async () => {
+    const stack = inject('stack');
+    trustB = trustNamed(stack, 'trust-b');
+    ({ consultant, surgeon, roomId } = await referral(
+      trustNamed(stack, 'trust-a'),
+      trustB,
+      'renal-registrar',
+      'vascular-surgeon',
+    ));
+  });
+
+  afterAll(() => {
+    consultant.core.stop();
+    surgeon.core.stop();
+    newDesktop?.stop();
+  });
+
+  it('publishes a new identity at the next sign-in, shows it to the partner, and messages flow once acknowledged', async () => {
+    const oldMaster = await masterKeyAtSynapse(trustB, surgeon.account.userId);
+    const printed = await stackCommand([
+      'policy',
+      'trust-b',
+      'identity',
+      'reset',
+      '--user-id',
+      surgeon.account.userId,
+    ]);
+    expect(printed).toContain('publishes a new one');
+    surgeon.core.stop();
+    const { core } = await enrolledCore(trustB, 'vascular-ward');
+    newDesktop = core;
+    await core.signIn({
+      kind: 'password',
+      username: surgeon.account.username,
+      password: surgeon.account.password,
+    });
+    await eventually('the new desktop to be signed under the new identity', () =>
+      selectCryptoStatus(core.store.getState())?.crossSigning === 'signed' ? true : undefined,
+    );
+    const newMaster = await masterKeyAtSynapse(trustB, surgeon.account.userId);
+    expect(newMaster).not.toBe(oldMaster);
+    const held = await queryDatabase<{ master_key: string }>(
+      trustB.policyDatabaseUrl,
+      'SELECT master_key FROM bleep_clinician_identity WHERE user_id = $1',
+      [surgeon.account.userId],
+    );
+    expect(held.map((row) => row.master_key)).toEqual([newMaster]);
+
+    await eventually("the partner's desktop to list the reset identity", () =>
+      selectCryptoStatus(consultant.core.store.getState())?.changedIdentities.includes(surgeon.account.userId)
+        ? true
+        : undefined,
+    );
+    await expect(consultant.core.rooms.sendText(roomId, 'Fistula is maturing')).rejects.toBeInstanceOf(
+      IdentityChangedError,
+    );
+    await consultant.core.identities.acknowledge(surgeon.account.userId);
+    const body = 'Fistula is maturing, plan review in four weeks';
+    const eventId = await consultant.core.rooms.sendText(roomId, body);
+    const read = await eventually('the message to decrypt on the new desktop', () =>
+      selectMessages(roomId)(core.store.getState()).find(
+        (item) => item.id === eventId && item.decryption === 'decrypted',
+      ),
+    );
+    expect(read.body).toBe(body);
   });
 });

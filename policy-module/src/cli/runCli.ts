@@ -8,6 +8,7 @@ import { directoryShowCommand } from './directoryShowCommand.ts';
 import { directorySignCommand } from './directorySignCommand.ts';
 import { directoryVerifyCommand } from './directoryVerifyCommand.ts';
 import { enrolDeviceCommand } from './enrolDeviceCommand.ts';
+import { identityResetCommand } from './identityResetCommand.ts';
 import { listDevicesCommand } from './listDevicesCommand.ts';
 import { migrateCommand } from './migrateCommand.ts';
 import { revokeDeviceCommand } from './revokeDeviceCommand.ts';
@@ -18,6 +19,7 @@ export const bleepPolicyCommands: CliCommands = {
   'enrol-device': enrolDeviceCommand,
   'revoke-device': revokeDeviceCommand,
   'list-devices': listDevicesCommand,
+  'identity reset': identityResetCommand,
   'audit verify': auditVerifyCommand,
   'audit export': auditExportCommand,
   migrate: migrateCommand,

@@ -38,7 +38,8 @@ function roleIdentifier(role: string): string {
  * What the gateway and trust IT's command need, and no more: read and append the audit trail (no UPDATE, DELETE
  * or TRUNCATE, and not the owner), read and write enrolments and the accepted directory's high-water mark, and
  * write desktops' expiry reports (reading back only which desktops have one: its UPDATE's WHERE needs that), and
- * make and read clinicians' sealed cross-signing identities (never rewrite or delete one: only mark it published).
+ * make and read clinicians' sealed cross-signing identities (never rewrite one: only mark it published, or delete it
+ * when trust IT resets it; the gateway itself never deletes, but shares this role with trust IT's command for now).
  */
 export async function grantServiceAccess(pool: Pool, role: string): Promise<void> {
   const id = roleIdentifier(role);
@@ -50,7 +51,7 @@ export async function grantServiceAccess(pool: Pool, role: string): Promise<void
     GRANT SELECT, INSERT ON ${auditTables.join(', ')} TO ${id};
     GRANT SELECT, INSERT, UPDATE ON ${[...enrolmentTables, ...directoryTables].join(', ')} TO ${id};
     GRANT INSERT, UPDATE, SELECT (user_id, device_id) ON ${expiryTables.join(', ')} TO ${id};
-    GRANT SELECT, INSERT, UPDATE (published_at) ON ${identityTables.join(', ')} TO ${id};
+    GRANT SELECT, INSERT, DELETE, UPDATE (published_at) ON ${identityTables.join(', ')} TO ${id};
   `);
 }
 

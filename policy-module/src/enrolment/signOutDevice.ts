@@ -1,5 +1,7 @@
 // Ends a revoked desktop's Synapse sessions at once through the admin API, instead of leaving its access tokens
 // working until they expire. Deleting a user's device in Synapse also deletes its access tokens.
+import { describeFetchError, describeRefusal } from '../synapseAdmin/synapseAdminFailure.ts';
+
 export type SynapseAdminApi = Readonly<{
   /** Synapse's internal listener with the admin API (never the public, gateway-fronted address). */
   synapseAdminUrl: string;
@@ -41,26 +43,4 @@ export async function signOutDevice(
     }
   }
   return outcomes;
-}
-
-function describeRefusal(status: number, body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { errcode?: unknown; error?: unknown };
-    if (typeof parsed.errcode === 'string') {
-      return `Synapse answered ${status} ${parsed.errcode}${typeof parsed.error === 'string' ? `: ${parsed.error}` : ''}`;
-    }
-  } catch {
-    // Not JSON (a proxy's error page): the status says enough.
-  }
-  return `Synapse answered ${status}`;
-}
-
-function describeFetchError(error: unknown): string {
-  if (!(error instanceof Error)) return 'request failed';
-  if (error.name === 'TimeoutError') return 'Synapse did not answer in time';
-  // undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ENOTFOUND) in the cause.
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
-  const detail =
-    typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
-  return `cannot reach Synapse: ${error.message}${detail ? ` (${detail})` : ''}`;
 }

@@ -32,14 +32,17 @@ class SynapseStandIn implements SynapseKeys {
   upload: CrossSigningUpload | undefined;
   devices = new Map<string, Record<string, unknown>>();
   signaturesStored = 0;
+  /** The clinician's password, which Synapse asks for (interactive auth) before it replaces an identity. */
+  readonly password = 'correct horse battery staple';
   queryOwnKeys(_token: string, _user: string, device: string) {
     return Promise.resolve({
       masterKey: this.upload ? singlePublicKey(this.upload.master_key) : undefined,
       deviceKeys: this.devices.get(device),
     });
   }
-  publishIdentity(_token: string, upload: CrossSigningUpload) {
-    if (this.upload) return Promise.resolve('exists' as const);
+  publishIdentity(_token: string, upload: CrossSigningUpload, auth?: Readonly<{ password: string }>) {
+    if (this.upload && auth === undefined) return Promise.resolve('exists' as const);
+    if (this.upload && auth?.password !== this.password) return Promise.resolve('wrong-password' as const);
     this.upload = upload;
     return Promise.resolve('published' as const);
   }
@@ -79,7 +82,11 @@ function memoryIdentities(): IdentityStore & { held: Map<string, HeldIdentity> }
       }
       return Promise.resolve(identity);
     },
-    markPublished: () => Promise.resolve(),
+    markPublished(user) {
+      const identity = held.get(user);
+      if (identity && identity.publishedAt === null) held.set(user, { ...identity, publishedAt: new Date() });
+      return Promise.resolve();
+    },
   };
 }
 
@@ -87,9 +94,15 @@ describe('signing an enrolled desktop', () => {
   let synapse: SynapseStandIn;
   let identities: ReturnType<typeof memoryIdentities>;
   let deviceSeed: Ed25519Seed;
-  const sign = (claimed: string) =>
+  const sign = (claimed: string, password?: string) =>
     signEnrolledDevice(
-      { accessToken: 't', userId, deviceId, claimedEd25519: claimed },
+      {
+        accessToken: 't',
+        userId,
+        deviceId,
+        claimedEd25519: claimed,
+        ...(password === undefined ? {} : { password }),
+      },
       { identities, synapseKeys: synapse },
     );
 
@@ -145,7 +158,31 @@ describe('signing an enrolled desktop', () => {
     });
   });
 
-  it('refuses to sign under an identity the homeserver holds that the trust does not', async () => {
+  it('publishes an identity trust IT reset over the old one only with the clinician’s password', async () => {
+    expect(await sign(ed25519PublicKey(deviceSeed))).toMatchObject({ outcome: 'signed' });
+    const oldMaster = singlePublicKey(synapse.upload?.master_key);
+    // Trust IT resets: the trust forgets its identity; Synapse replaces its copy only with interactive auth.
+    identities.held.clear();
+    expect(await sign(ed25519PublicKey(deviceSeed))).toMatchObject({
+      outcome: 'refused',
+      reason: 'password-needed',
+      error: { status: 401, errcode: 'M_FORBIDDEN' },
+    });
+    expect(await sign(ed25519PublicKey(deviceSeed), 'wrong')).toMatchObject({
+      outcome: 'refused',
+      reason: 'wrong-password',
+    });
+    expect(singlePublicKey(synapse.upload?.master_key)).toBe(oldMaster);
+    expect(await sign(ed25519PublicKey(deviceSeed), synapse.password)).toMatchObject({
+      outcome: 'signed',
+      published: true,
+    });
+    expect(singlePublicKey(synapse.upload?.master_key)).toBe(identities.held.get(userId)?.masterKey);
+    expect(singlePublicKey(synapse.upload?.master_key)).not.toBe(oldMaster);
+  });
+
+  it('refuses to sign under an identity the homeserver put in place of the trust’s', async () => {
+    expect(await sign(ed25519PublicKey(deviceSeed))).toMatchObject({ outcome: 'signed' });
     const elsewhere = newCrossSigningSeeds();
     synapse.upload = {
       master_key: {
@@ -161,6 +198,10 @@ describe('signing an enrolled desktop', () => {
       reason: 'identity-elsewhere',
       error: { status: 409 },
     });
-    expect(synapse.signaturesStored).toBe(0);
+    // The password changes nothing: the trust never replaces an identity it published unless trust IT resets it.
+    expect(await sign(ed25519PublicKey(deviceSeed), synapse.password)).toMatchObject({
+      reason: 'identity-elsewhere',
+    });
+    expect(synapse.signaturesStored).toBe(1);
   });
 });

@@ -16,6 +16,11 @@ export type DeviceSigningRequest = Readonly<{
   deviceId: string;
   /** The desktop's own Ed25519 device key, as its crypto store holds it. */
   claimedEd25519: string;
+  /**
+   * The clinician's password, sent only when the gateway asked for it: Synapse takes an identity that replaces one it
+   * holds (after trust IT reset it) only with interactive auth.
+   */
+  password?: string;
 }>;
 
 export type DeviceSigningOutcome =
@@ -54,21 +59,40 @@ export async function signEnrolledDevice(
   const identity = await deps.identities.findOrCreate(userId);
   let keys = await deps.synapseKeys.queryOwnKeys(accessToken, userId, deviceId);
   let published = false;
-  if (keys.masterKey === undefined) {
-    // First time for this clinician: Synapse takes a first identity without interactive auth (MSC3967).
+  if (
+    keys.masterKey === undefined ||
+    (identity.publishedAt === null && keys.masterKey !== identity.masterKey)
+  ) {
+    // First time for this clinician: Synapse takes a first identity without interactive auth (MSC3967). An identity
+    // the trust has not published yet where Synapse holds another is one trust IT reset (identityReset.ts): Synapse
+    // replaces its copy only with interactive auth, so the clinician's password is asked for.
     const result = await deps.synapseKeys.publishIdentity(
       accessToken,
       crossSigningUpload(userId, identity.seeds),
+      request.password === undefined ? undefined : { userId, password: request.password },
     );
-    if (result === 'exists') keys = await deps.synapseKeys.queryOwnKeys(accessToken, userId, deviceId);
-    else published = true;
+    if (result === 'wrong-password') {
+      return refused(
+        'wrong-password',
+        'That password is not right: your new signing identity was not published',
+      );
+    }
+    if (result === 'published') published = true;
+    else keys = await deps.synapseKeys.queryOwnKeys(accessToken, userId, deviceId);
   }
   if (!published && keys.masterKey !== identity.masterKey) {
-    return refused(
-      'identity-elsewhere',
-      "This clinician's signing identity at the homeserver is not the one the trust holds: ask trust IT to reset it",
-      409,
-    );
+    return identity.publishedAt === null && keys.masterKey !== undefined
+      ? refused(
+          'password-needed',
+          'Your signing identity was reset by trust IT: sign in with your password to publish the new one',
+          401,
+          'M_FORBIDDEN',
+        )
+      : refused(
+          'identity-elsewhere',
+          "This clinician's signing identity at the homeserver is not the one the trust holds: ask trust IT to reset it",
+          409,
+        );
   }
   await deps.identities.markPublished(userId);
 

@@ -12,8 +12,16 @@ export type OwnKeys = Readonly<{
 
 export interface SynapseKeys {
   queryOwnKeys(accessToken: string, userId: string, deviceId: string): Promise<OwnKeys>;
-  /** 'exists': Synapse already holds other keys (it asks for interactive auth to replace them). */
-  publishIdentity(accessToken: string, upload: CrossSigningUpload): Promise<'published' | 'exists'>;
+  /**
+   * 'exists': Synapse already holds other keys and asks for interactive auth to replace them, which it is given only
+   * when the clinician's password is (Synapse without delegated auth always asks, whatever trust IT allowed);
+   * 'wrong-password': it was given and refused.
+   */
+  publishIdentity(
+    accessToken: string,
+    upload: CrossSigningUpload,
+    password?: Readonly<{ userId: string; password: string }>,
+  ): Promise<'published' | 'exists' | 'wrong-password'>;
   /** Throws unless Synapse stored the signature. */
   uploadSignature(
     accessToken: string,
@@ -75,12 +83,25 @@ export function createSynapseKeys(synapseUrl: string, timeoutMs = 10_000): Synap
         deviceKeys: isRecord(device) ? device : undefined,
       };
     },
-    async publishIdentity(accessToken, upload) {
-      const { status } = await post(accessToken, '/_matrix/client/v3/keys/device_signing/upload', upload);
-      if (status === 200) return 'published';
-      // Synapse asks for interactive auth only when the clinician already has different keys.
-      if (status === 401) return 'exists';
-      throw new SynapseKeysError(`keys/device_signing/upload answered ${status}`);
+    async publishIdentity(accessToken, upload, password) {
+      const path = '/_matrix/client/v3/keys/device_signing/upload';
+      const first = await post(accessToken, path, upload);
+      if (first.status === 200) return 'published';
+      if (first.status !== 401)
+        throw new SynapseKeysError(`keys/device_signing/upload answered ${first.status}`);
+      const session =
+        isRecord(first.json) && typeof first.json.session === 'string' ? first.json.session : undefined;
+      if (!password || !session) return 'exists';
+      const auth = {
+        type: 'm.login.password',
+        identifier: { type: 'm.id.user', user: password.userId },
+        password: password.password,
+        session,
+      };
+      const second = await post(accessToken, path, { ...upload, auth });
+      if (second.status === 200) return 'published';
+      if (second.status === 401) return 'wrong-password';
+      throw new SynapseKeysError(`keys/device_signing/upload with auth answered ${second.status}`);
     },
     async uploadSignature(accessToken, userId, deviceId, signed) {
       const { status, json } = await post(accessToken, '/_matrix/client/v3/keys/signatures/upload', {

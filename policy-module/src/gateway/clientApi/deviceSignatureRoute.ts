@@ -3,7 +3,9 @@
 // clinician's identity first if they have none, so that other clinicians' clients (which share room keys only
 // with devices their owner signed) send this desktop room keys from its first sign-in. Only the desktop itself may
 // ask: its access token's device must be enrolled and the request must carry that device's credential, which a
-// device the homeserver made on its own (with a clinician's password, say) does not have.
+// device the homeserver made on its own (with a clinician's password, say) does not have. The clinician's password is
+// in the body only after trust IT reset their identity (Synapse replaces one only with it); it goes to Synapse's
+// interactive auth and nowhere else (never logged or audited).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../../audit/auditEntry.ts';
@@ -82,12 +84,20 @@ export function createDeviceSignatureRoute(deps: DeviceSignatureRouteDeps) {
       await deps.refuse(response, { what, identity, room: null }, error);
       return;
     }
-    const ed25519 = (claimed as { ed25519?: unknown } | null)?.ed25519;
-    if (typeof ed25519 !== 'string' || !ed25519KeyPattern.test(ed25519)) {
+    const { ed25519, password } = (claimed ?? {}) as { ed25519?: unknown; password?: unknown };
+    if (
+      typeof ed25519 !== 'string' ||
+      !ed25519KeyPattern.test(ed25519) ||
+      (password !== undefined && typeof password !== 'string')
+    ) {
       await deps.refuse(
         response,
         { what, identity, room: null },
-        new MatrixError(400, 'M_BAD_JSON', 'Expected {"ed25519": "<this desktop\'s Ed25519 device key>"}'),
+        new MatrixError(
+          400,
+          'M_BAD_JSON',
+          'Expected {"ed25519": "<this desktop\'s Ed25519 device key>"}, with "password" only when asked for it',
+        ),
       );
       return;
     }
@@ -99,6 +109,7 @@ export function createDeviceSignatureRoute(deps: DeviceSignatureRouteDeps) {
           userId: identity.userId,
           deviceId: identity.deviceId,
           claimedEd25519: ed25519,
+          ...(password === undefined ? {} : { password }),
         },
         deps,
       );
