@@ -71,6 +71,19 @@ describe('enrolment store', () => {
     expect(await store.checkLogin('WARD12-PC03', redeemed.credential)).toEqual({ ok: true });
   });
 
+  it('finds the device a credential belongs to, only while it is enrolled and not revoked', async () => {
+    const pc3 = await enrol('WARD12-PC03');
+    const pc4 = await enrol('WARD12-PC04');
+    expect(await store.deviceOfCredential(pc3)).toBe('WARD12-PC03');
+    expect(await store.deviceOfCredential(pc4)).toBe('WARD12-PC04');
+    for (const other of ['', 'not-a-credential', pc3.toUpperCase(), `${pc3}x`]) {
+      expect(await store.deviceOfCredential(other), other).toBeUndefined();
+    }
+    await store.revoke('WARD12-PC03');
+    expect(await store.deviceOfCredential(pc3)).toBeUndefined();
+    expect(await store.deviceOfCredential(pc4)).toBe('WARD12-PC04');
+  });
+
   it('accepts a code once: of ten concurrent redeems exactly one wins', async () => {
     const code = await issue('WARD12-PC03');
     const attempts = await Promise.all(

@@ -79,6 +79,8 @@ export interface EnrolmentStore {
   >;
   /** Remembers that a user signed in on an enrolled device; logins naming an unknown device are not kept. */
   recordLogin(deviceId: string, userId: string): Promise<void>;
+  /** The enrolled, unrevoked device a credential belongs to (credentials are random, so their hash finds it). */
+  deviceOfCredential(credential: string): Promise<string | undefined>;
   /**
    * Marks a device revoked (its credential stops working at once, an unused code dies) and returns everyone who
    * ever signed in on it. Revoking again keeps the first revocation time and returns the users again, so IT can
@@ -249,6 +251,15 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
       const refusedBecause = loginRefusalReason(found.rows[0], credential);
       if (refusedBecause) return enrolmentRefusal('DEVICE_LOGIN_REFUSED', refusedBecause);
       return { ok: true };
+    },
+
+    async deviceOfCredential(credential) {
+      if (credential === '') return undefined;
+      const found = await pool.query<{ device_id: string }>(
+        'SELECT device_id FROM bleep_device_enrolment WHERE credential_hash = $1 AND revoked_at IS NULL',
+        [sha256(credential)],
+      );
+      return found.rows[0]?.device_id;
     },
 
     async recordLogin(deviceId, userId) {

@@ -139,6 +139,24 @@ describe('the proxy to Synapse', () => {
       expect(headers[name], name).toBeUndefined();
   });
 
+  it("never passes the desktop's enrolment credential on to Synapse, forwarded or exchanged", async () => {
+    await send(`${gatewayUrl}/_matrix/client/v3/sync`, {
+      headers: { 'x-bleep-device-credential': 'credential-secret' },
+    });
+    handle = async (request, response) => {
+      const answer = await proxy.exchange(request, Buffer.from('{}'));
+      response.writeHead(answer.statusCode, answer.headers);
+      response.end(answer.body);
+    };
+    await send(`${gatewayUrl}/_matrix/client/v3/login`, {
+      method: 'POST',
+      headers: { 'x-bleep-device-credential': 'credential-secret' },
+      body: '{}',
+    });
+    expect(seen).toHaveLength(2);
+    for (const request of seen) expect(request.headers['x-bleep-device-credential']).toBeUndefined();
+  });
+
   it('passes end-to-end headers on, and none that belong to the connection, in either direction', async () => {
     answer = {
       status: 201,

@@ -20,6 +20,12 @@ const hopByHop = new Set([
   'host',
 ]);
 
+/**
+ * Dropped from requests, beside the forwarding claims: Bleep's own headers are for the gateway. The desktop's
+ * enrolment credential is a secret the gateway checks; Synapse has no use for it and must never hold or log it.
+ */
+const gatewayOnly: ReadonlySet<string> = new Set([...forwardingHeaderNames, 'x-bleep-device-credential']);
+
 /** Dropped from Synapse's answers: which software and version runs behind the gateway is nobody's business. */
 const answerOnly = new Set(['server', 'x-powered-by']);
 
@@ -76,7 +82,7 @@ export function createSynapseProxy(upstreamUrl: string, options: SynapseProxyOpt
   ): Record<string, string | string[]> {
     const headers: Record<string, string | string[]> = {
       // Any forwarding claim the client made is dropped for the gateway's own (see forwardedFor.ts).
-      ...endToEndHeaders(request.headers, forwardingHeaderNames),
+      ...endToEndHeaders(request.headers, gatewayOnly),
       ...forwardingHeaders(request),
     };
     if (body) {

@@ -34,6 +34,7 @@ function deps(legalHolds: LegalHoldLookup | undefined): ClientGatewayDeps {
     enrolment: {
       checkLogin: () => Promise.resolve({ ok: false, code: 'DEVICE_NOT_ENROLLED', message: 'no' }),
       recordLogin: () => Promise.resolve(),
+      deviceOfCredential: () => Promise.resolve(undefined),
       redeemCode: () => Promise.resolve({ ok: false, code: 'BAD_CODE', message: 'no' }),
     },
     maxJsonBodyBytes: 4096,

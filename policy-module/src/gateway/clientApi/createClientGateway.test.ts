@@ -109,6 +109,7 @@ describe('client gateway', () => {
               : { ok: false, code: 'DEVICE_NOT_ENROLLED', message: 'This device is not enrolled.' },
           ),
         recordLogin: () => Promise.resolve(),
+        deviceOfCredential: () => Promise.resolve(undefined),
         redeemCode: (_deviceId, code) =>
           Promise.resolve(
             code === 'GOOD'
@@ -624,6 +625,7 @@ describe('client gateway, when handling a request fails', () => {
         enrolment: {
           checkLogin: () => Promise.resolve({ ok: true }),
           recordLogin: () => Promise.resolve(),
+          deviceOfCredential: () => Promise.resolve(undefined),
           redeemCode: () => Promise.reject(new Error('the enrolment database is down')),
         },
         maxJsonBodyBytes: 4096,

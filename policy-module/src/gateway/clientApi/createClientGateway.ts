@@ -33,6 +33,7 @@ import { createEnrolRoute } from './enrolRoute.ts';
 import { createExpiryReportRoute } from './expiryReportRoute.ts';
 import { createLegalHoldsRoute, type LegalHoldLookup } from './legalHoldsRoute.ts';
 import { checkSession } from './sessionCheck.ts';
+import { createRefreshSession } from './refreshSession.ts';
 import { createSignIn } from './signIn.ts';
 
 export type ClientGatewayDeps = Readonly<{
@@ -89,6 +90,7 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
       return verdict.outcome === 'refuse' ? verdict.error : undefined;
     },
   });
+  const refreshSession = createRefreshSession({ ...deps, enrolmentRequired, refuse });
   const loginMatch = matchClientRoute('POST', '/_matrix/client/v3/login');
   if (loginMatch.outcome !== 'route') throw new Error('the route table has no sign-in route');
   const loginRoute = loginMatch.route;
@@ -281,6 +283,13 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
     if (match?.outcome === 'route' && match.route.name === 'login') {
       metrics.requests.inc({ api: 'client', kind: 'login' });
       app(request, response);
+      return;
+    }
+    if (match?.outcome === 'route' && match.route.name === 'refresh') {
+      metrics.requests.inc({ api: 'client', kind: 'refresh' });
+      refreshSession(request, response).catch((error: unknown) => {
+        fail(response, error);
+      });
       return;
     }
     handle(request, response).catch((error: unknown) => {

@@ -60,6 +60,7 @@ describe('the device signature route', () => {
             : { ok: false as const, code: 'DEVICE_NOT_ENROLLED', message: 'This desktop is not enrolled.' },
         ),
       recordLogin: () => Promise.resolve(),
+      deviceOfCredential: () => Promise.resolve(undefined),
       redeemCode: () => Promise.reject(new Error('not asked here')),
     },
     identities: {

@@ -16,6 +16,7 @@ describe('the enrolment route', () => {
   const enrolment: DeviceEnrolment = {
     checkLogin: () => Promise.resolve({ ok: true }),
     recordLogin: () => Promise.resolve(),
+    deviceOfCredential: () => Promise.resolve(undefined),
     redeemCode: (deviceId, code) => {
       asked.push([deviceId, code]);
       return Promise.resolve(answer);

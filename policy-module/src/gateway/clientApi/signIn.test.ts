@@ -53,6 +53,7 @@ describe('the sign-in flow', () => {
         recorded.push([deviceId, userId]);
         return Promise.resolve();
       },
+      deviceOfCredential: () => Promise.resolve(undefined),
       redeemCode: () => Promise.reject(new Error('not used by sign-in')),
     },
     devices: { status: () => status },

@@ -122,8 +122,9 @@ export const clientRoutes: readonly ClientRoute[] = [
     auth: 'none',
   }),
   // Refreshable access tokens live 5 minutes (deploy/synapse/homeserver.yaml); matrix-js-sdk renews one here with its
-  // refresh token in the body. No session is asked for: the token being replaced may have expired. The new one is
-  // checked on every later request like any other, and revoking a desktop deletes its device's refresh tokens.
+  // refresh token in the body. No session is asked for (the token being replaced may have expired); the desktop's
+  // enrolment credential is, and the renewed session must be that desktop's (clientApi/refreshSession.ts). Revoking
+  // a desktop deletes its device's refresh tokens.
   route({
     name: 'refresh',
     methods: ['POST'],

@@ -10,6 +10,7 @@ function store(answer: Readonly<{ ok: true }> | EnrolmentRefusal) {
       return Promise.resolve(answer);
     },
     recordLogin: () => Promise.resolve(),
+    deviceOfCredential: () => Promise.resolve(undefined),
     redeemCode: () => Promise.reject(new Error('not part of a sign-in')),
   };
   return { asked, enrolment };

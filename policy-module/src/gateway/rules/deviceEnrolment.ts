@@ -13,6 +13,8 @@ export interface DeviceEnrolment {
     credential: string | undefined,
   ): Promise<Readonly<{ ok: true }> | EnrolmentRefusal>;
   recordLogin(deviceId: string, userId: string): Promise<void>;
+  /** The enrolled, unrevoked device a credential belongs to (credentials are random, so their hash finds it). */
+  deviceOfCredential(credential: string): Promise<string | undefined>;
   redeemCode(
     deviceId: string,
     code: string,
