@@ -2,25 +2,36 @@
 // sentence a clinician or IT can act on, and (for policy refusals) which Bleep rule refused.
 import type { ServerResponse } from 'node:http';
 
-export type MatrixErrorBody = Readonly<{ errcode: string; error: string; 'uk.nhs.bleep.rule'?: string }>;
+export type MatrixErrorBody = Readonly<{
+  errcode: string;
+  error: string;
+  'uk.nhs.bleep.rule'?: string;
+  /** Matrix's soft logout: the token expired, the device is kept (M_UNKNOWN_TOKEN only). */
+  soft_logout?: true;
+}>;
 
 export class MatrixError extends Error {
   override readonly name = 'MatrixError';
   readonly status: number;
   readonly errcode: string;
   readonly rule: string | undefined;
+  readonly softLogout: boolean;
 
-  constructor(status: number, errcode: string, message: string, rule?: string) {
+  constructor(status: number, errcode: string, message: string, rule?: string, softLogout = false) {
     super(message);
     this.status = status;
     this.errcode = errcode;
     this.rule = rule;
+    this.softLogout = softLogout;
   }
 
   toJSON(): MatrixErrorBody {
-    return this.rule
-      ? { errcode: this.errcode, error: this.message, 'uk.nhs.bleep.rule': this.rule }
-      : { errcode: this.errcode, error: this.message };
+    return {
+      errcode: this.errcode,
+      error: this.message,
+      ...(this.rule ? { 'uk.nhs.bleep.rule': this.rule } : {}),
+      ...(this.softLogout ? { soft_logout: true as const } : {}),
+    };
   }
 }
 

@@ -53,9 +53,13 @@ describe('who is behind an access token', () => {
     const whoAmI = createWhoAmI(synapseUrl, { onUnavailable: (reason) => failures.push(reason) });
     asked = 0;
     answer = { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN' } };
-    expect(await whoAmI('gone')).toEqual({ outcome: 'unknown-token' });
-    expect(await whoAmI('gone')).toEqual({ outcome: 'unknown-token' });
+    expect(await whoAmI('gone')).toEqual({ outcome: 'unknown-token', softLogout: false });
+    expect(await whoAmI('gone')).toEqual({ outcome: 'unknown-token', softLogout: false });
     expect(asked).toBe(1);
+    answer = { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN', soft_logout: true } };
+    expect(await whoAmI('expired')).toEqual({ outcome: 'unknown-token', softLogout: true });
+    expect(asked).toBe(2);
+    asked = 1;
     answer = { status: 502, body: {} };
     expect(await whoAmI('busy')).toEqual({ outcome: 'unavailable' });
     expect(failures).toEqual(['Synapse did not answer /account/whoami']);

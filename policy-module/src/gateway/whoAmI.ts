@@ -8,8 +8,11 @@ export type Identity = Readonly<{ userId: string; deviceId: string | null }>;
 
 export type TokenOwner =
   | Readonly<{ outcome: 'identity'; identity: Identity }>
-  /** Synapse does not know the token (never issued, signed out, or malformed). */
-  | Readonly<{ outcome: 'unknown-token' }>
+  /**
+   * Synapse does not know the token (never issued, signed out, or malformed), or it has expired: then Synapse says
+   * `soft_logout` (the device is kept; the client renews or signs in again, and must not erase anything).
+   */
+  | Readonly<{ outcome: 'unknown-token'; softLogout: boolean }>
   /** Synapse did not answer: nothing is known, and nothing is remembered. */
   | Readonly<{ outcome: 'unavailable' }>;
 
@@ -40,7 +43,10 @@ export function createWhoAmI(synapseUrl: string, options: WhoAmIOptions = {}): W
     } catch {
       return { outcome: 'unavailable' };
     }
-    if (response.status === 401) return { outcome: 'unknown-token' };
+    if (response.status === 401) {
+      const refusal = (await response.json().catch(() => ({}))) as { soft_logout?: unknown };
+      return { outcome: 'unknown-token', softLogout: refusal.soft_logout === true };
+    }
     if (!response.ok) return { outcome: 'unavailable' };
     const body = (await response.json().catch(() => ({}))) as { user_id?: unknown; device_id?: unknown };
     if (typeof body.user_id !== 'string') return { outcome: 'unavailable' };

@@ -24,7 +24,7 @@ function deps(legalHolds: LegalHoldLookup | undefined): ClientGatewayDeps {
       Promise.resolve(
         token === 'token-pc1'
           ? { outcome: 'identity', identity: { userId: '@dr:northgate.nhs.uk', deviceId: 'PC1' } }
-          : { outcome: 'unknown-token' },
+          : { outcome: 'unknown-token', softLogout: false },
       ),
     devices: { status: (deviceId) => (deviceId === 'PC1' ? 'active' : 'unknown-device') },
     ...(legalHolds ? { legalHolds } : {}),

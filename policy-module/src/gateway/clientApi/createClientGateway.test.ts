@@ -83,7 +83,7 @@ describe('client gateway', () => {
       },
       whoAmI: (token) => {
         whoAmIAsked.push(token);
-        return Promise.resolve(owners[token] ?? { outcome: 'unknown-token' });
+        return Promise.resolve(owners[token] ?? { outcome: 'unknown-token', softLogout: false });
       },
       devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
       discardToken: (token) => {
@@ -613,7 +613,7 @@ describe('client gateway, when handling a request fails', () => {
         proxy: failing,
         // Bleep's database is down: nothing can be audited (only refusals are, and these tests make none but one).
         audit: { record: () => Promise.reject(new Error('the audit database is down')) },
-        whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token' }),
+        whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token', softLogout: false }),
         devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
         discardToken: () => Promise.resolve(),
         expiryReports: { record: () => Promise.reject(new Error('not used')) },

@@ -50,7 +50,7 @@ describe('the device signature route', () => {
   };
   const route = createDeviceSignatureRoute({
     policy: testPolicy,
-    whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token' }),
+    whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token', softLogout: false }),
     devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
     enrolment: {
       checkLogin: (deviceId, credential) =>

@@ -52,7 +52,7 @@ describe('the expiry report route', () => {
   };
   const route = createExpiryReportRoute({
     policy: testPolicy,
-    whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token' }),
+    whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token', softLogout: false }),
     devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
     expiryReports: {
       record: (userId, deviceId, report) => {

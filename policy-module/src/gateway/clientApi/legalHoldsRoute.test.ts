@@ -62,14 +62,14 @@ describe('the legal holds route', () => {
   };
   const route = createLegalHoldsRoute({
     policy: testPolicy,
-    whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token' }),
+    whoAmI: (token) => Promise.resolve(owners[token] ?? { outcome: 'unknown-token', softLogout: false }),
     devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
     legalHolds: {
       joinedRooms: (token) =>
         Promise.resolve(
           synapseDown
             ? { outcome: 'unavailable', reason: 'cannot reach Synapse' }
-            : (joined[token] ?? { outcome: 'unknown-token' }),
+            : (joined[token] ?? { outcome: 'unknown-token', softLogout: false }),
         ),
       heldRooms: (roomIds) => {
         askedAbout.push([...roomIds]);

@@ -64,10 +64,23 @@ describe('session check', () => {
   it('refuses a token Synapse does not know as unknown, so the client signs in again', async () => {
     const result = await checkSession(
       request('/x', ['Bearer tok']),
-      deps({ outcome: 'unknown-token' }).check,
+      deps({ outcome: 'unknown-token', softLogout: false }).check,
     );
     expect(result).toMatchObject({ outcome: 'refused', error: { status: 401, errcode: 'M_UNKNOWN_TOKEN' } });
     expect(result.outcome === 'refused' && result.error.message).toMatch(/access token/);
+    expect(result.outcome === 'refused' && result.error.toJSON().soft_logout).toBeUndefined();
+  });
+
+  it("passes Synapse's soft logout on for an expired token, so the client renews it and erases nothing", async () => {
+    const result = await checkSession(
+      request('/x', ['Bearer tok']),
+      deps({ outcome: 'unknown-token', softLogout: true }).check,
+    );
+    expect(result.outcome === 'refused' && result.error.toJSON()).toEqual({
+      errcode: 'M_UNKNOWN_TOKEN',
+      error: 'The access token has expired',
+      soft_logout: true,
+    });
   });
 
   it('refuses the session of a revoked desktop, naming who held it for the audit trail', async () => {

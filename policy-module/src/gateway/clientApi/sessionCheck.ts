@@ -34,7 +34,11 @@ export async function checkSession(request: IncomingMessage, deps: SessionCheckD
   if (owner.outcome === 'unknown-token') {
     return {
       outcome: 'refused',
-      error: new MatrixError(401, 'M_UNKNOWN_TOKEN', 'Unrecognised access token'),
+      // Synapse's own soft logout passes on: a client told the token merely expired renews it or signs in again and
+      // keeps its data; one told it is unknown erases what it holds.
+      error: owner.softLogout
+        ? new MatrixError(401, 'M_UNKNOWN_TOKEN', 'The access token has expired', undefined, true)
+        : new MatrixError(401, 'M_UNKNOWN_TOKEN', 'Unrecognised access token'),
     };
   }
   const refusal = checkEnrolledSession(owner.identity, deps.devices, deps.enrolmentRequired);
