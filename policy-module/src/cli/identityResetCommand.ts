@@ -5,12 +5,12 @@ import {
   CliConfigError,
   exitCodes,
   parseCommandOptions,
-  requiredEnv,
   requiredOption,
   type CliCommand,
 } from './cliCommand.ts';
 import { formatUtcTime } from './formatUtcTime.ts';
 import { openAuditLog } from './openAuditLog.ts';
+import { synapseAdminFromEnv } from './synapseAdminEnv.ts';
 
 export const identityResetCommand: CliCommand = {
   summary:
@@ -20,23 +20,10 @@ export const identityResetCommand: CliCommand = {
     const options = parseCommandOptions(args, { 'user-id': { type: 'string' } });
     const userId = requiredOption(options['user-id'], 'user-id');
     if (!/^@[^:]+:.+$/.test(userId)) throw new CliConfigError(`not a Matrix user id: ${userId}`);
-    const synapseAdminUrl = requiredEnv(
-      context.env,
-      'SYNAPSE_ADMIN_URL',
-      "Synapse's internal listener with the admin API, e.g. http://synapse:8009",
-    );
-    if (!URL.canParse(synapseAdminUrl)) throw new CliConfigError('SYNAPSE_ADMIN_URL is not a URL');
-    const adminToken = requiredEnv(
-      context.env,
-      'SYNAPSE_ADMIN_TOKEN',
-      'an access token of a Synapse admin user, to let the new identity replace the old one',
-    );
+    const synapse = synapseAdminFromEnv(context, 'to let the new identity replace the old one');
     const pool = context.database();
     await requireTables(pool, identityTables);
-    const reset = await resetIdentity(
-      { pool, synapse: { synapseAdminUrl, adminToken, fetch: context.fetch } },
-      userId,
-    );
+    const reset = await resetIdentity({ pool, synapse }, userId);
     const audit = await openAuditLog(context);
     await audit.record({
       actor: context.operator,

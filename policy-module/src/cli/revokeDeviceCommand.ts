@@ -1,16 +1,10 @@
 // bleep-policy revoke-device: stops a device's credential working and signs everyone out of it on Synapse.
 import { revokeDevice } from '../enrolment/revokeDevice.ts';
 import { signOutDevice, type UserSignOut } from '../enrolment/signOutDevice.ts';
-import {
-  CliConfigError,
-  exitCodes,
-  parseCommandOptions,
-  requiredEnv,
-  requiredOption,
-  type CliCommand,
-} from './cliCommand.ts';
+import { exitCodes, parseCommandOptions, requiredOption, type CliCommand } from './cliCommand.ts';
 import { formatUtcTime } from './formatUtcTime.ts';
 import { openAuditLog } from './openAuditLog.ts';
+import { synapseAdminFromEnv } from './synapseAdminEnv.ts';
 import { openEnrolmentStore } from './openEnrolmentStore.ts';
 
 function describeSignOut(signOut: UserSignOut): string {
@@ -31,23 +25,12 @@ export const revokeDeviceCommand: CliCommand = {
     const options = parseCommandOptions(args, { 'device-id': { type: 'string' } });
     const deviceId = requiredOption(options['device-id'], 'device-id');
     // Both checked before anything is recorded, so a revocation is never left without its sign-out attempt.
-    const synapseAdminUrl = requiredEnv(
-      context.env,
-      'SYNAPSE_ADMIN_URL',
-      "Synapse's internal listener with the admin API, e.g. http://synapse:8009",
-    );
-    if (!URL.canParse(synapseAdminUrl)) throw new CliConfigError('SYNAPSE_ADMIN_URL is not a URL');
-    const adminToken = requiredEnv(
-      context.env,
-      'SYNAPSE_ADMIN_TOKEN',
-      "an access token of a Synapse admin user, to sign the device's users out",
-    );
+    const synapse = synapseAdminFromEnv(context, "to sign the device's users out");
     const store = await openEnrolmentStore(context);
     const revocation = await revokeDevice(
       {
         store,
-        signOut: (id, userIds) =>
-          signOutDevice({ synapseAdminUrl, adminToken, fetch: context.fetch }, id, userIds),
+        signOut: (id, userIds) => signOutDevice(synapse, id, userIds),
       },
       deviceId,
     );

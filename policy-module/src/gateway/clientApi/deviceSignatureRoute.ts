@@ -19,9 +19,8 @@ import { enrolmentError, type DeviceEnrolment } from '../rules/deviceEnrolment.t
 import type { DeviceStatusView } from '../rules/enrolledSession.ts';
 import { upstreamUnavailable } from '../synapseProxy.ts';
 import type { WhoAmI } from '../whoAmI.ts';
-import { findAccessToken } from './accessToken.ts';
 import type { Refuse } from './clientRefusal.ts';
-import { checkSession } from './sessionCheck.ts';
+import { checkDeviceSession } from './sessionCheck.ts';
 
 export type DeviceSignatureRouteDeps = Readonly<{
   policy: TrustPolicy;
@@ -43,26 +42,18 @@ export function createDeviceSignatureRoute(deps: DeviceSignatureRouteDeps) {
   const what = 'deviceSignature';
 
   return async function deviceSignature(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const session = await checkSession(request, {
-      whoAmI: deps.whoAmI,
-      devices: deps.devices,
+    const session = await checkDeviceSession(
+      request,
       // Always: a signature is the trust vouching for one enrolled desktop, whatever the policy lets sign in.
-      enrolmentRequired: true,
-    });
+      { whoAmI: deps.whoAmI, devices: deps.devices, enrolmentRequired: true },
+      () =>
+        policyRefusal(deviceSigningRule, 'This session has no device to sign: sign in from a Bleep desktop'),
+    );
     if (session.outcome === 'refused') {
       await deps.refuse(response, { what, identity: session.identity, room: null }, session.error);
       return;
     }
-    const { identity } = session;
-    const token = findAccessToken(request);
-    if (identity.deviceId === null || token.outcome !== 'token') {
-      await deps.refuse(
-        response,
-        { what, identity, room: null },
-        policyRefusal(deviceSigningRule, 'This session has no device to sign: sign in from a Bleep desktop'),
-      );
-      return;
-    }
+    const { identity, token } = session;
     const credential = request.headers['x-bleep-device-credential'];
     const enrolled = await deps.enrolment.checkLogin(
       identity.deviceId,
@@ -105,7 +96,7 @@ export function createDeviceSignatureRoute(deps: DeviceSignatureRouteDeps) {
     try {
       outcome = await signEnrolledDevice(
         {
-          accessToken: token.token,
+          accessToken: token,
           userId: identity.userId,
           deviceId: identity.deviceId,
           claimedEd25519: ed25519,

@@ -15,9 +15,8 @@ import { clientExpiryRule, readExpiryReport } from '../rules/clientExpiry.ts';
 import type { DeviceStatusView } from '../rules/enrolledSession.ts';
 import type { SignOutSession } from '../signOutSession.ts';
 import type { WhoAmI } from '../whoAmI.ts';
-import { findAccessToken } from './accessToken.ts';
 import type { Refuse } from './clientRefusal.ts';
-import { checkSession } from './sessionCheck.ts';
+import { checkDeviceSession } from './sessionCheck.ts';
 
 export type ExpiryReportRouteDeps = Readonly<{
   policy: TrustPolicy;
@@ -39,29 +38,25 @@ export function createExpiryReportRoute(deps: ExpiryReportRouteDeps) {
   const what = 'expiryReport';
 
   return async function expiryReport(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const session = await checkSession(request, {
-      whoAmI: deps.whoAmI,
-      devices: deps.devices,
-      enrolmentRequired: deps.policy.devices.enrolmentRequired,
-    });
-    if (session.outcome === 'refused') {
-      await deps.refuse(response, { what, identity: session.identity, room: null }, session.error);
-      return;
-    }
-    const { identity } = session;
-    const token = findAccessToken(request);
-    // Only where the policy lets sessions without an enrolled device through: a report is about one device.
-    if (identity.deviceId === null || token.outcome !== 'token') {
-      await deps.refuse(
-        response,
-        { what, identity, room: null },
+    // Only where the policy lets sessions without an enrolled device through is there none: a report is about one.
+    const session = await checkDeviceSession(
+      request,
+      {
+        whoAmI: deps.whoAmI,
+        devices: deps.devices,
+        enrolmentRequired: deps.policy.devices.enrolmentRequired,
+      },
+      () =>
         policyRefusal(
           clientExpiryRule,
           'This session has no device to report for: sign in from a Bleep desktop',
         ),
-      );
+    );
+    if (session.outcome === 'refused') {
+      await deps.refuse(response, { what, identity: session.identity, room: null }, session.error);
       return;
     }
+    const { identity, token } = session;
     let body: unknown;
     try {
       body = (await readJsonBody(request, maxReportBytes)).value;
@@ -75,13 +70,12 @@ export function createExpiryReportRoute(deps: ExpiryReportRouteDeps) {
       await deps.refuse(response, { what, identity, room: null }, read.error);
       return;
     }
-    const { userId } = identity;
-    const deviceId = identity.deviceId;
+    const { userId, deviceId } = identity;
     const receivedAt = await deps.expiryReports.record(userId, deviceId, read.report);
     if (heldExpiredContent(read.report.oldestTs, receivedAt, limits)) {
       // Signed out before the answer, so that when the desktop reads it its token is already dead. A sign-out that
       // fails here is retried by the retention service's next check, which reads the same report.
-      const signOut = await deps.signOutSession(token.token);
+      const signOut = await deps.signOutSession(token);
       const result = signOut.outcome === 'failed' ? `failed: ${signOut.reason}` : signOut.outcome;
       deps.metrics.expirySignOuts.inc({ reason: 'over-age', outcome: signOut.outcome });
       deps.log.warn({ outcome: signOut.outcome }, 'desktop reported content past clientDays; signing it out');

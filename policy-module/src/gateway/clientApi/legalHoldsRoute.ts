@@ -14,7 +14,6 @@ import { MatrixError, sendMatrixError } from '../matrixError.ts';
 import type { DeviceStatusView } from '../rules/enrolledSession.ts';
 import { upstreamUnavailable } from '../synapseProxy.ts';
 import type { WhoAmI } from '../whoAmI.ts';
-import { findAccessToken } from './accessToken.ts';
 import type { Refuse } from './clientRefusal.ts';
 import { checkSession } from './sessionCheck.ts';
 
@@ -51,17 +50,7 @@ export function createLegalHoldsRoute(deps: LegalHoldsRouteDeps) {
       await deps.refuse(response, { what, identity: session.identity, room: null }, session.error);
       return;
     }
-    const token = findAccessToken(request);
-    if (token.outcome !== 'token') {
-      // checkSession found the token a moment ago; reading it again cannot differ.
-      await deps.refuse(
-        response,
-        { what, identity: session.identity, room: null },
-        new MatrixError(401, 'M_MISSING_TOKEN', 'Missing access token'),
-      );
-      return;
-    }
-    const joined = await deps.legalHolds.joinedRooms(token.token);
+    const joined = await deps.legalHolds.joinedRooms(session.token);
     if (joined.outcome === 'unknown-token') {
       await deps.refuse(
         response,

@@ -34,6 +34,7 @@ describe('session check', () => {
     expect(await checkSession(request('/_matrix/client/v3/sync', ['Bearer tok']), check)).toEqual({
       outcome: 'session',
       identity: doctor,
+      token: 'tok',
     });
     expect(asked).toEqual(['tok']);
   });
@@ -100,6 +101,6 @@ describe('session check', () => {
       request('/x', ['Bearer tok']),
       deps({ outcome: 'identity', identity: doctor }, 'unknown-device', false).check,
     );
-    expect(result).toEqual({ outcome: 'session', identity: doctor });
+    expect(result).toEqual({ outcome: 'session', identity: doctor, token: 'tok' });
   });
 });

@@ -9,7 +9,12 @@ import type { Identity, WhoAmI } from '../whoAmI.ts';
 import { findAccessToken } from './accessToken.ts';
 
 export type SessionCheck =
-  | Readonly<{ outcome: 'session'; identity: Identity }>
+  | Readonly<{ outcome: 'session'; identity: Identity; token: string }>
+  | Readonly<{ outcome: 'refused'; error: MatrixError; identity?: Identity }>;
+
+/** A session held by one device, as Bleep's per-desktop routes need (the expiry report, the device signature). */
+export type DeviceSessionCheck =
+  | Readonly<{ outcome: 'session'; identity: Readonly<{ userId: string; deviceId: string }>; token: string }>
   | Readonly<{ outcome: 'refused'; error: MatrixError; identity?: Identity }>;
 
 export type SessionCheckDeps = Readonly<{
@@ -44,5 +49,21 @@ export async function checkSession(request: IncomingMessage, deps: SessionCheckD
   const refusal = checkEnrolledSession(owner.identity, deps.devices, deps.enrolmentRequired);
   return refusal
     ? { outcome: 'refused', error: refusal, identity: owner.identity }
-    : { outcome: 'session', identity: owner.identity };
+    : { outcome: 'session', identity: owner.identity, token: token.token };
+}
+
+/**
+ * As checkSession, and the session must be a device's (a policy that does not require enrolment lets sessions with
+ * no device through): `noDevice` is the refusal for one that is not.
+ */
+export async function checkDeviceSession(
+  request: IncomingMessage,
+  deps: SessionCheckDeps,
+  noDevice: () => MatrixError,
+): Promise<DeviceSessionCheck> {
+  const session = await checkSession(request, deps);
+  if (session.outcome === 'refused') return session;
+  const { identity, token } = session;
+  if (identity.deviceId === null) return { outcome: 'refused', error: noDevice(), identity };
+  return { outcome: 'session', identity: { userId: identity.userId, deviceId: identity.deviceId }, token };
 }
