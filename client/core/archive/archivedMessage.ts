@@ -14,6 +14,8 @@ export type ArchivedMessage = Readonly<{
   body: string;
   /** Whether it travelled encrypted (a partner's server may deliver plaintext, which the gateway lets through). */
   encrypted: boolean;
+  /** The patient it is about (patient/patientTag.ts), as ten digits; absent when untagged. */
+  patientNhsNumber?: string;
 }>;
 
 /** The archived form of a timeline item, or undefined for an item the archive does not keep. */
@@ -30,6 +32,7 @@ export function archivedMessageFor(item: TimelineItem): ArchivedMessage | undefi
     msgtype: item.msgtype,
     body: item.body,
     encrypted: item.encrypted,
+    ...(item.patient ? { patientNhsNumber: item.patient.nhsNumber } : {}),
   };
 }
 

@@ -69,6 +69,16 @@ export interface MessageArchive {
   roomMessages(roomId: string): Promise<readonly ArchivedMessage[]>;
   /** Every message as it now reads, oldest first. */
   allMessages(): Promise<readonly ArchivedMessage[]>;
+  /**
+   * Rewrites these messages' records with `change` (a record it returns unchanged is not written); resolves with the
+   * records as they now are. Messages not kept here are passed over.
+   */
+  amend(
+    eventIds: readonly string[],
+    change: (record: MessageRecord) => MessageRecord,
+  ): Promise<readonly MessageRecord[]>;
+  /** Deletes these messages' records, edits and reactions with them (a patient's messages once filed). */
+  forget(eventIds: readonly string[]): Promise<void>;
   /** Deletes what is older than the limit (outside the kept rooms), and says what is left. */
   sweep(request: SweepRequest): Promise<SweepOutcome>;
   readSweepRecord(): Promise<SweepRecord | undefined>;
@@ -311,6 +321,37 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
 
     allMessages: () =>
       serial(async () => (await readAll([...index.values()])).flatMap((record) => messageNow(record) ?? [])),
+
+    amend: (eventIds, change) =>
+      serial(async () => {
+        const amended: MessageRecord[] = [];
+        for (const eventId of new Set(eventIds)) {
+          const name = index.get(await eventTag(eventId));
+          const record = name && (await readRecord(name));
+          if (!record) continue;
+          const changed = change(record);
+          // The event and room name the record; a change may not move it.
+          if (changed.eventId !== record.eventId || changed.roomId !== record.roomId) {
+            throw new Error('an amended record must keep its event and room');
+          }
+          if (JSON.stringify(changed) !== JSON.stringify(record)) await writeRecord(changed);
+          amended.push(changed);
+        }
+        return amended;
+      }),
+
+    forget: (eventIds) =>
+      serial(async () => {
+        const names: string[] = [];
+        for (const eventId of new Set(eventIds)) {
+          const tag = await eventTag(eventId);
+          const name = index.get(tag);
+          if (name === undefined) continue;
+          names.push(name.name);
+          index.delete(tag);
+        }
+        await storage.delete(names);
+      }),
 
     sweep: (request) =>
       serial(async () => {

@@ -4,6 +4,7 @@
 // too) by rewriting one record. Relations may arrive before the message they relate to (an edit that decrypted
 // first): the record then waits, filed under the earliest relation's time, until the message arrives.
 import type { MessageRedaction, MessageRelation } from '../stores/timelineSlice.ts';
+import { isPatientMark, type PatientMark } from '../patient/patientTag.ts';
 import type { ArchivedMessage } from './archivedMessage.ts';
 
 /** A message's content. An attachment (to come) adds its own field here, so an edit can replace it too. */
@@ -33,6 +34,11 @@ export type MessageRecord = Readonly<{
   /** Edits, kept in full so that a redacted edit falls back to the one before. */
   edits: readonly ArchivedEdit[];
   reactions: readonly ArchivedReaction[];
+  /**
+   * The patient the message is about, from its content as sent (an edit does not change it), and when it was filed
+   * to their record; absent when untagged, and erased with the content by a redaction.
+   */
+  patient?: PatientMark;
 }>;
 
 /** A record for an event the archive has not seen yet. */
@@ -54,8 +60,12 @@ export function emptyRecord(eventId: string, roomId: string, sentAt: number): Me
 export function withMessage(record: MessageRecord, message: ArchivedMessage): MessageRecord {
   const known = { ...record, sentAt: message.sentAt, sender: message.sender, encrypted: message.encrypted };
   if (record.deletedAt !== null) return known;
+  const nhsNumber = message.patientNhsNumber;
+  const patient =
+    nhsNumber === undefined ? record.patient : { nhsNumber, filedAt: record.patient?.filedAt ?? null };
   return {
     ...known,
+    ...(patient ? { patient } : {}),
     content: { msgtype: message.msgtype, body: message.body },
     // Only its sender may edit a message: edits that came before it, from anyone else, go.
     edits: record.edits.filter((edit) => edit.sender === message.sender),
@@ -97,7 +107,8 @@ function redacted(record: MessageRecord, redaction: MessageRedaction): MessageRe
   if (record.sender !== null && redaction.sender !== record.sender && !redaction.senderMayRedactOthers) {
     return record;
   }
-  return { ...record, content: null, deletedAt: redaction.sentAt, edits: [], reactions: [] };
+  const { patient: _erased, ...rest } = record;
+  return { ...rest, content: null, deletedAt: redaction.sentAt, edits: [], reactions: [] };
 }
 
 /** The ids of the relations this record holds (a redaction names them, not the message). */
@@ -153,6 +164,7 @@ export function isMessageRecord(value: unknown): value is MessageRecord {
     Array.isArray(record.edits) &&
     record.edits.every((edit) => isRelationShaped(edit) && isContent(edit.content)) &&
     Array.isArray(record.reactions) &&
-    record.reactions.every((reaction) => isRelationShaped(reaction) && typeof reaction.key === 'string')
+    record.reactions.every((reaction) => isRelationShaped(reaction) && typeof reaction.key === 'string') &&
+    (record.patient === undefined || isPatientMark(record.patient))
   );
 }

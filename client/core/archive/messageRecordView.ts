@@ -63,6 +63,7 @@ export function timelineItemForRecord(record: MessageRecord, ownUserId: string):
     failureReason: null,
     // The clinician's own messages are archived only once the server has them.
     sendStatus: record.sender === ownUserId ? 'sent' : null,
+    ...(record.patient && !deleted ? { patient: record.patient } : {}),
   };
 }
 

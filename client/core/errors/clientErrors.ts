@@ -16,6 +16,7 @@ export type ClientErrorCode =
   | 'session-not-restorable'
   | 'secret-store-locked'
   | 'identity-changed'
+  | 'invalid-nhs-number'
   | 'unexpected-answer';
 
 /** What the stores keep of an error: plain data a view can show and a test can compare. */
@@ -168,6 +169,19 @@ export class IdentityChangedError extends BleepClientError {
         'phone) before sending, then acknowledge the change.',
     );
     this.userIds = userIds;
+  }
+}
+
+/**
+ * An NHS number given to tag a message (or to find a patient's messages) is not one: not ten digits, or its last
+ * digit is not the Modulus 11 check digit of the first nine. Nothing was sent or searched; the number is not kept
+ * in the error (it may be a mistyped real one).
+ */
+export class InvalidNhsNumberError extends BleepClientError {
+  override readonly name = 'InvalidNhsNumberError';
+  readonly code = 'invalid-nhs-number';
+  constructor() {
+    super('That is not a valid NHS number (ten digits, the last a check digit). Check it and try again.');
   }
 }
 

@@ -4,6 +4,7 @@
 // and redaction arrive as relations: the archive folds them into the message (archive/messageRecord.ts) and the
 // store is given the message as it now reads, so there is one place that decides what an edit or a redaction does.
 import type { StateCreator } from 'zustand/vanilla';
+import type { PatientMark } from '../patient/patientTag.ts';
 import type { BleepState } from './bleepStore.ts';
 
 /** 'deleted': a message redacted by its sender (or a moderator): shown as "message deleted", its text gone. */
@@ -36,6 +37,8 @@ export type TimelineItem = Readonly<{
   failureReason: string | null;
   /** The clinician's own events only: how sending stands ('sent' once the server has it); null for others'. */
   sendStatus: 'sending' | 'sent' | 'failed' | null;
+  /** For a message tagged with a patient (inside its encrypted content): the NHS number, and when it was filed. */
+  patient?: PatientMark;
 }>;
 
 type RelationEvent = Readonly<{

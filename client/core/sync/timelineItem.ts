@@ -2,6 +2,7 @@
 // does not show as an item of its own: state other than membership, and relations (edits, reactions, redactions),
 // which sync/messageRelation.ts reads and the archive applies to the message they relate to.
 import { EventStatus, RelationType, type MatrixEvent } from 'matrix-js-sdk';
+import { patientNhsNumberIn } from '../patient/patientTag.ts';
 import type { TimelineItem } from '../stores/timelineSlice.ts';
 
 function sendStatusOf(event: MatrixEvent, ownUserId: string): TimelineItem['sendStatus'] {
@@ -72,12 +73,16 @@ export function timelineItemFor(event: MatrixEvent, ownUserId: string): Timeline
   // The content as sent: the SDK's getContent() shows the latest edit in its place, which the archive applies itself.
   const content = event.getOriginalContent();
   if (event.getType() === 'm.room.message' && typeof content.body === 'string') {
+    // A patient tag counts only inside encrypted content: one sent in the clear (a partner's plaintext) has already
+    // been read by the servers on its way, so it is not filed as though it were protected.
+    const nhsNumber = encrypted ? patientNhsNumberIn(content) : null;
     return {
       ...base,
       kind: 'message',
       decryption,
       msgtype: typeof content.msgtype === 'string' ? content.msgtype : null,
       body: content.body,
+      ...(nhsNumber === null ? {} : { patient: { nhsNumber, filedAt: null } }),
     };
   }
   if (event.getType() === 'm.room.member' && typeof content.membership === 'string') {
