@@ -19,6 +19,8 @@ import { sweepWhileOffline } from '../expiry/offlineSweep.ts';
 import type { Platform } from '../platform.ts';
 import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
 import type { IdentityActions } from '../crypto/sessionCrypto.ts';
+import { openKeptDesktopArchive } from '../archive/openDesktopArchive.ts';
+import { createPatientContext, type PatientContext } from '../patient/patientContext.ts';
 import type { RoomActions } from '../rooms/roomActions.ts';
 import type { SearchHit, SearchQuery } from '../search/messageSearch.ts';
 import { searchKeptArchive } from '../search/searchArchive.ts';
@@ -74,6 +76,11 @@ export interface BleepSession {
    * search slice too. Asks no server: it works signed in, offline, or after a start that could not reach the gateway.
    */
   searchArchive(query: SearchQuery): Promise<readonly SearchHit[]>;
+  /**
+   * Patient context (core/patient/): send a message tagged with an NHS number, find, export and file a patient's
+   * messages, the local audit of it. Finding, exporting and filing ask no server (signed in or not).
+   */
+  readonly patient: PatientContext;
   /** Sweeps the archive now (it also does at start and hourly) and reports it; throws if nobody is signed in. */
   sweepNow(): Promise<void>;
   /** Signs out at the server (if it answers) and erases this clinician's data here; the enrolment stays. */
@@ -218,8 +225,25 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
     return active.session;
   }
 
+  const patient = createPatientContext({
+    platform,
+    store,
+    delivery: () => (held && !active ? held.delivery : signedIn().delivery),
+    withArchive: async (work) => {
+      if (active) return work(active.session.archive);
+      const kept = await openKeptDesktopArchive(platform);
+      if (kept === undefined) return undefined;
+      try {
+        return await work(kept);
+      } finally {
+        await kept.close();
+      }
+    },
+  });
+
   return {
     store,
+    patient,
     get rooms(): RoomActions {
       return signedIn().rooms;
     },

@@ -33,6 +33,8 @@ export interface SignedInSession {
   readonly identities: IdentityActions;
   readonly delivery: DeliveryQueue;
   readonly expiry: Pick<ExpirySchedule, 'sweepNow'>;
+  /** The open archive (its operations run one at a time, so patient/ may read and amend it alongside sync). */
+  readonly archive: MessageArchive;
   /** Messages in the archive whose text (as last edited) holds the query's words, newest first; asks no server. */
   searchArchive(query: SearchQuery): Promise<readonly SearchHit[]>;
   /** Stops syncing, sweeping and reporting, and closes the archive once its writes are done. */
@@ -99,6 +101,7 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
       identities: running.identities,
       delivery: running.delivery,
       expiry,
+      archive,
       searchArchive: (query) => searchOpenArchive(archive, query),
       stop: async () => {
         running.stop();
