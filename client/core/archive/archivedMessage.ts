@@ -3,6 +3,7 @@
 // event id, not a local echo still sending) and that are readable here are kept: a placeholder for an event that
 // has not decrypted yet is not a message, and its decryption arrives as an update.
 import type { TimelineItem } from '../stores/timelineSlice.ts';
+import type { ArchivedAttachment } from './archivedAttachment.ts';
 
 export type ArchivedMessage = Readonly<{
   eventId: string;
@@ -16,6 +17,8 @@ export type ArchivedMessage = Readonly<{
   encrypted: boolean;
   /** The patient it is about (patient/patientTag.ts), as ten digits; absent when untagged. */
   patientNhsNumber?: string;
+  /** An m.file, m.image... message's attachment, as the archive keeps it (archiveSyncBatch.ts fetches the file). */
+  attachment?: ArchivedAttachment;
 }>;
 
 /** The archived form of a timeline item, or undefined for an item the archive does not keep. */

@@ -3,11 +3,13 @@
 // is the only copy once the server's 72 hours are over, and it keeps nothing longer than the expiry sweep allows.
 // An index of record names (no content) is held in memory, and which message each edit or reaction belongs to
 // (learnt as records are read, so a redaction of a reaction finds its message); content is decrypted only when
-// read. Operations run one at a time, so a sweep never races a write.
+// read. Attachments' bytes are kept beside their message's record, in sealed parts named after it (attachmentParts.ts),
+// and go when it expires or is redacted. Operations run one at a time, so a sweep never races a write.
 import type { CoreLogger } from '../platform.ts';
 import type { MessageRelation } from '../stores/timelineSlice.ts';
 import { ArchiveRecordUnreadableError, type ArchiveCipher } from './archiveCipher.ts';
 import { isArchivedMessage, type ArchivedMessage } from './archivedMessage.ts';
+import { openAttachmentParts, type AttachmentBytes, type AttachmentKind } from './attachmentParts.ts';
 import {
   emptyRecord,
   isMessageRecord,
@@ -60,7 +62,16 @@ export interface MessageArchive {
   keep(
     messages: readonly ArchivedMessage[],
     relations?: readonly MessageRelation[],
+    /** The decrypted files of messages with an attachment, by event id: sealed and written before their records. */
+    files?: ReadonlyMap<string, AttachmentBytes>,
   ): Promise<readonly MessageRecord[]>;
+  /** Whether this message's file is already kept (so a message seen again is not fetched again). */
+  attachmentKept(eventId: string): Promise<boolean>;
+  /**
+   * A message's file (or its thumbnail) as received, or undefined when it is not kept here (never fetched, refused,
+   * expired, redacted, or a part lost or tampered with).
+   */
+  readAttachment(roomId: string, eventId: string, kind: AttachmentKind): Promise<Uint8Array | undefined>;
   /** One room's records, oldest first. */
   roomRecords(roomId: string): Promise<readonly MessageRecord[]>;
   /** Every record, oldest first. */
@@ -132,10 +143,12 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
   const relationTargets = new Map<string, string>();
   /** Every record has been read once since opening, so relationTargets knows every relation kept. */
   let everyRecordRead = false;
-  for (const name of await storage.list()) {
+  const names = await storage.list();
+  for (const name of names) {
     const parsed = parseMessageRecordName(name);
     if (parsed) index.set(parsed.eventTag, parsed);
   }
+  const attachmentParts = openAttachmentParts(storage, cipher, names);
 
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -219,6 +232,35 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
     learnRelations(record);
   }
 
+  async function writeAttachment(record: MessageRecord, bytes: AttachmentBytes): Promise<void> {
+    const name = messageRecordName(
+      await roomTag(record.roomId),
+      record.sentAt,
+      await eventTag(record.eventId),
+    );
+    await attachmentParts.write(name, 'file', bytes.file);
+    if (bytes.thumbnail && record.content?.attachment?.thumbnail)
+      await attachmentParts.write(name, 'thumbnail', bytes.thumbnail);
+  }
+
+  async function readAttachment(
+    roomId: string,
+    eventId: string,
+    kind: AttachmentKind,
+  ): Promise<Uint8Array | undefined> {
+    const tag = await eventTag(eventId);
+    const name = index.get(tag);
+    const record = name && (await readRecord(name));
+    const attachment = record?.roomId === roomId ? record.content?.attachment : undefined;
+    if (!attachment || attachment.parts === 0) return undefined;
+    const wanted = kind === 'file' ? attachment : attachment.thumbnail;
+    if (!wanted || wanted.size === null) return undefined;
+    const bytes = await attachmentParts.read(tag, kind, wanted.parts, wanted.size);
+    if (bytes === undefined)
+      log.warn('an attachment in the archive could not be read', { hour: name?.hour, kind });
+    return bytes;
+  }
+
   /** The send time of the oldest readable record among these, opening only the earliest hours. */
   async function oldestSentAt(names: readonly MessageRecordName[]): Promise<number | null> {
     const hours = [...new Set(names.map((name) => name.hour))].sort((a, b) => a - b);
@@ -233,7 +275,10 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
   async function keepBatch(
     messages: readonly ArchivedMessage[],
     relations: readonly MessageRelation[],
+    files: ReadonlyMap<string, AttachmentBytes>,
   ): Promise<MessageRecord[]> {
+    /** Files to write before their message's record: only where the record did not already keep one. */
+    const newFiles = new Map<string, AttachmentBytes>();
     const touched = new Map<string, Readonly<{ before: string | undefined; record: MessageRecord }>>();
     async function recordOf(eventId: string): Promise<MessageRecord | undefined> {
       const kept = touched.get(eventId);
@@ -252,7 +297,12 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
     for (const message of messages) {
       const record =
         (await recordOf(message.eventId)) ?? emptyRecord(message.eventId, message.roomId, message.sentAt);
-      change(withMessage(record, message));
+      const next = withMessage(record, message);
+      change(next);
+      const bytes = files.get(message.eventId);
+      const keptBefore = (record.content?.attachment?.parts ?? 0) > 0;
+      if (bytes && !keptBefore && (next.content?.attachment?.parts ?? 0) > 0)
+        newFiles.set(message.eventId, bytes);
     }
     for (const relation of relations) {
       if (relation.kind !== 'redaction') {
@@ -280,10 +330,17 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
     }
 
     const changed: MessageRecord[] = [];
+    const erased: string[] = [];
     for (const { before, record } of touched.values()) {
+      const bytes = newFiles.get(record.eventId);
+      // The parts first: a crash before the record leaves parts no record names, which the next sweep deletes.
+      if (bytes && record.content?.attachment) await writeAttachment(record, bytes);
       if (JSON.stringify(record) !== before) await writeRecord(record);
+      if (record.deletedAt !== null) erased.push(await eventTag(record.eventId));
       changed.push(record);
     }
+    // A redaction erases the file and thumbnail with the text.
+    await attachmentParts.deleteFor(erased);
     return changed;
   }
 
@@ -297,7 +354,17 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
       await queue;
     },
 
-    keep: (messages, relations = []) => serial(() => keepBatch(messages, relations)),
+    keep: (messages, relations = [], files = new Map()) =>
+      serial(() => keepBatch(messages, relations, files)),
+
+    attachmentKept: (eventId) =>
+      serial(async () => {
+        const name = index.get(await eventTag(eventId));
+        const record = name && (await readRecord(name));
+        return (record?.content?.attachment?.parts ?? 0) > 0;
+      }),
+
+    readAttachment: (roomId, eventId, kind) => serial(() => readAttachment(roomId, eventId, kind)),
 
     roomRecords: (roomId) =>
       serial(async () => {
@@ -371,6 +438,8 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
           index.delete(name.eventTag);
         }
         await storage.delete(expired);
+        // Their files and thumbnails, and parts a crash left without a record.
+        await attachmentParts.deleteUnless((eventTag) => index.has(eventTag));
         const remaining = [...index.values()];
         return {
           removed: before - index.size,

@@ -5,10 +5,18 @@
 // first): the record then waits, filed under the earliest relation's time, until the message arrives.
 import type { MessageRedaction, MessageRelation } from '../stores/timelineSlice.ts';
 import { isPatientMark, type PatientMark } from '../patient/patientTag.ts';
+import { isArchivedAttachment, type ArchivedAttachment } from './archivedAttachment.ts';
 import type { ArchivedMessage } from './archivedMessage.ts';
 
-/** A message's content. An attachment (to come) adds its own field here, so an edit can replace it too. */
-export type MessageContent = Readonly<{ msgtype: string | null; body: string }>;
+/**
+ * A message's content. An attachment's name, type, size and whether its file is kept ride with the message as sent
+ * (an edit changes the text only; the file's parts are named after the message: attachmentParts.ts).
+ */
+export type MessageContent = Readonly<{
+  msgtype: string | null;
+  body: string;
+  attachment?: ArchivedAttachment;
+}>;
 
 export type ArchivedEdit = Readonly<{
   eventId: string;
@@ -61,12 +69,15 @@ export function withMessage(record: MessageRecord, message: ArchivedMessage): Me
   const known = { ...record, sentAt: message.sentAt, sender: message.sender, encrypted: message.encrypted };
   if (record.deletedAt !== null) return known;
   const nhsNumber = message.patientNhsNumber;
+  // A file already kept stays as kept: the same event seen again (a restart's sync) is not fetched again.
+  const kept = record.content?.attachment;
+  const attachment = kept && kept.parts > 0 ? kept : message.attachment;
   const patient =
     nhsNumber === undefined ? record.patient : { nhsNumber, filedAt: record.patient?.filedAt ?? null };
   return {
     ...known,
     ...(patient ? { patient } : {}),
-    content: { msgtype: message.msgtype, body: message.body },
+    content: { msgtype: message.msgtype, body: message.body, ...(attachment ? { attachment } : {}) },
     // Only its sender may edit a message: edits that came before it, from anyone else, go.
     edits: record.edits.filter((edit) => edit.sender === message.sender),
   };
@@ -135,7 +146,9 @@ function isContent(value: unknown): value is MessageContent {
   if (typeof value !== 'object' || value === null) return false;
   const content = value as Record<string, unknown>;
   return (
-    (typeof content.msgtype === 'string' || content.msgtype === null) && typeof content.body === 'string'
+    (typeof content.msgtype === 'string' || content.msgtype === null) &&
+    typeof content.body === 'string' &&
+    (content.attachment === undefined || isArchivedAttachment(content.attachment))
   );
 }
 

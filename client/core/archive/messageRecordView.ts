@@ -1,7 +1,8 @@
 // How an archived message reads now: its sender's latest edit in place of the text as sent, its reactions grouped
 // by key, "deleted" once redacted. The timeline (after a restart, and for each change sync brings) and the search
 // read messages through here, so both show the same text.
-import type { TimelineItem, TimelineReaction } from '../stores/timelineSlice.ts';
+import type { TimelineAttachment, TimelineItem, TimelineReaction } from '../stores/timelineSlice.ts';
+import type { ArchivedAttachment } from './archivedAttachment.ts';
 import type { ArchivedMessage } from './archivedMessage.ts';
 import type { ArchivedEdit, MessageContent, MessageRecord } from './messageRecord.ts';
 
@@ -41,11 +42,30 @@ export function reactionsOf(record: MessageRecord): TimelineReaction[] {
   return [...byKey].map(([key, senders]) => ({ key, senders }));
 }
 
+/** What the timeline shows of an archived attachment: no part counts, nothing that opens it. */
+function shownAttachment(attachment: ArchivedAttachment): TimelineAttachment {
+  const { thumbnail } = attachment;
+  return {
+    name: attachment.name,
+    mimetype: attachment.mimetype,
+    size: attachment.size,
+    kept: attachment.parts > 0,
+    thumbnail: thumbnail && {
+      mimetype: thumbnail.mimetype,
+      size: thumbnail.size,
+      w: thumbnail.w,
+      h: thumbnail.h,
+    },
+  };
+}
+
 /** The timeline item the record shows as, or undefined while the message itself has not arrived. */
 export function timelineItemForRecord(record: MessageRecord, ownUserId: string): TimelineItem | undefined {
   if (record.sender === null) return undefined;
   const content = currentContent(record);
   const deleted = record.deletedAt !== null;
+  // The file is the message's as sent: an edit changes its caption, never the file.
+  const attachment = deleted ? undefined : record.content?.attachment;
   return {
     id: record.eventId,
     roomId: record.roomId,
@@ -64,6 +84,7 @@ export function timelineItemForRecord(record: MessageRecord, ownUserId: string):
     // The clinician's own messages are archived only once the server has them.
     sendStatus: record.sender === ownUserId ? 'sent' : null,
     ...(record.patient && !deleted ? { patient: record.patient } : {}),
+    ...(attachment ? { attachment: shownAttachment(attachment) } : {}),
   };
 }
 
@@ -72,5 +93,15 @@ export function messageNow(record: MessageRecord): ArchivedMessage | undefined {
   const content = currentContent(record);
   if (record.sender === null || content === null) return undefined;
   const { eventId, roomId, sender, sentAt, encrypted } = record;
-  return { eventId, roomId, sender, sentAt, msgtype: content.msgtype, body: content.body, encrypted };
+  const attachment = record.content?.attachment;
+  return {
+    eventId,
+    roomId,
+    sender,
+    sentAt,
+    msgtype: content.msgtype,
+    body: content.body,
+    encrypted,
+    ...(attachment ? { attachment } : {}),
+  };
 }

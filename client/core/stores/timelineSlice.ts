@@ -4,6 +4,7 @@
 // and redaction arrive as relations: the archive folds them into the message (archive/messageRecord.ts) and the
 // store is given the message as it now reads, so there is one place that decides what an edit or a redaction does.
 import type { StateCreator } from 'zustand/vanilla';
+import type { AttachmentSource } from '../attachments/attachmentSource.ts';
 import type { PatientMark } from '../patient/patientTag.ts';
 import type { BleepState } from './bleepStore.ts';
 
@@ -12,6 +13,19 @@ export type TimelineItemKind = 'message' | 'membership' | 'encrypted' | 'undecry
 
 /** One reaction key on a message and who reacted with it, in the order they did. */
 export type TimelineReaction = Readonly<{ key: string; senders: readonly string[] }>;
+
+/**
+ * A message's attachment as the clinician sees it. The file is read from the archive by the item's room and id
+ * (`session.readAttachment(roomId, id, 'file' | 'thumbnail')`); nothing here opens it.
+ */
+export type TimelineAttachment = Readonly<{
+  name: string;
+  mimetype: string | null;
+  size: number | null;
+  /** The file is in this desktop's archive; false when it could not be fetched or did not match its message. */
+  kept: boolean;
+  thumbnail: Readonly<{ mimetype: string | null; size: number; w: number | null; h: number | null }> | null;
+}>;
 
 export type TimelineItem = Readonly<{
   /** The event id; for this desktop's own message, a temporary id until the server assigns one. */
@@ -39,6 +53,8 @@ export type TimelineItem = Readonly<{
   sendStatus: 'sending' | 'sent' | 'failed' | null;
   /** For a message tagged with a patient (inside its encrypted content): the NHS number, and when it was filed. */
   patient?: PatientMark;
+  /** For m.file, m.image, m.audio and m.video messages, once the archive has taken the file. */
+  attachment?: TimelineAttachment;
 }>;
 
 type RelationEvent = Readonly<{
@@ -65,7 +81,13 @@ export type MessageRelation =
 export type MessageRedaction = Extract<MessageRelation, { kind: 'redaction' }>;
 
 export type TimelineChange =
-  | Readonly<{ change: 'upsert'; item: TimelineItem; replacesId?: string }>
+  | Readonly<{
+      change: 'upsert';
+      item: TimelineItem;
+      replacesId?: string;
+      /** Where the message's encrypted file is and its key: for the archive's intake only, never kept in the store. */
+      attachmentSource?: AttachmentSource;
+    }>
   | Readonly<{ change: 'remove'; roomId: string; id: string }>
   | Readonly<{ change: 'relation'; relation: MessageRelation }>;
 
