@@ -1,12 +1,12 @@
 // The local audit of what this desktop did with patients' messages: each export, each filing to the record, each
 // local deletion after filing. Kept sealed like the archive (same key and storage, one record per entry under a
 // random name `pa.<22 characters>`) and holding no content: what was done, when, by whom, to how many messages,
-// and which patient only as a keyed tag (HMAC-SHA-256 under the archive's naming key). Not a plain hash: NHS numbers
-// are few enough (10^9, a tenth of them valid) that anyone could hash them all and read a plain hash back. With the
-// archive key, the tag of a known number finds its entries (entriesFor). No event ids either: they would tie this
-// log to the server's metadata, and the exported document (filed in the record) lists them.
-// Entries are append-only and stay until the clinician's data is wiped (the archive's storage goes whole); the
-// expiry sweep reads message records only and leaves them.
+// and which patient only as a keyed tag (HMAC-SHA-256 under the archive's naming key). Not a plain hash: NHS
+// numbers are few enough (under a billion: nine digits and a check digit) that anyone could hash them all and read
+// a plain hash back. With the archive key, the tag of a known number finds its entries (entriesFor). No event ids
+// either: they would tie this log to the server's metadata, and the exported document (filed in the record) lists
+// them. Entries are append-only and stay until the clinician's data is wiped (the archive's storage goes whole);
+// the expiry sweep reads message records only and leaves them.
 import type { ArchiveCipher } from '../archive/archiveCipher.ts';
 import { ArchiveRecordUnreadableError } from '../archive/archiveCipher.ts';
 import type { ArchiveStorage } from '../archive/archiveStorage.ts';

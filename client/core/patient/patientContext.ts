@@ -73,9 +73,12 @@ export function createPatientContext(deps: PatientContextDeps): PatientContext {
   }
 
   return {
-    send: (roomId, body, nhsNumber) =>
-      // The content is made (and the number checked) before anything is queued.
-      deps.delivery().write(roomId, 'm.room.message', patientTaggedContent(body, nhsNumber)),
+    send: async (roomId, body, nhsNumber) => {
+      // The content is made (and the number checked) before anything is queued; a bad number rejects, never throws.
+      const content = patientTaggedContent(body, nhsNumber);
+      const queued = await deps.delivery().write(roomId, 'm.room.message', content);
+      return queued;
+    },
 
     messagesAbout,
 

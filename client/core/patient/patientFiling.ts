@@ -25,7 +25,7 @@ export type FilingDeps = Readonly<{
   by: string;
 }>;
 
-/** Files these messages about this patient (ten digits); messages not about them, deleted or not kept are passed over. */
+/** Files these messages about this patient (ten digits); others (not about them, deleted, not kept) are passed over. */
 export async function fileToRecord(
   deps: FilingDeps,
   nhsNumber: string,
