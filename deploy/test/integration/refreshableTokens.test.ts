@@ -1,7 +1,9 @@
 // Needs the real local stack: trust-a, a Synapse behind its policy gateway. Refreshable access tokens through the
 // gateway, as the homeserver template sets them (5 minutes, renewed within a session that ends after 12 hours): a
 // desktop that asks for one gets a short-lived token, renews it through POST /refresh exactly as matrix-js-sdk does,
-// and the renewed token serves. Once trust IT revokes the desktop, its refresh token renews nothing.
+// and the renewed token serves; the renewal carries the desktop's enrolment credential, as a sign-in does, or the
+// gateway refuses it (client/test/integration/refreshTheft.test.ts). Once trust IT revokes the desktop, its refresh
+// token renews nothing.
 import { createClient } from 'matrix-js-sdk';
 import { describe, expect, inject, it } from 'vitest';
 import { signInAtEnrolledDesktop, type StaffSession } from './clinicianClient.ts';
@@ -37,8 +39,17 @@ async function whoAmI(accessToken: string): Promise<{ status: number; userId: un
   return { status: response.status, userId: body.user_id };
 }
 
-function sdkClient(login: RefreshableLogin) {
-  return createClient({ baseUrl: trustA.clientUrl, accessToken: login.access_token });
+/** matrix-js-sdk at the enrolled desktop: every request carries its credential, as Bleep's client core sends it. */
+function sdkClient(login: RefreshableLogin, session: StaffSession) {
+  return createClient({
+    baseUrl: trustA.clientUrl,
+    accessToken: login.access_token,
+    fetchFn: (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set('x-bleep-device-credential', session.desktop.credential);
+      return fetch(input, { ...init, headers });
+    },
+  });
 }
 
 describe('refreshable access tokens, through the gateway', () => {
@@ -49,7 +60,7 @@ describe('refreshable access tokens, through the gateway', () => {
     expect(login.expires_in_ms).toBeGreaterThan(0);
     expect(login.expires_in_ms).toBeLessThanOrEqual(5 * 60_000);
 
-    const renewed = await sdkClient(login).refreshToken(login.refresh_token ?? '');
+    const renewed = await sdkClient(login, session).refreshToken(login.refresh_token ?? '');
     expect(renewed.access_token).not.toBe(login.access_token);
     expect(renewed.refresh_token).toEqual(expect.any(String));
     expect(renewed.expires_in_ms).toBeLessThanOrEqual(5 * 60_000);
@@ -60,8 +71,11 @@ describe('refreshable access tokens, through the gateway', () => {
     const session = await signInAtEnrolledDesktop(trustA, 'revoked-refresh');
     const login = await refreshableLogin(session);
     await stackCommand(['policy', 'trust-a', 'revoke-device', '--device-id', session.deviceId]);
-    await expect(sdkClient(login).refreshToken(login.refresh_token ?? '')).rejects.toMatchObject({
-      httpStatus: 401,
+    // The revoked desktop's credential no longer counts: the gateway refuses before Synapse hears of it (and Synapse
+    // deleted the device's refresh tokens with the device anyway).
+    await expect(sdkClient(login, session).refreshToken(login.refresh_token ?? '')).rejects.toMatchObject({
+      httpStatus: 403,
+      data: { 'uk.nhs.bleep.rule': 'device-enrolment' },
     });
     expect((await whoAmI(login.access_token)).status).toBe(401);
   });
