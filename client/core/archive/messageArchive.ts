@@ -410,14 +410,18 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
     forget: (eventIds) =>
       serial(async () => {
         const names: string[] = [];
+        const tags: string[] = [];
         for (const eventId of new Set(eventIds)) {
           const tag = await eventTag(eventId);
           const name = index.get(tag);
           if (name === undefined) continue;
           names.push(name.name);
+          tags.push(tag);
           index.delete(tag);
         }
         await storage.delete(names);
+        // Their files and thumbnails go with them.
+        await attachmentParts.deleteFor(tags);
       }),
 
     sweep: (request) =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { partCount } from '../archive/archivedAttachment.ts';
 import { runExpirySweep, dayMs } from '../expiry/expirySweep.ts';
 import type { LegalHoldAnswer } from '../expiry/legalHolds.ts';
 import { arthur, edith, noon, patientArchive, taggedMessage, ward } from './patientArchive.testkit.ts';
@@ -48,6 +49,37 @@ describe('filing a patient’s messages to their record', () => {
     expect([...storage.records.keys()].filter((name) => name.startsWith('m.'))).toEqual([]);
     expect(storage.records.size).toBe(before - 1 + 2);
     expect((await audit.entries()).map((entry) => entry.action)).toEqual(['filed', 'deleted-locally']);
+  });
+});
+
+describe('a filed and deleted message with an attachment', () => {
+  it('takes its file and thumbnail parts with it', async () => {
+    const { archive, audit, clock, storage } = await patientArchive();
+    const file = new TextEncoder().encode('Discharge letter, Edith Crawley');
+    const thumbnail = new TextEncoder().encode('thumbnail of the letter');
+    const attachment = {
+      name: 'letter.txt',
+      mimetype: 'text/plain',
+      size: file.length,
+      parts: partCount(file.length),
+      thumbnail: {
+        mimetype: 'image/png',
+        size: thumbnail.length,
+        w: 8,
+        h: 8,
+        parts: partCount(thumbnail.length),
+      },
+    };
+    await archive.keep(
+      [taggedMessage('$file', noon, edith, { msgtype: 'm.file', body: 'letter.txt', attachment })],
+      [],
+      new Map([['$file', { file, thumbnail }]]),
+    );
+    const parts = () => [...storage.records.keys()].filter((name) => name.startsWith('a.'));
+    expect(parts()).toHaveLength(2);
+    await fileToRecord({ archive, audit, clock, by }, edith, ['$file'], { deleteLocally: true });
+    expect(parts()).toEqual([]);
+    expect(await archive.allRecords()).toEqual([]);
   });
 });
 
