@@ -1,7 +1,9 @@
-// What a clinician does to rooms through the core: open a referral room, invite, answer an invitation, send text,
-// correct or delete what they sent, react.
+// What a clinician does to rooms through the core: open a referral room, invite, answer an invitation, send text or a
+// file, correct or delete what they sent, react.
 // Failures come back as the core's typed errors. The results arrive in the stores by sync, like everyone else's.
 import { EventType, MsgType, ReceiptType, RelationType, type MatrixClient } from 'matrix-js-sdk';
+import { attachmentContent, type OutgoingAttachment } from '../attachments/outgoingAttachment.ts';
+import type { MediaUpload } from '../attachments/mediaUpload.ts';
 import { sendBlockFor } from '../crypto/sendSafety.ts';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 
@@ -12,6 +14,11 @@ export interface RoomActions {
   join(roomId: string): Promise<void>;
   /** Sends a text message (encrypted, as every Bleep room is); resolves with its event id once the server has it. */
   sendText(roomId: string, body: string): Promise<string>;
+  /**
+   * Sends a file: encrypted here, its ciphertext uploaded, then an m.file (m.image for images) message carrying its
+   * key, encrypted like any message; resolves with the event id. Nothing is uploaded to a room that may not be sent to.
+   */
+  sendAttachment(roomId: string, attachment: OutgoingAttachment): Promise<string>;
   /** Replaces the text of a message this clinician sent (an m.replace edit, encrypted like the message). */
   editText(roomId: string, eventId: string, body: string): Promise<string>;
   /** Reacts to a message with a key (an emoji); reactions travel in the clear, which the trust's policy allows. */
@@ -22,7 +29,16 @@ export interface RoomActions {
   markRead(roomId: string, eventId: string): Promise<void>;
 }
 
-export function createRoomActions(client: MatrixClient, serverUrl: string): RoomActions {
+export type AttachmentSending = Readonly<{
+  upload: MediaUpload;
+  randomBytes: (length: number) => Uint8Array;
+}>;
+
+export function createRoomActions(
+  client: MatrixClient,
+  serverUrl: string,
+  attachments: AttachmentSending,
+): RoomActions {
   async function classified<T>(request: () => Promise<T>): Promise<T> {
     try {
       return await request();
@@ -62,6 +78,17 @@ export function createRoomActions(client: MatrixClient, serverUrl: string): Room
         // send refuses instead.)
         await refuseUnlessSafe(roomId);
         const { event_id: eventId } = await client.sendMessage(roomId, { msgtype: MsgType.Text, body });
+        return eventId;
+      }),
+    sendAttachment: (roomId, attachment) =>
+      classified(async () => {
+        // Checked before the upload (a refused room gets not even ciphertext) and again before the send: an
+        // identity may change while a large file uploads.
+        await refuseUnlessSafe(roomId);
+        const content = await attachmentContent(attachment, attachments.upload, attachments.randomBytes);
+        await refuseUnlessSafe(roomId);
+        // The SDK types content by msgtype; this one is the spec's m.file/m.image with its encrypted `file`.
+        const { event_id: eventId } = await client.sendMessage(roomId, content as never);
         return eventId;
       }),
     editText: (roomId, eventId, body) =>

@@ -20,6 +20,8 @@ import type { Platform } from '../platform.ts';
 import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
 import type { IdentityActions } from '../crypto/sessionCrypto.ts';
 import { openKeptDesktopArchive } from '../archive/openDesktopArchive.ts';
+import type { MessageArchive } from '../archive/messageArchive.ts';
+import type { AttachmentKind } from '../archive/attachmentParts.ts';
 import { createPatientContext, type PatientContext } from '../patient/patientContext.ts';
 import type { RoomActions } from '../rooms/roomActions.ts';
 import type { SearchHit, SearchQuery } from '../search/messageSearch.ts';
@@ -76,6 +78,11 @@ export interface BleepSession {
    * search slice too. Asks no server: it works signed in, offline, or after a start that could not reach the gateway.
    */
   searchArchive(query: SearchQuery): Promise<readonly SearchHit[]>;
+  /**
+   * A message's attachment (or its thumbnail) as received, from the archive, for the renderer to show or save; asks no
+   * server (signed in or not). Undefined when this desktop does not hold it (not fetched, expired, deleted).
+   */
+  readAttachment(roomId: string, eventId: string, kind?: AttachmentKind): Promise<Uint8Array | undefined>;
   /**
    * Patient context (core/patient/): send a message tagged with an NHS number, find, export and file a patient's
    * messages, the local audit of it. Finding, exporting and filing ask no server (signed in or not).
@@ -225,25 +232,30 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
     return active.session;
   }
 
+  /** The running session's archive, or the one kept here opened for this work and closed again (none: undefined). */
+  async function withArchive<T>(work: (archive: MessageArchive) => Promise<T>): Promise<T | undefined> {
+    if (active) return work(active.session.archive);
+    const kept = await openKeptDesktopArchive(platform);
+    if (kept === undefined) return undefined;
+    try {
+      return await work(kept);
+    } finally {
+      await kept.close();
+    }
+  }
+
   const patient = createPatientContext({
     platform,
     store,
     delivery: () => (held && !active ? held.delivery : signedIn().delivery),
-    withArchive: async (work) => {
-      if (active) return work(active.session.archive);
-      const kept = await openKeptDesktopArchive(platform);
-      if (kept === undefined) return undefined;
-      try {
-        return await work(kept);
-      } finally {
-        await kept.close();
-      }
-    },
+    withArchive,
   });
 
   return {
     store,
     patient,
+    readAttachment: (roomId, eventId, kind = 'file') =>
+      withArchive((archive) => archive.readAttachment(roomId, eventId, kind)),
     get rooms(): RoomActions {
       return signedIn().rooms;
     },

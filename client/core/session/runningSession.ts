@@ -10,6 +10,7 @@ import {
   type MatrixClient,
   type SyncStateData,
 } from 'matrix-js-sdk';
+import { encryptedMediaUpload } from '../attachments/mediaUpload.ts';
 import { startSessionCrypto, type IdentityActions, type SessionCrypto } from '../crypto/sessionCrypto.ts';
 import { cryptoStorageKey } from '../crypto/storageKey.ts';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
@@ -148,7 +149,14 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
       ownUserId: record.userId,
     });
     return {
-      rooms: createRoomActions(client, record.serverUrl),
+      rooms: createRoomActions(client, record.serverUrl, {
+        upload: encryptedMediaUpload({
+          fetch: platform.fetch,
+          serverUrl: record.serverUrl,
+          accessToken: record.accessToken,
+        }),
+        randomBytes: platform.randomBytes,
+      }),
       identities: {
         acknowledge: async (userId) => {
           await crypto.acknowledgeIdentityChange(userId);

@@ -5,6 +5,7 @@ import { keepSyncBatch } from '../archive/archiveSyncBatch.ts';
 import type { MessageArchive } from '../archive/messageArchive.ts';
 import { timelineItemForRecord } from '../archive/messageRecordView.ts';
 import { openDesktopArchive } from '../archive/openDesktopArchive.ts';
+import { authenticatedMediaDownload } from '../attachments/mediaDownload.ts';
 import type { IdentityActions } from '../crypto/sessionCrypto.ts';
 import type { BleepClientError } from '../errors/clientErrors.ts';
 import { createExpirySchedule, type ExpirySchedule } from '../expiry/expirySchedule.ts';
@@ -56,6 +57,9 @@ async function showArchived(archive: MessageArchive, store: BleepStore, ownUserI
   });
 }
 
+/** When the policy has not said (it is read at sign-in): Synapse's own default upload limit. */
+const defaultMaxAttachmentBytes = 50 * 1024 * 1024;
+
 export async function startSignedInSession(options: SignedInSessionOptions): Promise<SignedInSession> {
   const { platform, store, record } = options;
   const log = platform.logger.child('session');
@@ -80,7 +84,18 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
       record,
       ...(options.password ? { password: options.password } : {}),
       ...(options.pollTimeoutMs === undefined ? {} : { pollTimeoutMs: options.pollTimeoutMs }),
-      beforeEmit: (batch) => keepSyncBatch(archive, batch, record.userId),
+      beforeEmit: (batch) =>
+        keepSyncBatch(archive, batch, record.userId, {
+          download: (mxc) =>
+            authenticatedMediaDownload({
+              fetch: platform.fetch,
+              serverUrl: record.serverUrl,
+              accessToken: record.accessToken,
+              // Nobody at this trust could have uploaded more; a partner's larger file is not kept.
+              maxBytes: store.getState().session.policy?.maxUploadBytes ?? defaultMaxAttachmentBytes,
+            })(mxc),
+          logger: platform.logger.child('attachments'),
+        }),
       onEnded: (error, how) => {
         void (async () => {
           try {

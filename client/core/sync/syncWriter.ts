@@ -14,6 +14,7 @@ import {
   type Room,
   type SyncStateData,
 } from 'matrix-js-sdk';
+import { attachmentSourceFor } from '../attachments/attachmentSource.ts';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 import type { ClientProblem } from '../errors/clientErrors.ts';
 import type { CoreLogger } from '../platform.ts';
@@ -109,8 +110,17 @@ export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
     touchedRooms.add(roomId);
     const relation = messageRelationFor(event, client.getRoom(roomId));
     if (relation) timeline.push({ change: 'relation', relation });
-    if (item) timeline.push({ change: 'upsert', item, ...(replacesId ? { replacesId } : {}) });
-    else {
+    if (item) {
+      // The file's location and key go to the archive's intake with the item (archive/archiveSyncBatch.ts).
+      const attachmentSource =
+        item.kind === 'message' ? attachmentSourceFor(event.getOriginalContent()) : undefined;
+      timeline.push({
+        change: 'upsert',
+        item,
+        ...(replacesId ? { replacesId } : {}),
+        ...(attachmentSource ? { attachmentSource } : {}),
+      });
+    } else {
       const id = event.getId();
       // An encrypted event that decrypted into something the timeline does not show leaves no placeholder.
       if (id !== undefined && event.isEncrypted()) timeline.push({ change: 'remove', roomId, id });
