@@ -71,12 +71,26 @@ describe('the session’s patient context', () => {
         return item ? [{ change: 'upsert' as const, item }] : [];
       }),
     });
+    store.getState().searchFinished(
+      store.getState().searchBegan({ text: 'patient' }),
+      kept.map((record) => ({
+        eventId: record.eventId,
+        roomId: record.roomId,
+        sender: amelia,
+        sentAt: record.sentAt,
+        msgtype: 'm.text',
+        body: record.content?.body ?? '',
+        editedAt: null,
+      })),
+    );
     const exported = await patient.exportForFiling(edith);
     expect(exported.eventIds).toEqual(['$b', '$a']);
     await patient.file(edith, ['$a'], { deleteLocally: false });
     await patient.file(edith, ['$b'], { deleteLocally: true });
     const items = selectTimeline(ward)(store.getState());
     expect(items.map((item) => [item.id, item.patient?.filedAt])).toEqual([['$a', platform.clock.now()]]);
+    // A search result for the deleted message goes with it.
+    expect(store.getState().search.hits.map((hit) => hit.eventId)).toEqual(['$a']);
     expect((await patient.audit(edith)).map((entry) => entry.action)).toEqual([
       'exported',
       'filed',

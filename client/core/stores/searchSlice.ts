@@ -25,12 +25,16 @@ export type SearchSlice = Readonly<{
 
 export const initialSearch: SearchState = { searchId: 0, query: null, status: 'idle', hits: [] };
 
-/** The results without the messages these changes show deleted (a redaction erases a result's text too). */
+/**
+ * The results without the messages these changes show deleted or remove (a redaction erases a result's text too,
+ * and a patient's message filed and deleted here is gone from this desktop).
+ */
 export function withoutDeletedHits(search: SearchState, changes: readonly TimelineChange[]): SearchState {
   const deleted = new Set(
-    changes.flatMap((change) =>
-      change.change === 'upsert' && change.item.kind === 'deleted' ? [change.item.id] : [],
-    ),
+    changes.flatMap((change) => {
+      if (change.change === 'remove') return [change.id];
+      return change.change === 'upsert' && change.item.kind === 'deleted' ? [change.item.id] : [];
+    }),
   );
   if (deleted.size === 0 || !search.hits.some((hit) => deleted.has(hit.eventId))) return search;
   return { ...search, hits: search.hits.filter((hit) => !deleted.has(hit.eventId)) };
