@@ -31,6 +31,7 @@ async function setUp() {
     platform,
     store,
     delivery: () => delivery.queue,
+    clinician: () => Promise.resolve(amelia),
     withArchive: (work) => work(archive),
   });
   return { platform, archive, store, delivery, patient };

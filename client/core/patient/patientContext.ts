@@ -42,18 +42,17 @@ export type PatientContextDeps = Readonly<{
   platform: Pick<Platform, 'secrets' | 'archive' | 'clock' | 'randomBytes' | 'logger'>;
   store: BleepStore;
   delivery: () => DeliveryQueue;
+  /** The clinician whose data this desktop holds (signed in, or kept while offline or expired), for the audit. */
+  clinician: () => Promise<string | undefined>;
   /** Runs work over the open archive, or the one kept on disk; undefined when this desktop has none. */
   withArchive: <T>(work: (archive: MessageArchive) => Promise<T>) => Promise<T | undefined>;
 }>;
 
-/** Who is acting: the signed-in clinician, or the one whose data this desktop keeps. */
-function actingClinician(store: BleepStore): string {
-  return store.getState().session.userId ?? 'unknown';
-}
-
 export function createPatientContext(deps: PatientContextDeps): PatientContext {
   const { platform, store } = deps;
   const roomName = (roomId: string) => store.getState().rooms.byId[roomId]?.name;
+  /** Who is acting: only the clinician whose data this is can open it here (the archive key is theirs). */
+  const actingClinician = async () => (await deps.clinician()) ?? 'unknown';
 
   async function auditLog(): Promise<PatientAuditLog | undefined> {
     const key = await keptArchiveKey(platform);
@@ -85,7 +84,7 @@ export function createPatientContext(deps: PatientContextDeps): PatientContext {
     exportForFiling: async (nhsNumber) => {
       const digits = normalisedNhsNumber(nhsNumber);
       const messages = await messagesAbout(digits);
-      const by = actingClinician(store);
+      const by = await actingClinician();
       const document = patientExport(messages, {
         nhsNumber: digits,
         exportedAt: platform.clock.now(),
@@ -105,7 +104,7 @@ export function createPatientContext(deps: PatientContextDeps): PatientContext {
     file: async (nhsNumber, eventIds, options) => {
       const digits = normalisedNhsNumber(nhsNumber);
       const audit = await auditLog();
-      const by = actingClinician(store);
+      const by = await actingClinician();
       const outcome =
         audit &&
         (await deps.withArchive((archive) =>

@@ -248,6 +248,10 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
     platform,
     store,
     delivery: () => (held && !active ? held.delivery : signedIn().delivery),
+    clinician: async () =>
+      active?.record.userId ??
+      (await readSessionRecord(platform.secrets))?.userId ??
+      (await readExpiredSession(platform.secrets))?.userId,
     withArchive,
   });
 

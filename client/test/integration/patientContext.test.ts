@@ -179,9 +179,12 @@ describe('patient context: an NHS number inside the encrypted content, found, ex
     expect(exported.eventIds).toEqual([answerId, questionId]);
     const document = JSON.parse(exported.json) as {
       nhsNumber: string;
+      exportedBy: string;
       messages: { eventId: string; text: string }[];
     };
     expect(document.nhsNumber).toBe(nhsNumber);
+    // Offline (nobody signed in), the export still names the clinician whose archive this is.
+    expect(document.exportedBy).toBe(registrar.account.userId);
     expect(document.messages.map((message) => [message.eventId, message.text])).toEqual([
       [questionId, question],
       [answerId, answer],
@@ -211,6 +214,7 @@ describe('patient context: an NHS number inside the encrypted content, found, ex
       expect(opened.includes(needle), needle).toBe(false);
 
     const audit = await offline.patient.audit(nhsNumber);
+    expect(new Set(audit.map((entry) => entry.by))).toEqual(new Set([registrar.account.userId]));
     expect(audit.map((entry) => [entry.action, entry.messageCount])).toEqual([
       ['exported', 2],
       ['filed', 2],
