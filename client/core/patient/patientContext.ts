@@ -90,9 +90,8 @@ export function createPatientContext(deps: PatientContextDeps): PatientContext {
         exportedAt: platform.clock.now(),
         exportedBy: by,
       });
-      await (
-        await auditLog()
-      )?.record({ action: 'exported', by, nhsNumber: digits, messageCount: messages.length });
+      const audit = await auditLog();
+      await audit?.record({ action: 'exported', by, nhsNumber: digits, messageCount: messages.length });
       return {
         document,
         json: patientExportJson(document),
