@@ -199,6 +199,26 @@ describe('an encrypted attachment from trust A to trust B', () => {
     }
   });
 
+  it("erases a deleted message's file from trust B's archive", async () => {
+    const second = await consultant.core.rooms.sendAttachment(roomId, {
+      name: 'wrong-patient.txt',
+      mimetype: 'text/plain',
+      bytes: new TextEncoder().encode(`Arthur Pettigrew, NHS 943 476 5870 ${tag}`),
+    });
+    await eventually('the second file to be kept at trust B', () =>
+      itemOf(surgeon.core, roomId, second)?.attachment?.kept ? true : undefined,
+    );
+    expect(await attachmentParts(surgeon.files)).toHaveLength(3);
+    await consultant.core.rooms.redact(roomId, second);
+    await eventually('the message to show deleted at trust B', () =>
+      itemOf(surgeon.core, roomId, second)?.kind === 'deleted' ? true : undefined,
+    );
+    expect(itemOf(surgeon.core, roomId, second)?.attachment).toBeUndefined();
+    expect(await surgeon.core.readAttachment(roomId, second)).toBeUndefined();
+    // Only the first message's file and thumbnail are left.
+    expect(await attachmentParts(surgeon.files)).toHaveLength(2);
+  });
+
   it('reads the file back identical after a restart, from the archive', async () => {
     surgeon.core.stop();
     const restarted = await startCore(surgeon.files);
