@@ -10,7 +10,7 @@ describe('Matrix errors', () => {
     expect(String(error)).toBe('MatrixError: bad');
   });
 
-  it('are sent as JSON with their status and exact length, naming the rule only when a rule refused', () => {
+  it('are sent as JSON with their status and exact length, open to any origin, naming the rule only when a rule refused', () => {
     const written: { status?: number; headers?: Record<string, unknown>; body?: string } = {};
     const response = {
       writeHead(status: number, headers: Record<string, unknown>) {
@@ -25,7 +25,14 @@ describe('Matrix errors', () => {
     const body = '{"errcode":"M_FORBIDDEN","error":"Encrypt it: é","uk.nhs.bleep.rule":"e2ee-only"}';
     expect(written).toEqual({
       status: 403,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+        'access-control-allow-headers':
+          'Authorization, Content-Type, X-Requested-With, X-Bleep-Device-Credential',
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      },
       body,
     });
     expect(new MatrixError(502, 'M_UNKNOWN', 'down').toJSON()).toEqual({

@@ -1,6 +1,7 @@
 // Errors the gateway returns, in the Matrix shape clients already understand: an HTTP status, an errcode, a
 // sentence a clinician or IT can act on, and (for policy refusals) which Bleep rule refused.
 import type { ServerResponse } from 'node:http';
+import { corsHeaders } from './corsHeaders.ts';
 
 export type MatrixErrorBody = Readonly<{
   errcode: string;
@@ -48,6 +49,7 @@ export function policyRefusal(
 export function sendMatrixError(response: ServerResponse, error: MatrixError): void {
   const body = JSON.stringify(error.toJSON());
   response.writeHead(error.status, {
+    ...corsHeaders,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
   });

@@ -458,10 +458,27 @@ describe('client gateway', () => {
     ]);
   });
 
-  it('lets a CORS preflight for a path in the table through to Synapse', async () => {
-    const response = await fetch(`${gatewayUrl}/_matrix/client/v3/sync`, { method: 'OPTIONS' });
-    expect(response.status).toBe(200);
-    expect(seen.map((each) => each.method)).toEqual(['OPTIONS']);
+  it("answers a CORS preflight itself, for the table's paths and Bleep's own, allowing the credential header", async () => {
+    for (const path of [
+      '/_matrix/client/v3/sync',
+      '/_matrix/client/v3/login',
+      '/_bleep/enrol',
+      '/_bleep/policy',
+    ]) {
+      const response = await fetch(`${gatewayUrl}${path}`, { method: 'OPTIONS' });
+      expect(response.status, path).toBe(204);
+      expect(response.headers.get('access-control-allow-origin'), path).toBe('*');
+      expect(response.headers.get('access-control-allow-headers'), path).toContain(
+        'X-Bleep-Device-Credential',
+      );
+    }
+    expect(seen).toEqual([]);
+    // A path outside the table stays refused, and says so to any origin.
+    const unknown = await fetch(`${gatewayUrl}/_bleep/nothing-here`, { method: 'OPTIONS' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('access-control-allow-origin')).toBe('*');
+    const policy = await fetch(`${gatewayUrl}/_bleep/policy`);
+    expect(policy.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('streams a media upload to Synapse unread, byte for byte', async () => {

@@ -14,6 +14,7 @@ import type { SynapseKeys } from '../../identity/synapseKeys.ts';
 import { clientPolicyView } from '../clientPolicyView.ts';
 import { failedAttemptLimit, type FailedAttemptLimit } from '../failedAttemptLimit.ts';
 import type { GatewayMetrics } from '../gatewayMetrics.ts';
+import { corsHeaders } from '../corsHeaders.ts';
 import { MatrixError, sendMatrixError } from '../matrixError.ts';
 import { readJsonBody } from '../readJsonBody.ts';
 import { matchClientRoute } from '../routes/matchClientRoute.ts';
@@ -90,6 +91,15 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
       return verdict.outcome === 'refuse' ? verdict.error : undefined;
     },
   });
+  /** Bleep's own routes, for their preflights (any other /_bleep path is refused like any unknown path). */
+  const bleepRoutes = new Set([
+    '/_bleep/health',
+    '/_bleep/policy',
+    '/_bleep/enrol',
+    '/_bleep/expiry-report',
+    '/_bleep/legal-holds',
+    '/_bleep/device-signature',
+  ]);
   const refreshSession = createRefreshSession({ ...deps, enrolmentRequired, refuse });
   const loginMatch = matchClientRoute('POST', '/_matrix/client/v3/login');
   if (loginMatch.outcome !== 'route') throw new Error('the route table has no sign-in route');
@@ -98,6 +108,11 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  // Bleep's own answers are open to the renderer's origin, as Synapse's are (corsHeaders.ts).
+  app.use((_request, response, next) => {
+    response.set(corsHeaders);
+    next();
+  });
   app.get('/_bleep/health', (_request, response) => {
     response.json({ status: 'ok' });
   });
@@ -170,7 +185,8 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
       kind: match.outcome === 'route' ? match.route.name : match.outcome,
     });
     if (match.outcome === 'preflight') {
-      await deps.proxy.forward(request, response, Buffer.alloc(0));
+      // Answered here: Synapse's preflight answer does not allow the desktop's credential header.
+      response.writeHead(204, corsHeaders).end();
       return;
     }
     if (match.outcome === 'bad-param') {
@@ -275,6 +291,14 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
 
   return (request, response) => {
     const url = request.url ?? '/';
+    if (
+      request.method === 'OPTIONS' &&
+      url.startsWith('/_bleep/') &&
+      bleepRoutes.has(url.split('?')[0] ?? '')
+    ) {
+      response.writeHead(204, corsHeaders).end();
+      return;
+    }
     if (url.startsWith('/_bleep/')) {
       app(request, response);
       return;
