@@ -255,8 +255,8 @@ const serviceImages: Readonly<Record<string, ServiceImage>> = {
     portVariable: 'GATEWAY_CLIENT_PORT',
     bindVariable: 'GATEWAY_BIND_ADDRESS',
     routes: 'policy-module/src/gateway/clientApi/createClientGateway.ts',
-    // revoke-device signs a revoked desktop's users out through the admin API (deploy/README.md).
-    commandOnly: { SYNAPSE_ADMIN_URL: 'policy-module/src/cli/revokeDeviceCommand.ts' },
+    // revoke-device and identity reset reach the admin API (deploy/README.md); both read its address here.
+    commandOnly: { SYNAPSE_ADMIN_URL: 'policy-module/src/cli/synapseAdminEnv.ts' },
   },
   'retention-service/Dockerfile': {
     program: 'retention-service/src/main.ts',
