@@ -16,6 +16,7 @@ export type ClientErrorCode =
   | 'session-not-restorable'
   | 'secret-store-locked'
   | 'identity-changed'
+  | 'weak-pin'
   | 'invalid-nhs-number'
   | 'unexpected-answer';
 
@@ -220,6 +221,20 @@ export class SecretStoreLockedError extends BleepClientError {
   readonly code = 'secret-store-locked';
   constructor(message = "This computer's Bleep keys could not be unlocked.") {
     super(message);
+  }
+}
+
+/**
+ * On a shared ward desktop each clinician's data is sealed under a key that needs their PIN: one too short to resist
+ * a colleague guessing at the keyboard is refused before anything is made with it.
+ */
+export class WeakPinError extends BleepClientError {
+  override readonly name = 'WeakPinError';
+  readonly code = 'weak-pin';
+  constructor(minimumLength: number) {
+    super(
+      `Choose a PIN of at least ${minimumLength} characters: it is what keeps your messages yours on this desktop.`,
+    );
   }
 }
 
