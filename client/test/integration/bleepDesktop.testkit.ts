@@ -13,10 +13,12 @@ import { issueEnrolmentCode } from '../../../deploy/test/integration/enrolledDes
 import { eventually } from '../../../deploy/test/integration/clinicianClient.ts';
 export { eventually };
 import type { MessageArchive } from '../../core/archive/messageArchive.ts';
+import { createArchiveCipher } from '../../core/archive/archiveCipher.ts';
 import { openDesktopArchive } from '../../core/archive/openDesktopArchive.ts';
 import { createBleepSession, type BleepSession } from '../../core/session/createBleepSession.ts';
 import type { Platform } from '../../core/platform.ts';
 import type { SecretName } from '../../core/secrets/secretStore.ts';
+import { selectRoom } from '../../core/stores/selectors/roomSelectors.ts';
 import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors.ts';
 import { createFileArchiveStorage } from '../../node/fileArchiveStorage.ts';
 import { consoleLogger, createNodePlatform } from '../../node/nodePlatform.ts';
@@ -157,4 +159,35 @@ export async function filesContaining(files: DesktopFiles, text: string): Promis
 export async function fileCount(files: DesktopFiles): Promise<number> {
   const entries = await readdir(files.directory, { recursive: true, withFileTypes: true });
   return entries.filter((entry) => entry.isFile()).length;
+}
+
+/** Every archive file opened with the desktop's own archive key: what the files hold, in the clear. */
+export async function openedArchiveFiles(files: DesktopFiles): Promise<string> {
+  const key = (await keptSecrets(files))['archive-key'];
+  if (key === undefined) throw new Error('this desktop has no archive key');
+  const cipher = await createArchiveCipher(key, (length) => crypto.getRandomValues(new Uint8Array(length)));
+  const opened: string[] = [];
+  for (const name of await readdir(files.archiveDirectory)) {
+    const sealed = await readFile(join(files.archiveDirectory, name));
+    opened.push(new TextDecoder().decode(await cipher.open(name, sealed)));
+  }
+  return opened.join('\n');
+}
+
+/** An encrypted room `host` opens with `guest` invited; resolves once the guest has joined and the host has seen it. */
+export async function sharedRoom(
+  host: BleepSession,
+  guest: BleepSession,
+  guestUserId: string,
+  name: string,
+): Promise<string> {
+  const roomId = await host.rooms.openRoom({ name, invite: [guestUserId] });
+  await eventually('the invitation to arrive', () =>
+    selectRoom(roomId)(guest.store.getState())?.membership === 'invite' ? true : undefined,
+  );
+  await guest.rooms.join(roomId);
+  await eventually('the host to see the guest join', () =>
+    selectRoom(roomId)(host.store.getState())?.joinedMembers === 2 ? true : undefined,
+  );
+  return roomId;
 }

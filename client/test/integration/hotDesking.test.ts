@@ -8,10 +8,15 @@ import { createClient } from 'matrix-js-sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
 import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
-import { selectRoom } from '../../core/stores/selectors/roomSelectors.ts';
 import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors.ts';
 import { selectMessages } from '../../core/stores/selectors/timelineSelectors.ts';
-import { enrolledCore, eventually, signedInDesktop, type StaffAccount } from './bleepDesktop.testkit.ts';
+import {
+  enrolledCore,
+  eventually,
+  sharedRoom,
+  signedInDesktop,
+  type StaffAccount,
+} from './bleepDesktop.testkit.ts';
 import type { BleepSession } from '../../core/session/createBleepSession.ts';
 import { masterKeyAtSynapse, queryDatabase, signedDevicesAtSynapse } from './synapseDatabase.testkit.ts';
 
@@ -65,14 +70,7 @@ describe('a clinician hot-desking between enrolled desktops', () => {
     const surgeonDesktop = await signedInDesktop(trustB, 'liver-surgeon');
     surgeon = surgeonDesktop.account;
     firstDesktop = surgeonDesktop;
-    roomId = await consultant.core.rooms.openRoom({ name: 'Referral: liver', invite: [surgeon.userId] });
-    await eventually('the invitation to reach trust B', () =>
-      selectRoom(roomId)(firstDesktop.core.store.getState())?.membership === 'invite' ? true : undefined,
-    );
-    await firstDesktop.core.rooms.join(roomId);
-    await eventually('trust A to see the join', () =>
-      selectRoom(roomId)(consultant.core.store.getState())?.joinedMembers === 2 ? true : undefined,
-    );
+    roomId = await sharedRoom(consultant.core, firstDesktop.core, surgeon.userId, 'Referral: liver');
   });
 
   afterAll(() => {

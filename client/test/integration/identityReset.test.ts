@@ -12,10 +12,15 @@ import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
 import { IdentityChangedError } from '../../core/errors/clientErrors.ts';
 import type { BleepSession } from '../../core/session/createBleepSession.ts';
 import { selectRoomDeliveries } from '../../core/stores/selectors/deliverySelectors.ts';
-import { selectRoom } from '../../core/stores/selectors/roomSelectors.ts';
 import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors.ts';
 import { selectMessages } from '../../core/stores/selectors/timelineSelectors.ts';
-import { enrolledCore, eventually, signedInDesktop, type StaffAccount } from './bleepDesktop.testkit.ts';
+import {
+  enrolledCore,
+  eventually,
+  sharedRoom,
+  signedInDesktop,
+  type StaffAccount,
+} from './bleepDesktop.testkit.ts';
 import { rogueDevice } from './rogueDevice.testkit.ts';
 import { eventsSentBy, masterKeyAtSynapse, queryDatabase } from './synapseDatabase.testkit.ts';
 
@@ -55,14 +60,7 @@ async function referral(
 ): Promise<Readonly<{ consultant: Desktop; surgeon: Desktop; roomId: string }>> {
   const consultant = await signedInDesktop(trustA, consultantRole);
   const surgeon = await signedInDesktop(trustB, surgeonRole);
-  const roomId = await consultant.core.rooms.openRoom({ name: 'Referral', invite: [surgeon.account.userId] });
-  await eventually('the invitation to reach trust B', () =>
-    selectRoom(roomId)(surgeon.core.store.getState())?.membership === 'invite' ? true : undefined,
-  );
-  await surgeon.core.rooms.join(roomId);
-  await eventually('trust A to see the join', () =>
-    selectRoom(roomId)(consultant.core.store.getState())?.joinedMembers === 2 ? true : undefined,
-  );
+  const roomId = await sharedRoom(consultant.core, surgeon.core, surgeon.account.userId, 'Referral');
   const first = await consultant.core.rooms.sendText(roomId, 'Echo shows severe aortic stenosis');
   await eventually('the first message at trust B', () =>
     selectMessages(roomId)(surgeon.core.store.getState()).find(

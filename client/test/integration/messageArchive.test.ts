@@ -22,6 +22,7 @@ import {
   fileCount,
   filesContaining,
   keptSecrets,
+  sharedRoom,
   signedInDesktop,
   startCore,
   type DesktopFiles,
@@ -161,17 +162,7 @@ describe("a desktop's message archive", () => {
   beforeAll(async () => {
     consultant = await signedInDesktop(trustA, 'archive-consultant');
     registrar = await signedInDesktop(trustA, 'archive-registrar');
-    roomId = await consultant.core.rooms.openRoom({
-      name: 'Sepsis review',
-      invite: [registrar.account.userId],
-    });
-    await eventually('the invitation to arrive', () =>
-      registrar.core.store.getState().rooms.byId[roomId]?.membership === 'invite' ? true : undefined,
-    );
-    await registrar.core.rooms.join(roomId);
-    await eventually('the consultant to see the registrar join', () =>
-      consultant.core.store.getState().rooms.byId[roomId]?.joinedMembers === 2 ? true : undefined,
-    );
+    roomId = await sharedRoom(consultant.core, registrar.core, registrar.account.userId, 'Sepsis review');
   });
 
   afterAll(() => {

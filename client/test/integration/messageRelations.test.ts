@@ -3,12 +3,9 @@
 // each of them: the edit replaces the text, the reaction is kept with the message, and the deleted message's text is
 // erased from every archive file (opened with the desktop's key, and as raw bytes on disk). All of it survives a
 // restart of the core, and a core that cannot reach any server finds the edited text by searching its archive.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
 import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
-import { createArchiveCipher } from '../../core/archive/archiveCipher.ts';
 import { ServerDownError } from '../../core/errors/clientErrors.ts';
 import type { BleepSession } from '../../core/session/createBleepSession.ts';
 import { selectSearch } from '../../core/stores/selectors/searchSelectors.ts';
@@ -18,10 +15,9 @@ import {
   archiveOnDisk,
   eventually,
   filesContaining,
-  keptSecrets,
+  openedArchiveFiles,
   signedInDesktop,
   startCore,
-  type DesktopFiles,
 } from './bleepDesktop.testkit.ts';
 
 let trustA: RunningTrust;
@@ -32,19 +28,6 @@ beforeAll(() => {
 
 function itemOf(core: BleepSession, roomId: string, eventId: string): TimelineItem | undefined {
   return selectTimeline(roomId)(core.store.getState()).find((item) => item.id === eventId);
-}
-
-/** Every archive file opened with the desktop's own archive key: what the files hold, in the clear. */
-async function openedArchiveFiles(files: DesktopFiles): Promise<string> {
-  const key = (await keptSecrets(files))['archive-key'];
-  if (key === undefined) throw new Error('this desktop has no archive key');
-  const cipher = await createArchiveCipher(key, (length) => crypto.getRandomValues(new Uint8Array(length)));
-  const opened: string[] = [];
-  for (const name of await readdir(files.archiveDirectory)) {
-    const sealed = await readFile(join(files.archiveDirectory, name));
-    opened.push(new TextDecoder().decode(await cipher.open(name, sealed)));
-  }
-  return opened.join('\n');
 }
 
 describe('edits, reactions and redactions in the archive', () => {

@@ -4,14 +4,11 @@
 // themselves are there, encrypted. The registrar's desktop, with no server at all, finds both messages by the NHS
 // number in its archive, exports them (JSON and printable HTML, the hostile text escaped), files them and deletes
 // them: they are then gone from the archive files on disk, and the local audit holds the three steps and no number.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
 import { freshNhsNumber, holdsNhsNumber } from '../../../deploy/test/integration/nhsNumberSpellings.ts';
 import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
 import { everySynapseRow } from '../../../deploy/test/integration/synapseHoldings.ts';
-import { createArchiveCipher } from '../../core/archive/archiveCipher.ts';
 import { InvalidNhsNumberError, ServerDownError } from '../../core/errors/clientErrors.ts';
 import type { BleepSession } from '../../core/session/createBleepSession.ts';
 import { selectUnfiledPatientMessagesNearExpiry } from '../../core/stores/selectors/patientSelectors.ts';
@@ -21,10 +18,9 @@ import {
   archiveOnDisk,
   eventually,
   filesContaining,
-  keptSecrets,
+  openedArchiveFiles,
   signedInDesktop,
   startCore,
-  type DesktopFiles,
 } from './bleepDesktop.testkit.ts';
 import { queryDatabase } from './synapseDatabase.testkit.ts';
 
@@ -51,19 +47,6 @@ async function sendTagged(
     'the tagged message to be sent',
     () => core.store.getState().delivery.messages[txnId]?.eventId ?? undefined,
   );
-}
-
-/** Every archive file opened with the desktop's own archive key. */
-async function openedArchiveFiles(files: DesktopFiles): Promise<string> {
-  const key = (await keptSecrets(files))['archive-key'];
-  if (key === undefined) throw new Error('this desktop has no archive key');
-  const cipher = await createArchiveCipher(key, (length) => crypto.getRandomValues(new Uint8Array(length)));
-  const opened: string[] = [];
-  for (const name of await readdir(files.archiveDirectory)) {
-    const sealed = await readFile(join(files.archiveDirectory, name));
-    opened.push(new TextDecoder().decode(await cipher.open(name, sealed)));
-  }
-  return opened.join('\n');
 }
 
 describe('patient context: an NHS number inside the encrypted content, found, exported and filed offline', () => {

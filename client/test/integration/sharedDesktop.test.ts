@@ -26,6 +26,7 @@ import {
   createStaffAccount,
   eventually,
   newDeviceId,
+  sharedRoom,
   signedInDesktop,
   type StaffAccount,
 } from './bleepDesktop.testkit.ts';
@@ -58,14 +59,7 @@ async function note(
   nurseUserId: string,
   body: string,
 ): Promise<string> {
-  const roomId = await colleague.rooms.openRoom({ name: 'Ward 7', invite: [nurseUserId] });
-  await eventually('the invitation', () =>
-    selectRoom(roomId)(nurse.store.getState())?.membership === 'invite' ? true : undefined,
-  );
-  await nurse.rooms.join(roomId);
-  await eventually('the join', () =>
-    selectRoom(roomId)(colleague.store.getState())?.joinedMembers === 2 ? true : undefined,
-  );
+  const roomId = await sharedRoom(colleague, nurse, nurseUserId, 'Ward 7');
   const eventId = await colleague.rooms.sendText(roomId, body);
   await eventually('the note to decrypt for the nurse', () =>
     selectMessages(roomId)(nurse.store.getState()).find(

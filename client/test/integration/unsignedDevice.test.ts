@@ -8,10 +8,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
 import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
 import type { BleepSession } from '../../core/session/createBleepSession.ts';
-import { selectRoom } from '../../core/stores/selectors/roomSelectors.ts';
 import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors.ts';
 import { selectMessages } from '../../core/stores/selectors/timelineSelectors.ts';
-import { createStaffAccount, enrolledCore, eventually, type StaffAccount } from './bleepDesktop.testkit.ts';
+import {
+  createStaffAccount,
+  enrolledCore,
+  eventually,
+  sharedRoom,
+  type StaffAccount,
+} from './bleepDesktop.testkit.ts';
 import { rogueDevice } from './rogueDevice.testkit.ts';
 
 type Desktop = { core: BleepSession; account: StaffAccount };
@@ -41,17 +46,7 @@ describe("a device the homeserver adds to a clinician's account", () => {
     const trustB = trustNamed(stack, 'trust-b');
     consultant = await signedIn(trustNamed(stack, 'trust-a'), 'renal-consultant');
     surgeon = await signedIn(trustB, 'transplant-surgeon');
-    roomId = await consultant.core.rooms.openRoom({
-      name: 'Referral: transplant',
-      invite: [surgeon.account.userId],
-    });
-    await eventually('the invitation to reach trust B', () =>
-      selectRoom(roomId)(surgeon.core.store.getState())?.membership === 'invite' ? true : undefined,
-    );
-    await surgeon.core.rooms.join(roomId);
-    await eventually('trust A to see the join', () =>
-      selectRoom(roomId)(consultant.core.store.getState())?.joinedMembers === 2 ? true : undefined,
-    );
+    roomId = await sharedRoom(consultant.core, surgeon.core, surgeon.account.userId, 'Referral: transplant');
     rogue = await rogueDevice(trustB, surgeon.account);
   });
 
