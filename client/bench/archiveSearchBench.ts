@@ -3,76 +3,11 @@
 // edited and a tenth reacted to, in one-file-per-record storage as under Node. Each search is set against reading
 // and decrypting every record (the baseline, measured in the same run), so the ratio shows what matching costs on
 // top of the scan. Run: npm run bench -w client.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createArchiveCipher } from '../core/archive/archiveCipher.ts';
-import { openMessageArchive, type MessageArchive } from '../core/archive/messageArchive.ts';
-import type { ArchivedMessage } from '../core/archive/archivedMessage.ts';
 import { searchOpenArchive } from '../core/search/searchArchive.ts';
-import type { MessageRelation } from '../core/stores/timelineSlice.ts';
-import { createFileArchiveStorage } from '../node/fileArchiveStorage.ts';
-import { consoleLogger } from '../node/nodePlatform.ts';
-
-const words = [
-  'review',
-  'bed',
-  'lactate',
-  'sepsis',
-  'obs',
-  'handover',
-  'theatre',
-  'discharge',
-  'bloods',
-  'ECG',
-];
-const start = Date.UTC(2026, 0, 1);
-const sender = '@bench:trust-a.localhost';
-
-function note(index: number): string {
-  const pick = (offset: number) => words[(index * 7 + offset * 3) % words.length] ?? 'note';
-  return `Note ${index}: ${pick(0)} ${pick(1)} bed ${index % 30}, ${pick(2)} at ${index % 24}:00 please ${pick(3)}`;
-}
-
-async function seeded(directory: string, count: number): Promise<MessageArchive> {
-  const cipher = await createArchiveCipher(randomBytes(32), (length) => randomBytes(length));
-  const archive = await openMessageArchive({
-    storage: createFileArchiveStorage(directory),
-    cipher,
-    logger: consoleLogger('bench', 'error'),
-  });
-  for (let from = 0; from < count; from += 500) {
-    const messages: ArchivedMessage[] = [];
-    const relations: MessageRelation[] = [];
-    for (let index = from; index < Math.min(count, from + 500); index++) {
-      const eventId = `$bench-${index}`;
-      const roomId = `!room${index % 20}:trust-a.localhost`;
-      const sentAt = start + index * 60_000;
-      messages.push({
-        eventId,
-        roomId,
-        sender,
-        sentAt,
-        msgtype: 'm.text',
-        body: note(index),
-        encrypted: true,
-      });
-      const base = { roomId, sender, targetId: eventId, sentAt: sentAt + 1 };
-      if (index % 10 === 0)
-        relations.push({
-          kind: 'edit',
-          id: `${eventId}-e`,
-          ...base,
-          msgtype: 'm.text',
-          body: `${note(index)} (corrected)`,
-        });
-      if (index % 10 === 5) relations.push({ kind: 'reaction', id: `${eventId}-r`, ...base, key: '👍' });
-    }
-    await archive.keep(messages, relations);
-  }
-  return archive;
-}
+import { seededArchive } from './seededArchive.ts';
 
 async function median(times: number, run: () => Promise<unknown>): Promise<number> {
   const taken: number[] = [];
@@ -88,7 +23,7 @@ async function median(times: number, run: () => Promise<unknown>): Promise<numbe
 for (const count of [1_000, 10_000, 30_000]) {
   const directory = await mkdtemp(join(tmpdir(), 'bleep-search-bench-'));
   try {
-    const archive = await seeded(directory, count);
+    const archive = await seededArchive(directory, count);
     const rounds = count > 10_000 ? 3 : 5;
     const scan = await median(rounds, () => archive.allRecords());
     const everywhere = await median(rounds, () => searchOpenArchive(archive, { text: 'sepsis corrected' }));
