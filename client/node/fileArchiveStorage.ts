@@ -7,6 +7,9 @@ import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs
 import { join } from 'node:path';
 import { recordNamePattern, type ArchiveStorage } from '../core/archive/archiveStorage.ts';
 
+/** How many files a deletion removes at once. */
+const deletionsInFlight = 64;
+
 const temporarySuffix = '.tmp';
 
 function isMissing(error: unknown): boolean {
@@ -51,12 +54,18 @@ export function createFileArchiveStorage(directory: string): ArchiveStorage {
       await rename(temporary, path);
     },
     delete: async (names) => {
-      for (const name of names) {
-        try {
-          await unlink(pathOf(directory, name));
-        } catch (error) {
-          if (!isMissing(error)) throw error;
-        }
+      // A sweep deletes tens of thousands at once: one at a time, each waits for the last (the bench measured 2.3 s
+      // for 50,000); a few dozen in flight keep the disk busy without opening thousands of handles.
+      for (let from = 0; from < names.length; from += deletionsInFlight) {
+        await Promise.all(
+          names.slice(from, from + deletionsInFlight).map(async (name) => {
+            try {
+              await unlink(pathOf(directory, name));
+            } catch (error) {
+              if (!isMissing(error)) throw error;
+            }
+          }),
+        );
       }
     },
     destroy: async () => {
