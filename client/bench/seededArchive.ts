@@ -43,13 +43,27 @@ export async function seededArchive(
     cipher,
     logger: consoleLogger('bench', 'error'),
   });
+  await keepBenchMessages(archive, count, fakeRooms, spacingMs);
+  return archive;
+}
+
+const fakeRooms = Array.from({ length: 20 }, (_, index) => `!room${index}:trust-a.localhost`);
+
+/** Keeps `count` bench messages in these rooms, one every `spacingMs` from `start`, a tenth edited, a tenth reacted to. */
+export async function keepBenchMessages(
+  archive: MessageArchive,
+  count: number,
+  roomIds: readonly string[],
+  spacingMs = 60_000,
+  start = benchStart,
+): Promise<void> {
   for (let from = 0; from < count; from += 500) {
     const messages: ArchivedMessage[] = [];
     const relations: MessageRelation[] = [];
     for (let index = from; index < Math.min(count, from + 500); index++) {
       const eventId = `$bench-${index}`;
-      const roomId = `!room${index % 20}:trust-a.localhost`;
-      const sentAt = benchStart + index * spacingMs;
+      const roomId = roomIds[index % roomIds.length] ?? '';
+      const sentAt = start + index * spacingMs;
       messages.push({
         eventId,
         roomId,
@@ -72,5 +86,4 @@ export async function seededArchive(
     }
     await archive.keep(messages, relations);
   }
-  return archive;
 }
