@@ -133,9 +133,16 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     await synced;
     await writer.flushed();
     store.getState().cryptoChanged(await crypto.status());
-    await crypto.scanIdentities(
-      client.getRooms().flatMap((room) => room.getJoinedMembers().map((m) => m.userId)),
-    );
+    // Off the start path: the list is for showing (sends check each member themselves, crypto/sendSafety.ts).
+    void crypto
+      .scanIdentities(client.getRooms().flatMap((room) => room.getJoinedMembers().map((m) => m.userId)))
+      .then(async () => {
+        if (!stopped) store.getState().cryptoChanged(await crypto.status());
+      })
+      .catch((error: unknown) => {
+        // A session stopped mid-scan has nothing left to show it in.
+        if (!stopped) platform.logger.warn('could not look for identity changes', { error: String(error) });
+      });
     // In the background: the session is usable meanwhile, and partners share room keys once it is signed.
     void crypto.ensureSignedByTrust().then(async () => {
       if (!stopped) store.getState().cryptoChanged(await crypto.status());

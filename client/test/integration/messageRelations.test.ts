@@ -16,6 +16,7 @@ import {
   eventually,
   filesContaining,
   openedArchiveFiles,
+  sharedRoom,
   signedInDesktop,
   startCore,
 } from './bleepDesktop.testkit.ts';
@@ -45,17 +46,7 @@ describe('edits, reactions and redactions in the archive', () => {
   beforeAll(async () => {
     consultant = await signedInDesktop(trustA, 'edit-consultant');
     registrar = await signedInDesktop(trustA, 'edit-registrar');
-    roomId = await consultant.core.rooms.openRoom({
-      name: 'Renal review',
-      invite: [registrar.account.userId],
-    });
-    await eventually('the invitation to arrive', () =>
-      registrar.core.store.getState().rooms.byId[roomId]?.membership === 'invite' ? true : undefined,
-    );
-    await registrar.core.rooms.join(roomId);
-    await eventually('the consultant to see the registrar join', () =>
-      consultant.core.store.getState().rooms.byId[roomId]?.joinedMembers === 2 ? true : undefined,
-    );
+    roomId = await sharedRoom(consultant.core, registrar.core, registrar.account.userId, 'Renal review');
     editedId = await consultant.core.rooms.sendText(roomId, original);
     deletedId = await consultant.core.rooms.sendText(roomId, wrongPatient);
     await eventually('both messages to arrive decrypted', () =>

@@ -19,6 +19,7 @@ import {
   eventually,
   filesContaining,
   openedArchiveFiles,
+  sharedRoom,
   signedInDesktop,
   startCore,
 } from './bleepDesktop.testkit.ts';
@@ -64,17 +65,7 @@ describe('patient context: an NHS number inside the encrypted content, found, ex
   beforeAll(async () => {
     consultant = await signedInDesktop(trustA, 'patient-consultant');
     registrar = await signedInDesktop(trustA, 'patient-registrar');
-    roomId = await consultant.core.rooms.openRoom({
-      name: 'Renal review',
-      invite: [registrar.account.userId],
-    });
-    await eventually('the invitation to arrive', () =>
-      registrar.core.store.getState().rooms.byId[roomId]?.membership === 'invite' ? true : undefined,
-    );
-    await registrar.core.rooms.join(roomId);
-    await eventually('the consultant to see the registrar join', () =>
-      consultant.core.store.getState().rooms.byId[roomId]?.joinedMembers === 2 ? true : undefined,
-    );
+    roomId = await sharedRoom(consultant.core, registrar.core, registrar.account.userId, 'Renal review');
   });
 
   afterAll(() => {

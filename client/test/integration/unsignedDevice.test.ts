@@ -5,31 +5,13 @@
 import type { MatrixClient, MatrixEvent } from 'matrix-js-sdk';
 import { DecryptionFailureCode } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
 import { trustNamed } from '../../../deploy/test/integration/stackInfo.ts';
 import type { BleepSession } from '../../core/session/createBleepSession.ts';
-import { selectCryptoStatus } from '../../core/stores/selectors/sessionSelectors.ts';
 import { selectMessages } from '../../core/stores/selectors/timelineSelectors.ts';
-import {
-  createStaffAccount,
-  enrolledCore,
-  eventually,
-  sharedRoom,
-  type StaffAccount,
-} from './bleepDesktop.testkit.ts';
+import { eventually, sharedRoom, signedInDesktop, type StaffAccount } from './bleepDesktop.testkit.ts';
 import { rogueDevice } from './rogueDevice.testkit.ts';
 
 type Desktop = { core: BleepSession; account: StaffAccount };
-
-async function signedIn(trust: RunningTrust, role: string): Promise<Desktop> {
-  const account = await createStaffAccount(trust, role);
-  const { core } = await enrolledCore(trust, role.slice(0, 12));
-  await core.signIn({ kind: 'password', username: account.username, password: account.password });
-  await eventually(`${role}'s device to be signed`, () =>
-    selectCryptoStatus(core.store.getState())?.crossSigning === 'signed' ? true : undefined,
-  );
-  return { core, account };
-}
 
 function messageAt(client: MatrixClient, roomId: string, eventId: string): MatrixEvent | undefined {
   return client.getRoom(roomId)?.findEventById(eventId);
@@ -44,8 +26,8 @@ describe("a device the homeserver adds to a clinician's account", () => {
   beforeAll(async () => {
     const stack = inject('stack');
     const trustB = trustNamed(stack, 'trust-b');
-    consultant = await signedIn(trustNamed(stack, 'trust-a'), 'renal-consultant');
-    surgeon = await signedIn(trustB, 'transplant-surgeon');
+    consultant = await signedInDesktop(trustNamed(stack, 'trust-a'), 'renal-consultant');
+    surgeon = await signedInDesktop(trustB, 'transplant-surgeon');
     roomId = await sharedRoom(consultant.core, surgeon.core, surgeon.account.userId, 'Referral: transplant');
     rogue = await rogueDevice(trustB, surgeon.account);
   });

@@ -44,8 +44,21 @@ export function createIdentityStore(
     };
   }
 
+  async function heldRow(userId: string): Promise<IdentityRow | undefined> {
+    const { rows } = await pool.query<IdentityRow>(
+      `SELECT master_key, self_signing_key, sealed_seeds, published_at
+         FROM bleep_clinician_identity WHERE user_id = $1`,
+      [userId],
+    );
+    return rows[0];
+  }
+
   return {
     async findOrCreate(userId) {
+      const found = await heldRow(userId);
+      if (found) return held(userId, found);
+      // Keys are made only for a clinician with none; of two desktops asking at once, the second insert does nothing
+      // and both read the first one's.
       const seeds = newCrossSigningSeeds();
       await pool.query(
         `INSERT INTO bleep_clinician_identity (user_id, master_key, self_signing_key, sealed_seeds, created_at)
@@ -58,14 +71,9 @@ export function createIdentityStore(
           clock(),
         ],
       );
-      const { rows } = await pool.query<IdentityRow>(
-        `SELECT master_key, self_signing_key, sealed_seeds, published_at
-           FROM bleep_clinician_identity WHERE user_id = $1`,
-        [userId],
-      );
-      const row = rows[0];
-      if (!row) throw new Error('the clinician identity just stored is not there');
-      return held(userId, row);
+      const made = await heldRow(userId);
+      if (!made) throw new Error('the clinician identity just stored is not there');
+      return held(userId, made);
     },
     async markPublished(userId) {
       await pool.query(
