@@ -3,7 +3,13 @@
 // Electron safeStorage through the shell on the desktop, a non-extractable WebCrypto key in a browser, a passphrase
 // in Node tests (node/passphraseSecretStore.ts). The core names each entry; the store only keeps bytes.
 
-export type SecretName = 'desktop-enrolment' | 'session' | 'crypto-storage-key' | 'archive-key';
+export type SecretName =
+  | 'desktop-enrolment'
+  | 'session'
+  | 'crypto-storage-key'
+  | 'archive-key'
+  /** The screen lock's PIN verifier (lock/pinVerifier.ts), never the PIN. */
+  | 'screen-lock-pin';
 
 export interface SecretStore {
   /** The bytes kept under this name, or undefined if none. Throws SecretStoreLockedError if they fail to decrypt. */

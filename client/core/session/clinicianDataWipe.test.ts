@@ -24,7 +24,7 @@ describe('wiping a clinician data from the desktop', () => {
     expect(wipe).toEqual({
       reason: 'signed-out',
       wipedAt: platform.clock.now(),
-      erased: ['archive-key', 'crypto-storage-key', 'session', 'archive', 'crypto-store'],
+      erased: ['archive-key', 'crypto-storage-key', 'session', 'screen-lock-pin', 'archive', 'crypto-store'],
       failed: [],
     });
   });
@@ -46,9 +46,15 @@ describe('wiping a clinician data from the desktop', () => {
     });
     vi.spyOn(archive, 'destroy').mockRejectedValueOnce(new Error('disk gone'));
     const wipe = await wipeClinicianData(platform, identity, 'signed-out-by-server');
-    expect(order).toEqual(['archive-key', 'crypto-storage-key', 'session']);
+    expect(order).toEqual(['archive-key', 'crypto-storage-key', 'session', 'screen-lock-pin']);
     expect(wipe.failed).toEqual(['archive']);
-    expect(wipe.erased).toEqual(['archive-key', 'crypto-storage-key', 'session', 'crypto-store']);
+    expect(wipe.erased).toEqual([
+      'archive-key',
+      'crypto-storage-key',
+      'session',
+      'screen-lock-pin',
+      'crypto-store',
+    ]);
   });
 
   it('says why: a revoked desktop, or a session the server ended', () => {

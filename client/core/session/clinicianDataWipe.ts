@@ -11,7 +11,13 @@ import type { Platform } from '../platform.ts';
 export type WipeReason = 'signed-out' | 'signed-out-by-server' | 'device-revoked' | 'account-deactivated';
 
 export type WipedItem =
-  'archive-key' | 'crypto-storage-key' | 'session' | 'desktop-enrolment' | 'archive' | 'crypto-store';
+  | 'archive-key'
+  | 'crypto-storage-key'
+  | 'session'
+  | 'screen-lock-pin'
+  | 'desktop-enrolment'
+  | 'archive'
+  | 'crypto-store';
 
 export type WipeRecord = Readonly<{
   reason: WipeReason;
@@ -43,6 +49,8 @@ export async function wipeClinicianData(
     ['archive-key', () => platform.secrets.delete('archive-key')],
     ['crypto-storage-key', () => platform.secrets.delete('crypto-storage-key')],
     ['session', () => platform.secrets.delete('session')],
+    // The next clinician to sign in here sets their own PIN.
+    ['screen-lock-pin', () => platform.secrets.delete('screen-lock-pin')],
   ];
   if (reason === 'device-revoked') {
     steps.push(['desktop-enrolment', () => platform.secrets.delete('desktop-enrolment')]);
