@@ -25,6 +25,7 @@ function policy(clientDays: number) {
     version: 1,
     trust: { name: 'Trust A', odsCode: 'RAA', serverName: 'trust-a.example' },
     partners: [],
+    partnerTrusts: [],
     retention: { clientDays, serverHours: 72 },
     idleLockMinutes: 5,
     encryptionRequired: true,

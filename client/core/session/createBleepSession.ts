@@ -67,7 +67,10 @@ export interface BleepSession {
    * once the clinician signs in again. Throws if nobody is signed in.
    */
   readonly delivery: DeliveryQueue;
-  /** First run: redeem trust IT's one-time code for this desktop's credential. */
+  /**
+   * First run: redeem trust IT's one-time code for this desktop's credential. The code alone will do; the desktop then
+   * signs in as the device id the gateway answers with (in the store's enrolledDeviceId).
+   */
   enrol(request: EnrolmentRequest): Promise<void>;
   /** Signs in; after an expiry, only the same clinician can, and finds everything this desktop kept for them. */
   signIn(credentials: SignInCredentials): Promise<void>;

@@ -187,6 +187,7 @@ describe('the Bleep store', () => {
       version: 1,
       trust: { name: 'Trust A', serverName: 'a.example', odsCode: 'RAA' },
       partners: [],
+      partnerTrusts: [],
       retention: { clientDays: 30, serverHours: 72 },
       idleLockMinutes: 5,
       encryptionRequired: true,

@@ -46,6 +46,8 @@ describe('policy gateway: the policy, served to clients', () => {
     expect(await response.json()).toMatchObject({
       trust: { serverName: trustA.serverName },
       partners: [trustB.serverName],
+      // Named as the local directory authority signed it (from trust B's policy).
+      partnerTrusts: [{ serverName: trustB.serverName, name: 'Southmere Teaching Hospitals NHS Trust' }],
       retention: { clientDays: 90, serverHours: 72 },
       notificationContent: 'none',
       keyBackupAllowed: false,

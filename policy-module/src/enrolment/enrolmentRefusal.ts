@@ -17,7 +17,7 @@ const messages = {
   DEVICE_ALREADY_ENROLLED: 'This device is already enrolled; revoke it before enrolling it again.',
   DEVICE_LOGIN_REFUSED:
     'This computer is not enrolled with the trust, its enrolment was revoked, or its enrolment credential is missing or does not match.',
-  BAD_ENROLMENT_CODE: 'This enrolment code is not valid for this device, or has already been used.',
+  BAD_ENROLMENT_CODE: 'This enrolment code is not valid, or has already been used.',
   // Told only to whoever presented the right code for the device, so it reveals nothing to anyone else.
   ENROLMENT_CODE_EXPIRED: 'This enrolment code has expired.',
 } as const;
@@ -36,6 +36,8 @@ export type EnrolmentRefusalReason =
   /** The text presented cannot be an enrolment code at all. */
   | 'CODE_MALFORMED'
   | 'CODE_MISMATCH'
+  /** The desktop named no device, and no device has this code pending. */
+  | 'CODE_UNKNOWN'
   /** The device has no code waiting: its code was redeemed already (or, enrolled, it never needs one). */
   | 'NO_CODE_PENDING';
 

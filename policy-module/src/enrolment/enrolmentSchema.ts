@@ -8,6 +8,12 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../database/inTransaction.ts';
 
+/**
+ * No two stored codes are equal, so a code alone finds its device (a person types only the code). Expired codes
+ * count too: one stays in its row until replaced, and the lookup by code must find one row at most.
+ */
+export const liveCodeIndex = 'bleep_device_enrolment_code_hash';
+
 /** The LISTEN/NOTIFY channel; the payload is the changed device's ID, or '' when every enrolment may have changed. */
 export const deviceStatusChannel = 'bleep_device_status';
 
@@ -27,6 +33,9 @@ CREATE TABLE IF NOT EXISTS bleep_device_enrolment (
   CHECK ((code_hash IS NULL) = (code_expires_at IS NULL)),
   CHECK ((credential_hash IS NULL) = (enrolled_at IS NULL))
 );
+
+CREATE UNIQUE INDEX IF NOT EXISTS ${liveCodeIndex} ON bleep_device_enrolment (code_hash)
+  WHERE code_hash IS NOT NULL;
 
 -- Who signed in on which enrolled device, so a revocation knows whose Synapse sessions to end.
 CREATE TABLE IF NOT EXISTS bleep_device_login (

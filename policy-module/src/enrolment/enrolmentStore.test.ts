@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateEnrolmentSchema } from './enrolmentSchema.ts';
 import { createEnrolmentStore, type EnrolmentStore } from './enrolmentStore.ts';
+import { newEnrolmentCode } from './enrolmentSecrets.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../database/throwawayDatabase.testkit.ts';
 
 const hour = 3_600_000;
@@ -132,7 +133,84 @@ describe('enrolment store', () => {
     expect(await store.redeemCode('WARD12-PC03', otherCode)).toMatchObject({ code: 'BAD_ENROLMENT_CODE' });
     expect(await store.redeemCode('WARD12-PC03', 'let me in')).toMatchObject({ code: 'BAD_ENROLMENT_CODE' });
     expect(await store.redeemCode('NOBODY-PC', otherCode)).toMatchObject({ code: 'BAD_ENROLMENT_CODE' });
-    expect(await store.redeemCode('', otherCode)).toMatchObject({ code: 'DEVICE_ID_MISSING' });
+  });
+
+  it('redeems a code alone for the device it was issued to, once', async () => {
+    await issue('WARD14-PC01');
+    const code = await issue('WARD12-PC03');
+    const redeemed = await store.redeemCode('', code.toLowerCase().replace(/-/g, ' '));
+    expect(redeemed).toMatchObject({ ok: true, deviceId: 'WARD12-PC03' });
+    if (!redeemed.ok) throw new Error('redeem refused');
+    expect(await store.checkLogin('WARD12-PC03', redeemed.credential)).toEqual({ ok: true });
+    // Only that device: the other still waits for its own code.
+    expect((await store.list()).map((entry) => [entry.deviceId, entry.state])).toEqual([
+      ['WARD12-PC03', 'enrolled'],
+      ['WARD14-PC01', 'awaiting-code'],
+    ]);
+    expect(await store.redeemCode('', code)).toMatchObject({
+      ok: false,
+      code: 'BAD_ENROLMENT_CODE',
+      auditReason: 'CODE_UNKNOWN',
+    });
+  });
+
+  it("refuses a code alone that nobody holds, an expired one only to its holder, and a revoked device's", async () => {
+    const revokedCode = await issue('THEATRE-PC2');
+    await store.revoke('THEATRE-PC2');
+    const expiredCode = await issue('WARD12-PC03');
+    const refusals = [
+      await store.redeemCode('', '0000-0000-0000-0000'),
+      await store.redeemCode('', revokedCode),
+      await store.redeemCode('', 'not a code'),
+    ];
+    expect(refusals.map((refusal) => (refusal.ok ? 'accepted' : refusal.code))).toEqual([
+      'BAD_ENROLMENT_CODE',
+      'BAD_ENROLMENT_CODE',
+      'BAD_ENROLMENT_CODE',
+    ]);
+    expect(refusals.map((refusal) => (refusal.ok ? 'accepted' : refusal.auditReason))).toEqual([
+      'CODE_UNKNOWN',
+      'CODE_UNKNOWN',
+      'CODE_MALFORMED',
+    ]);
+    now = new Date(monday.getTime() + 72 * hour);
+    expect(await store.redeemCode('', expiredCode)).toMatchObject({ code: 'ENROLMENT_CODE_EXPIRED' });
+  });
+
+  it('lets exactly one of many concurrent redemptions of a code alone win', async () => {
+    const code = await issue('WARD12-PC03');
+    const results = await Promise.all(Array.from({ length: 10 }, () => store.redeemCode('', code)));
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+  });
+
+  it('never stores two equal codes: a clash draws a new code, and a generator that keeps clashing stops the issue', async () => {
+    const fixed = newEnrolmentCode(() => Buffer.alloc(10, 7));
+    const fresh = newEnrolmentCode(() => Buffer.alloc(10, 9));
+    const draws = [fixed, fixed, fresh];
+    store = createEnrolmentStore({
+      pool: database.pool,
+      clock: () => now,
+      newCode: () => draws.shift() ?? fixed,
+    });
+    expect(await store.createEnrolment('WARD12-PC03', { createdBy: 'it-admin' })).toMatchObject({
+      code: fixed.code,
+    });
+    expect(await store.createEnrolment('WARD14-PC01', { createdBy: 'it-admin' })).toMatchObject({
+      code: fresh.code,
+    });
+    expect(draws).toEqual([]);
+    await expect(store.createEnrolment('THEATRE-PC2', { createdBy: 'it-admin' })).rejects.toMatchObject({
+      code: '23505',
+    });
+    // Even written by hand, a second row with a stored code's hash is refused by the database itself.
+    await expect(
+      database.pool.query(
+        `INSERT INTO bleep_device_enrolment (device_id, code_hash, code_expires_at, created_by)
+         VALUES ('BY-HAND', $1, now(), 'sql')`,
+        [fixed.hash],
+      ),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect((await store.redeemCode('', fixed.code)).ok).toBe(true);
   });
 
   it("refuses a login with a wrong or missing credential, or another device's credential", async () => {

@@ -10,7 +10,9 @@ import {
   newDeviceCredential,
   newEnrolmentCode,
   sha256,
+  type EnrolmentCode,
 } from './enrolmentSecrets.ts';
+import { liveCodeIndex } from './enrolmentSchema.ts';
 import { inTransaction } from '../database/inTransaction.ts';
 
 export type Clock = () => Date;
@@ -33,7 +35,8 @@ export type DeviceEnrolmentSummary = Readonly<{
 }>;
 
 export type IssuedEnrolmentCode = Readonly<{ ok: true; deviceId: string; code: string; expiresAt: Date }>;
-export type RedeemedEnrolmentCode = Readonly<{ ok: true; credential: string }>;
+/** The device the code was issued for (found from the code when the desktop did not name it), and its credential. */
+export type RedeemedEnrolmentCode = Readonly<{ ok: true; deviceId: string; credential: string }>;
 export type DeviceRevoked = Readonly<{ ok: true; revokedAt: Date; userIds: readonly string[] }>;
 
 export interface EnrolmentStore {
@@ -52,18 +55,17 @@ export interface EnrolmentStore {
       >
   >;
   /**
-   * Exchanges the one-time code for the device credential, once: of concurrent attempts, exactly one wins. An
-   * unknown or revoked device, a wrong code and a used one are all BAD_ENROLMENT_CODE, told apart only by
-   * auditReason.
+   * Exchanges the one-time code for the device credential, once: of concurrent attempts, exactly one wins. With
+   * deviceId '' the device is the one whose pending code this is (a person types only the code). An unknown or
+   * revoked device, a wrong code, a code nobody holds and a used one are all BAD_ENROLMENT_CODE, told apart only
+   * by auditReason.
    */
   redeemCode(
     deviceId: string,
     code: string,
   ): Promise<
     | RedeemedEnrolmentCode
-    | EnrolmentRefusal<
-        'DEVICE_ID_MISSING' | 'INVALID_DEVICE_ID' | 'BAD_ENROLMENT_CODE' | 'ENROLMENT_CODE_EXPIRED'
-      >
+    | EnrolmentRefusal<'INVALID_DEVICE_ID' | 'BAD_ENROLMENT_CODE' | 'ENROLMENT_CODE_EXPIRED'>
   >;
   /**
    * Whether a login naming this device and carrying this credential may go on to Synapse. An unknown device, one
@@ -96,7 +98,16 @@ export type EnrolmentStoreDeps = Readonly<{
   pool: Pool;
   clock: Clock;
   codeLifetimeHours?: number;
+  /** Makes a new code (a test gives codes that collide; the default is 80 random bits). */
+  newCode?: () => EnrolmentCode;
 }>;
+
+/**
+ * A code is looked up by its hash alone, so no two stored codes may be equal (a unique index). With 80 random bits a
+ * collision is all but impossible; a new code is drawn if one happens, and a fourth in a row means the generator
+ * is broken, which must stop the issue rather than loop.
+ */
+const codeDraws = 4;
 
 const maxLabelLength = 200;
 // Matrix user IDs are at most 255 bytes; nothing longer (nor a NUL) can have come from Synapse's own answer.
@@ -163,6 +174,7 @@ function codeRefusalReason(
 export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
   const { pool, clock } = deps;
   const codeLifetimeMs = (deps.codeLifetimeHours ?? defaultCodeLifetimeHours) * 3_600_000;
+  const drawCode = deps.newCode ?? (() => newEnrolmentCode());
 
   async function usersOf(deviceId: string): Promise<string[]> {
     if (!isDeviceId(deviceId)) return [];
@@ -173,6 +185,33 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
     return found.rows.map((row) => row.user_id);
   }
 
+  /** Stores a new code for the device; false when it is enrolled and not revoked (it needs no code). */
+  async function issueCode(
+    deviceId: string,
+    label: string,
+    hash: Buffer,
+    expiresAt: Date,
+    createdBy: string,
+  ): Promise<boolean> {
+    // One statement, so two IT staff enrolling the same device at once cannot both get a code that works.
+    // Login history is kept on re-enrolment: a sign-out that failed at revocation is retried by the next one.
+    const result = await pool.query(
+      `INSERT INTO bleep_device_enrolment (device_id, label, code_hash, code_expires_at, created_by)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (device_id) DO UPDATE SET
+         label = COALESCE(EXCLUDED.label, bleep_device_enrolment.label),
+         code_hash = EXCLUDED.code_hash,
+         code_expires_at = EXCLUDED.code_expires_at,
+         credential_hash = NULL,
+         enrolled_at = NULL,
+         revoked_at = NULL,
+         created_by = EXCLUDED.created_by
+       WHERE bleep_device_enrolment.enrolled_at IS NULL OR bleep_device_enrolment.revoked_at IS NOT NULL`,
+      [deviceId, label === '' ? null : label, hash, expiresAt, createdBy],
+    );
+    return result.rowCount !== 0;
+  }
+
   return {
     async createEnrolment(deviceId, { label, createdBy }) {
       if (!isDeviceId(deviceId)) return enrolmentRefusal('INVALID_DEVICE_ID');
@@ -181,48 +220,45 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
       if (createdBy.trim() === '' || !isPlainText(createdBy, maxLabelLength)) {
         return enrolmentRefusal('INVALID_CREATED_BY');
       }
-      const { code, hash } = newEnrolmentCode();
       const expiresAt = new Date(clock().getTime() + codeLifetimeMs);
-      // One statement, so two IT staff enrolling the same device at once cannot both get a code that works.
-      // Login history is kept on re-enrolment: a sign-out that failed at revocation is retried by the next one.
-      const result = await pool.query(
-        `INSERT INTO bleep_device_enrolment (device_id, label, code_hash, code_expires_at, created_by)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (device_id) DO UPDATE SET
-           label = COALESCE(EXCLUDED.label, bleep_device_enrolment.label),
-           code_hash = EXCLUDED.code_hash,
-           code_expires_at = EXCLUDED.code_expires_at,
-           credential_hash = NULL,
-           enrolled_at = NULL,
-           revoked_at = NULL,
-           created_by = EXCLUDED.created_by
-         WHERE bleep_device_enrolment.enrolled_at IS NULL OR bleep_device_enrolment.revoked_at IS NOT NULL`,
-        [deviceId, trimmedLabel === '' ? null : trimmedLabel, hash, expiresAt, createdBy],
-      );
-      if (result.rowCount === 0) return enrolmentRefusal('DEVICE_ALREADY_ENROLLED');
-      return { ok: true, deviceId, code, expiresAt };
+      for (let draw = 1; ; draw += 1) {
+        const { code, hash } = drawCode();
+        try {
+          const issued = await issueCode(deviceId, trimmedLabel, hash, expiresAt, createdBy);
+          if (!issued) return enrolmentRefusal('DEVICE_ALREADY_ENROLLED');
+          return { ok: true, deviceId, code, expiresAt };
+        } catch (error) {
+          const clash = (error as { code?: unknown; constraint?: unknown }).constraint === liveCodeIndex;
+          if (!clash || draw >= codeDraws) throw error;
+        }
+      }
     },
 
     async redeemCode(deviceId, code) {
-      if (deviceId === '') return enrolmentRefusal('DEVICE_ID_MISSING');
       // Told apart from the uniform refusal: it depends on the text alone, not on what is enrolled.
-      if (!isDeviceId(deviceId)) return enrolmentRefusal('INVALID_DEVICE_ID');
+      if (deviceId !== '' && !isDeviceId(deviceId)) return enrolmentRefusal('INVALID_DEVICE_ID');
       const presented = hashEnrolmentCode(code);
       // Decided by the text alone, before any lookup: it says nothing about the device.
       if (presented === undefined) return enrolmentRefusal('BAD_ENROLMENT_CODE', 'CODE_MALFORMED');
       return inTransaction(pool, async (client) => {
-        // FOR UPDATE makes concurrent redeems of one device queue here; each later one sees the code gone.
+        // FOR UPDATE makes concurrent redeems of one device queue here; each later one sees the code gone. Without
+        // a device id the code's hash finds the device (codes are unique while stored: liveCodeIndex), and a
+        // revoked device never has one (revoke clears it).
         const found = await client.query<{
+          device_id: string;
           code_hash: Buffer | null;
           code_expires_at: Date | null;
           revoked_at: Date | null;
         }>(
-          `SELECT code_hash, code_expires_at, revoked_at FROM bleep_device_enrolment
-           WHERE device_id = $1 FOR UPDATE`,
-          [deviceId],
+          deviceId === ''
+            ? `SELECT device_id, code_hash, code_expires_at, revoked_at FROM bleep_device_enrolment
+               WHERE code_hash = $1 FOR UPDATE`
+            : `SELECT device_id, code_hash, code_expires_at, revoked_at FROM bleep_device_enrolment
+               WHERE device_id = $1 FOR UPDATE`,
+          [deviceId === '' ? presented : deviceId],
         );
         const row = found.rows[0];
-        const refusedBecause = codeRefusalReason(row, presented);
+        const refusedBecause = deviceId === '' && !row ? 'CODE_UNKNOWN' : codeRefusalReason(row, presented);
         // code_expires_at is there whenever code_hash is (a CHECK on the table); tested for the type checker.
         if (refusedBecause !== undefined || !row?.code_expires_at) {
           return enrolmentRefusal('BAD_ENROLMENT_CODE', refusedBecause ?? 'NO_CODE_PENDING');
@@ -235,9 +271,9 @@ export function createEnrolmentStore(deps: EnrolmentStoreDeps): EnrolmentStore {
           `UPDATE bleep_device_enrolment
            SET code_hash = NULL, code_expires_at = NULL, credential_hash = $2, enrolled_at = $3
            WHERE device_id = $1`,
-          [deviceId, sha256(credential), now],
+          [row.device_id, sha256(credential), now],
         );
-        return { ok: true as const, credential };
+        return { ok: true as const, deviceId: row.device_id, credential };
       });
     },
 

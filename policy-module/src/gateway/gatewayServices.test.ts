@@ -106,6 +106,7 @@ describe('gateway services', () => {
     const services = await startWith('good.json');
     // The test policy lists southmere and unvouched; the directory vouches for southmere only.
     expect(services.allowedPartners()).toEqual(['southmere.nhs.uk']);
+    expect(services.partnerTrusts()).toEqual([{ serverName: 'southmere.nhs.uk', name: 'Southmere' }]);
     expect(services.devices.status('NEVER-ENROLLED')).toBe('unknown-device');
     await services.close();
     const rows = await readAuditRows(database.pool);

@@ -22,6 +22,7 @@ import { parseSealingKey } from '../identity/identitySealing.ts';
 import type { TrustPolicy } from '../policy/trustPolicy.ts';
 import { readNewestAcceptedIssuedAt, recordAcceptedIssuedAt } from '../trustDirectory/acceptedDirectory.ts';
 import { createDirectoryStore } from '../trustDirectory/directoryStore.ts';
+import type { PartnerTrust } from '../trustDirectory/trustDirectory.ts';
 import type { AuditSink } from '../audit/auditEntry.ts';
 import type { GatewayConfig } from './gatewayConfig.ts';
 import type { DeviceEnrolment } from './rules/deviceEnrolment.ts';
@@ -31,6 +32,8 @@ export type GatewayServices = Readonly<{
   audit: AuditSink;
   enrolment: DeviceEnrolment;
   allowedPartners: () => readonly string[];
+  /** The same partners with their names from the trust directory (for GET /_bleep/policy). */
+  partnerTrusts: () => readonly PartnerTrust[];
   devices: DeviceStatusView;
   expiryReports: ExpiryReportStore;
   identities: IdentityStore;
@@ -151,6 +154,7 @@ export async function createGatewayServices(
     audit,
     enrolment: createEnrolmentStore({ pool: database, clock }),
     allowedPartners: () => directory.allowedPartners(policy.federation.partners),
+    partnerTrusts: () => directory.partnerTrusts(policy.federation.partners),
     devices,
     expiryReports: createExpiryReportStore({ pool: database, clock }),
     identities: createIdentityStore({

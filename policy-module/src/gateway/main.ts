@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   const clientApp = createClientGateway({
     policy,
     allowedPartners: services.allowedPartners,
+    partnerTrusts: services.partnerTrusts,
     proxy: clientProxy,
     audit: services.audit,
     whoAmI: createWhoAmI(config.SYNAPSE_URL, {

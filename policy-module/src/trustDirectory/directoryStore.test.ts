@@ -26,6 +26,16 @@ describe('trust directory', () => {
     expect(directory.allowedPartners(['southmere.nhs.uk', 'unknown.nhs.uk'])).toEqual(['southmere.nhs.uk']);
   });
 
+  it("names the vouched partners as the directory does, in the policy's order, and nobody it does not vouch for", () => {
+    const directory = store();
+    expect(directory.partnerTrusts(['southmere.nhs.uk'])).toEqual([]);
+    directory.load(signedDirectoryFile());
+    expect(directory.partnerTrusts(['southmere.nhs.uk', 'unknown.nhs.uk', 'northgate.nhs.uk'])).toEqual([
+      { serverName: 'southmere.nhs.uk', name: 'Southmere' },
+      { serverName: 'northgate.nhs.uk', name: 'Northgate' },
+    ]);
+  });
+
   it('lets a trust with no partners federate with nobody, never with everybody', () => {
     const directory = store();
     directory.load(signedDirectoryFile());

@@ -1,9 +1,9 @@
 // Holds the trust directory in force: a new one replaces it only if it verifies, so an unsigned, tampered or
 // expired file never takes effect and the last good one stays. Nor does an older one: a directory issued before
 // the newest this trust has accepted could bring back a partner the authority has since removed (a rollback).
-// It answers which partners may federate now.
+// It answers which partners may federate now, and by what name the directory knows them.
 import { authorityPublicKey, type AuthorityKeyInput } from './authorityKey.ts';
-import type { DirectoryDocument } from './trustDirectory.ts';
+import type { DirectoryDocument, PartnerTrust } from './trustDirectory.ts';
 import { DirectoryError } from './trustDirectory.ts';
 import { verifyDirectory } from './verifyDirectory.ts';
 
@@ -21,6 +21,8 @@ export interface DirectoryStore {
   status(): DirectoryStatus;
   /** Partners the policy lists that the directory in force vouches for; none without a valid directory. */
   allowedPartners(policyPartners: readonly string[]): string[];
+  /** The same partners, in the same order, each with its name as the directory in force gives it. */
+  partnerTrusts(policyPartners: readonly string[]): PartnerTrust[];
 }
 
 export type DirectoryStoreDeps = Readonly<{
@@ -54,6 +56,16 @@ export function createDirectoryStore(deps: DirectoryStoreDeps): DirectoryStore {
     return { state: 'ok', expiresAt: current.expiresAt };
   }
 
+  function partnerTrusts(policyPartners: readonly string[]): PartnerTrust[] {
+    // An expired directory vouches for nobody: federation stops rather than trusting stale entries.
+    if (!current || status().state === 'expired') return [];
+    const names = new Map(current.trusts.map((trust) => [trust.serverName, trust.name]));
+    return policyPartners.flatMap((serverName) => {
+      const name = names.get(serverName);
+      return name === undefined ? [] : [{ serverName, name }];
+    });
+  }
+
   return {
     load(fileText) {
       try {
@@ -77,10 +89,8 @@ export function createDirectoryStore(deps: DirectoryStoreDeps): DirectoryStore {
     inForce: () => current,
     status,
     allowedPartners(policyPartners) {
-      // An expired directory vouches for nobody: federation stops rather than trusting stale entries.
-      if (!current || status().state === 'expired') return [];
-      const vouched = new Set(current.trusts.map((trust) => trust.serverName));
-      return policyPartners.filter((partner) => vouched.has(partner));
+      return partnerTrusts(policyPartners).map((partner) => partner.serverName);
     },
+    partnerTrusts,
   };
 }

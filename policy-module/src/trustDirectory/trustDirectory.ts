@@ -23,6 +23,9 @@ export const directoryDocumentSchema = z
 
 export type DirectoryDocument = z.infer<typeof directoryDocumentSchema>;
 
+/** A partner trust the directory vouches for, by its server name and the name people know it by. */
+export type PartnerTrust = Readonly<{ serverName: string; name: string }>;
+
 /** The file as distributed: the document, and the authority's signature over its canonical JSON. */
 export const signedDirectorySchema = z
   .object({

@@ -27,6 +27,7 @@ function storeWithPolicy(serverHours: number) {
     version: 1,
     trust: { name: 'Trust A', serverName: 'a.example', odsCode: 'RAA' },
     partners: [],
+    partnerTrusts: [],
     retention: { clientDays: 90, serverHours },
     idleLockMinutes: 5,
     encryptionRequired: true,

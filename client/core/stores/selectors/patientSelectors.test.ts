@@ -37,6 +37,7 @@ function storeWith(clientDays: number, items: readonly TimelineItem[]) {
     version: 1,
     trust: { name: 'Trust A', serverName: 'a.example', odsCode: 'RAA' },
     partners: [],
+    partnerTrusts: [],
     retention: { clientDays, serverHours: 72 },
     idleLockMinutes: 5,
     encryptionRequired: true,

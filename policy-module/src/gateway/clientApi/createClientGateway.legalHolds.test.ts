@@ -18,6 +18,7 @@ function deps(legalHolds: LegalHoldLookup | undefined): ClientGatewayDeps {
   return {
     policy: testPolicy,
     allowedPartners: () => [],
+    partnerTrusts: () => [],
     proxy: createSynapseProxy('http://127.0.0.1:1', { log, onFailure: () => undefined }),
     audit: { record: () => Promise.resolve() },
     whoAmI: (token) =>

@@ -67,6 +67,7 @@ describe('client gateway', () => {
     const app = createClientGateway({
       policy: testPolicy,
       allowedPartners: () => ['southmere.nhs.uk'],
+      partnerTrusts: () => [{ serverName: 'southmere.nhs.uk', name: 'Southmere NHS Trust' }],
       proxy:
         proxy ??
         createSynapseProxy(upstream, {
@@ -110,10 +111,10 @@ describe('client gateway', () => {
           ),
         recordLogin: () => Promise.resolve(),
         deviceOfCredential: () => Promise.resolve(undefined),
-        redeemCode: (_deviceId, code) =>
+        redeemCode: (deviceId, code) =>
           Promise.resolve(
             code === 'GOOD'
-              ? { ok: true, credential: 'c'.repeat(43) }
+              ? { ok: true, deviceId: deviceId || 'WARD-PC', credential: 'c'.repeat(43) }
               : { ok: false, code: 'BAD_CODE', message: 'bad code' },
           ),
       },
@@ -306,6 +307,25 @@ describe('client gateway', () => {
         expect.objectContaining({ labels: { api: 'client', rule: 'enrolment-rate-limit' }, value: 2 }),
       ]),
     );
+  });
+
+  it('counts guesses of a code alone against the same allowance as guesses naming a device', async () => {
+    const enrol = (body: object) =>
+      fetch(`${gatewayUrl}/_bleep/enrol`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-client': '10.0.0.30' },
+        body: JSON.stringify(body),
+      });
+    const enrolled = await enrol({ code: 'GOOD' });
+    expect(enrolled.status).toBe(200);
+    expect(await enrolled.json()).toEqual({ device_id: 'WARD-PC', credential: 'c'.repeat(43) });
+    expect((await enrol({ code: 'WRONG' })).status).toBe(403);
+    expect((await enrol({ device_id: 'WARD-PC', code: 'WRONG' })).status).toBe(403);
+    expect((await enrol({ code: 'WRONG-AGAIN' })).status).toBe(403);
+    // Three failures of either kind use the allowance up, for both kinds.
+    expect((await enrol({ code: 'WRONG' })).status).toBe(429);
+    expect((await enrol({ code: 'GOOD' })).status).toBe(429);
+    expect((await enrol({ device_id: 'WARD-PC', code: 'GOOD' })).status).toBe(429);
   });
 
   it('audits an enrolment with an unreadable body and answers 400', async () => {
@@ -528,6 +548,7 @@ describe('client gateway', () => {
       version: 1,
       trust: { serverName: 'northgate.nhs.uk' },
       partners: ['southmere.nhs.uk'],
+      partnerTrusts: [{ serverName: 'southmere.nhs.uk', name: 'Southmere NHS Trust' }],
       keyBackupAllowed: false,
     });
     const unknown = await fetch(`${gatewayUrl}/_bleep/admin`, { method: 'POST', body: '{}' });
@@ -627,6 +648,7 @@ describe('client gateway, when handling a request fails', () => {
       createClientGateway({
         policy: testPolicy,
         allowedPartners: () => [],
+        partnerTrusts: () => [],
         proxy: failing,
         // Bleep's database is down: nothing can be audited (only refusals are, and these tests make none but one).
         audit: { record: () => Promise.reject(new Error('the audit database is down')) },

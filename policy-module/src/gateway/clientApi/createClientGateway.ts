@@ -7,6 +7,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import express from 'express';
 import type { Logger } from 'pino';
 import type { TrustPolicy } from '../../policy/trustPolicy.ts';
+import type { PartnerTrust } from '../../trustDirectory/trustDirectory.ts';
 import type { AuditSink } from '../../audit/auditEntry.ts';
 import type { ExpiryReportStore } from '../../expiry/expiryReportStore.ts';
 import type { IdentityStore } from '../../identity/identityStore.ts';
@@ -40,6 +41,8 @@ import { createSignIn } from './signIn.ts';
 export type ClientGatewayDeps = Readonly<{
   policy: TrustPolicy;
   allowedPartners: () => readonly string[];
+  /** The same partners named as the trust directory names them, for the client's policy view. */
+  partnerTrusts: () => readonly PartnerTrust[];
   proxy: SynapseProxy;
   audit: AuditSink;
   whoAmI: WhoAmI;
@@ -118,7 +121,7 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
   });
   // Read-only: the client learns its limits (retention, idle lock, notifications) from the server it trusts.
   app.get('/_bleep/policy', (_request, response) => {
-    response.json(clientPolicyView(deps.policy, deps.allowedPartners()));
+    response.json(clientPolicyView(deps.policy, deps.partnerTrusts()));
   });
   const limitFor = (what: string) =>
     failedAttemptLimit(

@@ -12,7 +12,11 @@ import { createEnrolRoute } from './enrolRoute.ts';
 describe('the enrolment route', () => {
   const audit: AuditEntry[] = [];
   const asked: [string, string][] = [];
-  let answer: Awaited<ReturnType<DeviceEnrolment['redeemCode']>> = { ok: true, credential: 'c'.repeat(43) };
+  let answer: Awaited<ReturnType<DeviceEnrolment['redeemCode']>> = {
+    ok: true,
+    deviceId: 'WARD-PC',
+    credential: 'c'.repeat(43),
+  };
   const enrolment: DeviceEnrolment = {
     checkLogin: () => Promise.resolve({ ok: true }),
     recordLogin: () => Promise.resolve(),
@@ -51,14 +55,14 @@ describe('the enrolment route', () => {
   beforeEach(() => {
     audit.length = 0;
     asked.length = 0;
-    answer = { ok: true, credential: 'c'.repeat(43) };
+    answer = { ok: true, deviceId: 'WARD-PC', credential: 'c'.repeat(43) };
   });
 
   const post = (body: unknown) => fetch(url, { method: 'POST', body: JSON.stringify(body) });
   const refusal = (code: string, auditReason?: string): EnrolmentRefusal => ({
     ok: false,
     code,
-    message: 'This enrolment code is not valid for this device, or has already been used.',
+    message: 'This enrolment code is not valid, or has already been used.',
     ...(auditReason ? { auditReason } : {}),
   });
 
@@ -70,13 +74,34 @@ describe('the enrolment route', () => {
     expect(audit).toEqual([{ actor: null, device: 'WARD-PC', action: 'enrol', room: null, result: 'ok' }]);
   });
 
+  it('takes the code alone, answering with the device the store found it issued to', async () => {
+    answer = { ok: true, deviceId: 'WARD12-PC03', credential: 'c'.repeat(43) };
+    const response = await post({ code: 'ABCD-EFGH-JKMN-PQRS' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ device_id: 'WARD12-PC03', credential: 'c'.repeat(43) });
+    expect(asked).toEqual([['', 'ABCD-EFGH-JKMN-PQRS']]);
+    expect(audit).toEqual([
+      { actor: null, device: 'WARD12-PC03', action: 'enrol', room: null, result: 'ok' },
+    ]);
+  });
+
+  it('audits a refused code alone as naming no device, with the precise reason', async () => {
+    answer = refusal('BAD_ENROLMENT_CODE', 'CODE_UNKNOWN');
+    const response = await post({ code: 'ABCD-EFGH-JKMN-PQRS' });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ 'uk.nhs.bleep.rule': 'device-enrolment' });
+    expect(audit).toEqual([
+      { actor: null, device: null, action: 'enrol', room: null, result: 'refused: CODE_UNKNOWN' },
+    ]);
+  });
+
   it('tells the client only what the store lets it know, and the audit trail the precise reason', async () => {
     answer = refusal('BAD_ENROLMENT_CODE', 'DEVICE_UNKNOWN');
     const response = await post({ device_id: 'WARD-PC', code: 'ABCD-EFGH-JKMN-PQRS' });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({
       errcode: 'M_FORBIDDEN',
-      error: 'This enrolment code is not valid for this device, or has already been used.',
+      error: 'This enrolment code is not valid, or has already been used.',
       'uk.nhs.bleep.rule': 'device-enrolment',
     });
     expect(audit).toEqual([
@@ -95,7 +120,7 @@ describe('the enrolment route', () => {
   });
 
   it('reads fields that are not strings, and bodies that are not objects, as missing', async () => {
-    answer = refusal('DEVICE_ID_MISSING');
+    answer = refusal('BAD_ENROLMENT_CODE', 'CODE_MALFORMED');
     await post({ device_id: 12, code: ['ABCD-EFGH-JKMN-PQRS'] });
     await post(['WARD-PC', 'ABCD-EFGH-JKMN-PQRS']);
     expect(asked).toEqual([

@@ -1,6 +1,8 @@
 // POST /_bleep/enrol: a new desktop exchanges its one-time enrolment code (from trust IT) for its device
-// credential, once. Every attempt is audited with its precise reason; the client is told only what the store lets
-// it know, so the refusal does not tell which device ids exist.
+// credential, once: `{"code"}` alone (the device is the one the code was issued to) or `{"device_id", "code"}`,
+// answered `{"device_id", "credential"}`. Every attempt is audited with its precise reason; the client is told only
+// what the store lets it know, so the refusal does not tell which device ids or codes exist. Failed attempts, with a
+// device id or without, count against the same per-address limit (createClientGateway.ts).
 import type { Request, Response } from 'express';
 import type { AuditSink } from '../../audit/auditEntry.ts';
 import { MatrixError, sendMatrixError } from '../matrixError.ts';
@@ -34,7 +36,7 @@ export function createEnrolRoute(deps: EnrolRouteDeps) {
       sendMatrixError(response, enrolmentError(result, ''));
       return;
     }
-    await audit(deviceId, 'ok');
-    response.json({ device_id: deviceId, credential: result.credential });
+    await audit(result.deviceId, 'ok');
+    response.json({ device_id: result.deviceId, credential: result.credential });
   };
 }

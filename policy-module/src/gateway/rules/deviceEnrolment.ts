@@ -15,10 +15,11 @@ export interface DeviceEnrolment {
   recordLogin(deviceId: string, userId: string): Promise<void>;
   /** The enrolled, unrevoked device a credential belongs to (credentials are random, so their hash finds it). */
   deviceOfCredential(credential: string): Promise<string | undefined>;
+  /** deviceId '' redeems the code for whichever device it was issued to. */
   redeemCode(
     deviceId: string,
     code: string,
-  ): Promise<Readonly<{ ok: true; credential: string }> | EnrolmentRefusal>;
+  ): Promise<Readonly<{ ok: true; deviceId: string; credential: string }> | EnrolmentRefusal>;
 }
 
 /** Why a sign-in is refused: the error for the client, and the precise reason for the audit trail only. */
