@@ -144,4 +144,75 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The shell's main process (Electron main, Node): electron and node:* are its to use; React, the renderer, the
+    // browser platform and the headless platform are not. The core only for its types (the bridge's contract): the
+    // shell decides how the desktop is hosted, never what the client does.
+    files: ['client/shell/main/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['react', 'react-dom'],
+          patterns: [
+            {
+              group: ['**/core/**'],
+              allowTypeImports: true,
+              message: 'The shell imports the core for types only.',
+            },
+            {
+              group: [
+                '**/preload/**',
+                '**/renderer/**',
+                '**/browser/**',
+                '**/client/node/**',
+                '../../node/*',
+                '**/retention-service/**',
+                '**/deploy/**',
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The preload runs sandboxed: it can require 'electron' and nothing of Node (it is bundled into one file, and a
+    // node:* import would fail at run time, not at build). From the core only the bridge's contract, whose name
+    // constant it needs; otherwise types.
+    files: ['client/shell/preload/**/*.ts'],
+    ignores: ['client/shell/preload/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['react', 'react-dom', 'events', 'timers', 'url', 'buffer', 'fs', 'path', 'child_process'],
+          patterns: [
+            { group: ['node:*'], message: 'A sandboxed preload cannot load Node modules.' },
+            {
+              group: ['**/core/**'],
+              allowImportNames: ['desktopBridgeName'],
+              allowTypeImports: true,
+              message: 'The preload imports the core for types only (and the bridge contract).',
+            },
+            { group: ['**/main/**', '**/renderer/**', '**/browser/**', '**/client/node/**', '**/deploy/**'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The shell's build, launcher and packaging scripts run under Node on a developer's or build machine; they are
+    // not shipped and may not reach into the app's code beyond the shell.
+    files: ['client/shell/build/**/*.ts', 'client/shell/launch/**/*.ts', 'client/shell/packaging/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'react', 'react-dom'],
+          patterns: ['**/renderer/**', '**/browser/**', '**/core/**'],
+        },
+      ],
+    },
+  },
 );

@@ -1,5 +1,8 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'client:unit', include: ['core/**/*.test.ts', 'node/**/*.test.ts', 'browser/**/*.test.ts'] },
+  test: {
+    name: 'client:unit',
+    include: ['core/**/*.test.ts', 'node/**/*.test.ts', 'browser/**/*.test.ts', 'shell/**/*.test.ts'],
+  },
 });
