@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { app, dialog, ipcMain, powerMonitor, protocol, safeStorage, session } from 'electron';
 import { ipcChannels } from '../ipcChannels.ts';
 import { appEntryUrl, appScheme, appSchemePrivileges } from './appOrigin.ts';
+import { createAppWindow } from './appWindow.ts';
 import { contentSecurityPolicy } from './contentSecurityPolicy.ts';
 import { isAppTopFrame } from './ipcSender.ts';
 import { keyProtectionRefusal } from './keyProtection.ts';
@@ -19,7 +20,6 @@ import { sealingKeyFile } from './sealingKeyFile.ts';
 import { loadSealingKey } from './sealingKeyVault.ts';
 import { StartupRefusal } from './startupRefusal.ts';
 import { guardWebContents } from './webContentsGuards.ts';
-import { windowOptions } from './windowOptions.ts';
 
 // The bundle is dist/shell/main.cjs; the renderer's build is dist/renderer (the same layout inside a package).
 const rendererDirectory = join(__dirname, '..', 'renderer');
@@ -89,12 +89,7 @@ async function start(): Promise<void> {
     return new Uint8Array(sealingKey);
   });
 
-  const appWindow = new BrowserWindow(windowOptions({ preloadPath, packaged: app.isPackaged, partition }));
-  // Blank in screen captures and, where the OS allows (Windows, macOS), in the window switcher's thumbnail.
-  appWindow.setContentProtection(true);
-  appWindow.once('ready-to-show', () => {
-    appWindow.show();
-  });
+  const appWindow = createAppWindow({ preloadPath, packaged: app.isPackaged, partition });
   lockOnSystemEvents(powerMonitor, () => {
     if (!appWindow.isDestroyed()) appWindow.webContents.send(ipcChannels.lockNow);
   });
