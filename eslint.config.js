@@ -4,6 +4,16 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// Code that runs in the page may take types from the policy module's index, but values only from its page-safe
+// subpaths (@bleep/policy-module/nhsNumber, /deviceId): the index also exports the gateway, whose Node-only code breaks
+// the renderer's bundle at run time.
+const policyModuleIndexInThePage = {
+  name: '@bleep/policy-module',
+  allowTypeImports: true,
+  message:
+    'In code that runs in the page, import values from a page-safe subpath such as @bleep/policy-module/nhsNumber.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -75,6 +85,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [policyModuleIndexInThePage],
           patterns: [
             'node:*',
             'electron',
@@ -126,6 +137,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [policyModuleIndexInThePage],
           patterns: [
             'node:*',
             'electron',
@@ -136,6 +148,34 @@ export default tseslint.config(
             '**/client/node/**',
             '../node/*',
             '**/renderer/**',
+            '**/shell/**',
+            '**/retention-service/**',
+            '**/deploy/**',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The renderer: React views in the page. It reads the core's stores through selectors and calls the core's
+    // actions; it never touches Matrix objects (no matrix-js-sdk), Node, Electron or the shell.
+    files: ['client/renderer/**/*.{ts,tsx}'],
+    ignores: ['client/renderer/**/*.test.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [policyModuleIndexInThePage],
+          patterns: [
+            'node:*',
+            'electron',
+            'matrix-js-sdk',
+            'matrix-js-sdk/*',
+            '@matrix-org/*',
+            '**/client/node/**',
+            '../node/*',
+            '../../node/*',
             '**/shell/**',
             '**/retention-service/**',
             '**/deploy/**',

@@ -2,7 +2,8 @@
 // /_bleep/enrol) for the device credential, which is kept in the SecretStore only. The code is all a person types:
 // the gateway answers with the device id IT issued it for, which this desktop then signs in as. The trust's policy
 // is read first, so a wrong address is told as "unknown server" before any code is sent to it.
-import { isDeviceId } from '@bleep/policy-module';
+// The subpath, not the package's index: the index also exports the gateway, whose Node-only code would break the page.
+import { isDeviceId } from '@bleep/policy-module/deviceId';
 import type { Platform } from '../platform.ts';
 import { UnexpectedAnswerError } from '../errors/clientErrors.ts';
 import { fetchTrustPolicy, type TrustPolicyView } from '../trust/trustPolicy.ts';
