@@ -12,6 +12,10 @@ import { identityResetCommand } from './identityResetCommand.ts';
 import { listDevicesCommand } from './listDevicesCommand.ts';
 import { migrateCommand } from './migrateCommand.ts';
 import { revokeDeviceCommand } from './revokeDeviceCommand.ts';
+import { staffImportCommand } from './staffImportCommand.ts';
+import { staffListCommand } from './staffListCommand.ts';
+import { staffRemoveCommand } from './staffRemoveCommand.ts';
+import { staffSetCommand } from './staffSetCommand.ts';
 
 export type CliCommands = Readonly<Record<string, CliCommand>>;
 
@@ -20,6 +24,10 @@ export const bleepPolicyCommands: CliCommands = {
   'revoke-device': revokeDeviceCommand,
   'list-devices': listDevicesCommand,
   'identity reset': identityResetCommand,
+  'staff set': staffSetCommand,
+  'staff remove': staffRemoveCommand,
+  'staff list': staffListCommand,
+  'staff import': staffImportCommand,
   'audit verify': auditVerifyCommand,
   'audit export': auditExportCommand,
   migrate: migrateCommand,

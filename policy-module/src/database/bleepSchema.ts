@@ -7,6 +7,7 @@ import { migrateAuditSchema } from '../audit/auditSchema.ts';
 import { migrateEnrolmentSchema } from '../enrolment/enrolmentSchema.ts';
 import { migrateExpirySchema } from '../expiry/expirySchema.ts';
 import { migrateIdentitySchema } from '../identity/identitySchema.ts';
+import { migrateStaffDirectorySchema } from '../staffDirectory/staffDirectorySchema.ts';
 import { migrateAcceptedDirectorySchema } from '../trustDirectory/acceptedDirectory.ts';
 
 export const auditTables = ['bleep_audit'] as const;
@@ -14,6 +15,7 @@ export const enrolmentTables = ['bleep_device_enrolment', 'bleep_device_login'] 
 export const directoryTables = ['bleep_accepted_directory'] as const;
 export const expiryTables = ['bleep_expiry_report'] as const;
 export const identityTables = ['bleep_clinician_identity'] as const;
+export const staffTables = ['bleep_staff_member'] as const;
 
 export class BleepSchemaError extends Error {
   override readonly name = 'BleepSchemaError';
@@ -26,6 +28,7 @@ export async function migrateBleepSchema(pool: Pool): Promise<void> {
   await migrateAcceptedDirectorySchema(pool);
   await migrateExpirySchema(pool);
   await migrateIdentitySchema(pool);
+  await migrateStaffDirectorySchema(pool);
 }
 
 function roleIdentifier(role: string): string {
@@ -39,12 +42,13 @@ function roleIdentifier(role: string): string {
  * or TRUNCATE, and not the owner), read and write enrolments and the accepted directory's high-water mark, and
  * write desktops' expiry reports (reading back only which desktops have one: its UPDATE's WHERE needs that), and
  * make and read clinicians' sealed cross-signing identities (never rewrite one: only mark it published, or delete it
- * when trust IT resets it; the gateway itself never deletes, but shares this role with trust IT's command for now).
+ * when trust IT resets it; the gateway itself never deletes, but shares this role with trust IT's command for now),
+ * and keep the staff directory (trust IT's command sets and removes entries; the gateway only searches it).
  */
 export async function grantServiceAccess(pool: Pool, role: string): Promise<void> {
   const id = roleIdentifier(role);
   await pool.query(`
-    REVOKE ALL ON ${[...auditTables, ...enrolmentTables, ...directoryTables, ...expiryTables, ...identityTables].join(', ')} FROM ${id};
+    REVOKE ALL ON ${[...auditTables, ...enrolmentTables, ...directoryTables, ...expiryTables, ...identityTables, ...staffTables].join(', ')} FROM ${id};
     -- PostgreSQL 15 and later already keep other roles from creating tables in public; older ones do not.
     REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     GRANT USAGE ON SCHEMA public TO ${id};
@@ -52,6 +56,7 @@ export async function grantServiceAccess(pool: Pool, role: string): Promise<void
     GRANT SELECT, INSERT, UPDATE ON ${[...enrolmentTables, ...directoryTables].join(', ')} TO ${id};
     GRANT INSERT, UPDATE, SELECT (user_id, device_id) ON ${expiryTables.join(', ')} TO ${id};
     GRANT SELECT, INSERT, DELETE, UPDATE (published_at) ON ${identityTables.join(', ')} TO ${id};
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ${staffTables.join(', ')} TO ${id};
   `);
 }
 

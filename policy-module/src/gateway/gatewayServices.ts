@@ -1,6 +1,6 @@
-// The gateway's stateful services, built once at start: the audit trail and enrolment store (Bleep's database),
-// the trust directory (reloaded periodically; a bad new file leaves the last good one in force), and the view of
-// which desktops are enrolled now (kept current by the database's notifications).
+// The gateway's stateful services, built once at start: the audit trail, enrolment store and staff directory
+// (Bleep's database), the trust directory (reloaded periodically; a bad new file leaves the last good one in force),
+// and the view of which desktops are enrolled now (kept current by the database's notifications).
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Pool } from 'pg';
@@ -13,11 +13,16 @@ import {
   expiryTables,
   identityTables,
   requireTables,
+  staffTables,
 } from '../database/bleepSchema.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
 import { createDeviceStatusWatch } from '../enrolment/deviceStatusWatch.ts';
 import { createExpiryReportStore, type ExpiryReportStore } from '../expiry/expiryReportStore.ts';
 import { createIdentityStore, type IdentityStore } from '../identity/identityStore.ts';
+import {
+  createStaffDirectoryStore,
+  type StaffDirectoryStore,
+} from '../staffDirectory/staffDirectoryStore.ts';
 import { parseSealingKey } from '../identity/identitySealing.ts';
 import type { TrustPolicy } from '../policy/trustPolicy.ts';
 import { readNewestAcceptedIssuedAt, recordAcceptedIssuedAt } from '../trustDirectory/acceptedDirectory.ts';
@@ -37,6 +42,7 @@ export type GatewayServices = Readonly<{
   devices: DeviceStatusView;
   expiryReports: ExpiryReportStore;
   identities: IdentityStore;
+  staff: StaffDirectoryStore;
   close: () => Promise<void>;
 }>;
 
@@ -60,6 +66,7 @@ export async function createGatewayServices(
     ...directoryTables,
     ...expiryTables,
     ...identityTables,
+    ...staffTables,
   ]);
   const audit = createAuditLog({ pool: database, clock });
   const newestAcceptedIssuedAt = await readNewestAcceptedIssuedAt(database);
@@ -162,6 +169,7 @@ export async function createGatewayServices(
       sealingKey: parseSealingKey(await readFile(config.IDENTITY_SEALING_KEY_PATH, 'utf8')),
       clock,
     }),
+    staff: createStaffDirectoryStore({ pool: database, clock }),
     close: async () => {
       clearInterval(reload);
       await devices.close();

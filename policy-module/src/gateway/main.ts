@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       identities: services.identities,
       synapseKeys: createSynapseKeys(config.SYNAPSE_URL),
     },
+    staff: services.staff,
     discardToken: (accessToken) => discardToken(config.SYNAPSE_URL, accessToken, log),
     expiryReports: services.expiryReports,
     signOutSession: createSignOutSession(config.SYNAPSE_URL),

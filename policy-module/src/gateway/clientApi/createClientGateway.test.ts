@@ -1,7 +1,7 @@
 // Unit test of the client gateway's wiring: default deny, sessions of enrolled desktops only, bad input, and a
 // homeserver that is down. Synapse here is a stand-in HTTP server that records what reaches it (unit test only;
 // deploy/test/integration/ proves the same against the real Synapse, judged by what Synapse then holds).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,7 @@ describe('client gateway', () => {
   const discarded: string[] = [];
   const reported: string[] = [];
   const whoAmIAsked: string[] = [];
+  const staffSearches: string[] = [];
   const loginAnswer = { user_id: '@dr:northgate.nhs.uk', access_token: 'new-token', device_id: 'PC1' };
   const standIn = createServer((request, response) => {
     void bodyOf(request).then((raw) => {
@@ -68,6 +69,19 @@ describe('client gateway', () => {
       policy: testPolicy,
       allowedPartners: () => ['southmere.nhs.uk'],
       partnerTrusts: () => [{ serverName: 'southmere.nhs.uk', name: 'Southmere NHS Trust' }],
+      staff: {
+        search: (search) => {
+          staffSearches.push(search.term);
+          return Promise.resolve([
+            {
+              userId: '@nurse:northgate.nhs.uk',
+              displayName: 'Nurse',
+              role: 'Ward Sister',
+              department: 'Ward 7',
+            },
+          ]);
+        },
+      },
       proxy:
         proxy ??
         createSynapseProxy(upstream, {
@@ -328,6 +342,70 @@ describe('client gateway', () => {
     expect((await enrol({ device_id: 'WARD-PC', code: 'GOOD' })).status).toBe(429);
   });
 
+  it('searches the staff directory for an enrolled desktop with its credential, under its one spelling only', async () => {
+    // Sent as written: fetch would resolve "." and ".." segments before sending.
+    const search = (path: string, method = 'POST') =>
+      new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        const outgoing = request(
+          {
+            host: '127.0.0.1',
+            port: Number(new URL(gatewayUrl).port),
+            path,
+            method,
+            // A connection each: a refusal answered before its body was read closes the connection.
+            agent: false,
+            headers: {
+              authorization: 'Bearer token-pc1',
+              'x-bleep-device-credential': 'cred-pc1',
+              'content-type': 'application/json',
+            },
+          },
+          (answer) => {
+            void bodyOf(answer).then((raw) => {
+              resolve({ status: answer.statusCode ?? 0, body: JSON.parse(raw.toString('utf8')) as unknown });
+            });
+          },
+        );
+        outgoing.on('error', reject);
+        outgoing.end(JSON.stringify({ term: 'ward', limit: 5 }));
+      });
+    const found = await search('/_bleep/staff/search');
+    expect(found.status).toBe(200);
+    expect(found.body).toEqual({
+      results: [
+        {
+          user_id: '@nurse:northgate.nhs.uk',
+          display_name: 'Nurse',
+          role: 'Ward Sister',
+          department: 'Ward 7',
+        },
+      ],
+    });
+    for (const path of [
+      '/_bleep/Staff/search',
+      '/_bleep/STAFF/SEARCH',
+      '/_bleep/staff/search/',
+      '/_bleep/staff//search',
+      '/_bleep//staff/search',
+      '/_bleep/staff/./search',
+      '/_bleep/staff/x/../search',
+      '/_bleep/staff%2Fsearch',
+      '/_bleep/staff/%73earch',
+      '/_bleep/staff/search%00',
+      '/_bleep/staff/search;x',
+      '/_bleep/staff',
+    ]) {
+      const refused = await search(path);
+      expect(refused.status, path).toBe(404);
+      expect(refused.body, path).toMatchObject({ 'uk.nhs.bleep.rule': 'default-deny' });
+    }
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      expect((await search('/_bleep/staff/search', method)).status, method).toBe(404);
+    }
+    expect(staffSearches).toEqual(['ward']);
+    expect(seen).toEqual([]);
+  });
+
   it('audits an enrolment with an unreadable body and answers 400', async () => {
     const response = await fetch(`${gatewayUrl}/_bleep/enrol`, {
       method: 'POST',
@@ -484,6 +562,7 @@ describe('client gateway', () => {
       '/_matrix/client/v3/login',
       '/_bleep/enrol',
       '/_bleep/policy',
+      '/_bleep/staff/search',
     ]) {
       const response = await fetch(`${gatewayUrl}${path}`, { method: 'OPTIONS' });
       expect(response.status, path).toBe(204);

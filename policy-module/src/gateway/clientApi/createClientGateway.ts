@@ -35,6 +35,7 @@ import { createEnrolRoute } from './enrolRoute.ts';
 import { createExpiryReportRoute } from './expiryReportRoute.ts';
 import { createLegalHoldsRoute, type LegalHoldLookup } from './legalHoldsRoute.ts';
 import { checkSession } from './sessionCheck.ts';
+import { createStaffSearchRoute, type StaffLookup } from './staffSearchRoute.ts';
 import { createRefreshSession } from './refreshSession.ts';
 import { createSignIn } from './signIn.ts';
 
@@ -55,6 +56,8 @@ export type ClientGatewayDeps = Readonly<{
    * absent, the route is not served.
    */
   deviceSigning?: Readonly<{ identities: IdentityStore; synapseKeys: SynapseKeys }>;
+  /** The trust's staff directory, for POST /_bleep/staff/search; absent, the route is not served. */
+  staff?: StaffLookup;
   /** Signs an access token out at Synapse (a sign-in that finished after its desktop was revoked). */
   discardToken: (accessToken: string) => Promise<void>;
   /** Desktops' latest expiry reports (POST /_bleep/expiry-report). */
@@ -102,6 +105,7 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
     '/_bleep/expiry-report',
     '/_bleep/legal-holds',
     '/_bleep/device-signature',
+    '/_bleep/staff/search',
   ]);
   const refreshSession = createRefreshSession({ ...deps, enrolmentRequired, refuse });
   const loginMatch = matchClientRoute('POST', '/_matrix/client/v3/login');
@@ -111,6 +115,10 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  // Bleep's routes match in their one spelling only: /_bleep/Enrol or /_bleep/enrol/ is an unknown path, refused
+  // like any other (express would otherwise match both), so the list above is the whole of what is served.
+  app.enable('case sensitive routing');
+  app.enable('strict routing');
   // Bleep's own answers are open to the renderer's origin, as Synapse's are (corsHeaders.ts).
   app.use((_request, response, next) => {
     response.set(corsHeaders);
@@ -161,6 +169,16 @@ export function createClientGateway(deps: ClientGatewayDeps): RequestListener {
     app.post('/_bleep/device-signature', (request, response) => {
       metrics.requests.inc({ api: 'client', kind: 'deviceSignature' });
       sign(request, response).catch((error: unknown) => {
+        fail(response, error);
+      });
+    });
+  }
+  const { staff } = deps;
+  if (staff) {
+    const search = createStaffSearchRoute({ ...deps, staff, refuse });
+    app.post('/_bleep/staff/search', (request, response) => {
+      metrics.requests.inc({ api: 'client', kind: 'staffSearch' });
+      search(request, response).catch((error: unknown) => {
         fail(response, error);
       });
     });
