@@ -32,6 +32,7 @@ function item(id: string, body: string, change: Partial<TimelineItem> = {}): Tim
     decryption: 'decrypted',
     failureReason: null,
     sendStatus: null,
+    urgent: false,
     ...change,
   };
 }

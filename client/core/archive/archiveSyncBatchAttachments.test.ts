@@ -57,6 +57,7 @@ function fileItem(id: string, content: Record<string, unknown>): TimelineItem {
     decryption: 'decrypted',
     failureReason: null,
     sendStatus: null,
+    urgent: false,
   };
 }
 

@@ -19,6 +19,7 @@ function item(change: Partial<TimelineItem> = {}): TimelineItem {
     decryption: 'decrypted',
     failureReason: null,
     sendStatus: null,
+    urgent: false,
     ...change,
   };
 }

@@ -17,6 +17,10 @@ export type ArchivedMessage = Readonly<{
   encrypted: boolean;
   /** The patient it is about (patient/patientTag.ts), as ten digits; absent when untagged. */
   patientNhsNumber?: string;
+  /** Flagged urgent by its sender (inside the encrypted content); absent when not. */
+  urgent?: true;
+  /** A referral message's reason (rooms/referralContent.ts); absent for any other message. */
+  referralReason?: string;
   /** An m.file, m.image... message's attachment, as the archive keeps it (archiveSyncBatch.ts fetches the file). */
   attachment?: ArchivedAttachment;
 }>;
@@ -36,6 +40,8 @@ export function archivedMessageFor(item: TimelineItem): ArchivedMessage | undefi
     body: item.body,
     encrypted: item.encrypted,
     ...(item.patient ? { patientNhsNumber: item.patient.nhsNumber } : {}),
+    ...(item.urgent ? { urgent: true as const } : {}),
+    ...(item.referral ? { referralReason: item.referral.reason } : {}),
   };
 }
 

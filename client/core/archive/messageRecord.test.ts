@@ -10,7 +10,7 @@ import {
   withRelation,
   type MessageRecord,
 } from './messageRecord.ts';
-import { currentContent, reactionsOf } from './messageRecordView.ts';
+import { currentContent, reactionsOf, timelineItemForRecord } from './messageRecordView.ts';
 
 const roomId = '!ward:trust-a.example';
 const amelia = '@amelia:trust-a.example';
@@ -133,6 +133,29 @@ describe("a message's record", () => {
     ]);
     expect(reactionsOf(withoutRelation(record, redaction('$r', bob)))).toEqual([]);
     expect(reactionsOf(withoutRelation(record, redaction('$r', amelia, true)))).toEqual([]);
+  });
+
+  it("keeps the urgent flag and a referral's reason as sent (an edit changes neither); a redaction erases the reason", () => {
+    const referral = withMessage(emptyRecord('$m', roomId, sentAt), {
+      ...message,
+      urgent: true,
+      patientNhsNumber: '9434765919',
+      referralReason: 'suspected cauda equina',
+    });
+    const read = JSON.parse(JSON.stringify(fold(referral, edit('$e1', 'typo fixed', sentAt + 1)))) as unknown;
+    expect(isMessageRecord(read)).toBe(true);
+    expect(timelineItemForRecord(read as MessageRecord, bob)).toMatchObject({
+      body: 'typo fixed',
+      urgent: true,
+      patient: { nhsNumber: '9434765919' },
+      referral: { reason: 'suspected cauda equina' },
+    });
+    const erased = fold(referral, redaction('$m', amelia));
+    expect(JSON.stringify(erased)).not.toContain('cauda');
+    expect(timelineItemForRecord(erased, bob)).toMatchObject({ kind: 'deleted', urgent: false });
+    expect(timelineItemForRecord(erased, bob)?.referral).toBeUndefined();
+    expect(isMessageRecord({ ...referral, urgent: 'yes' })).toBe(false);
+    expect(isMessageRecord({ ...referral, referral: { reason: 4 } })).toBe(false);
   });
 
   it('reads back only what has the shape of a record', () => {

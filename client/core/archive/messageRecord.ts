@@ -47,6 +47,10 @@ export type MessageRecord = Readonly<{
    * to their record; absent when untagged, and erased with the content by a redaction.
    */
   patient?: PatientMark;
+  /** Flagged urgent by its sender, as sent (an edit does not change it). */
+  urgent?: true;
+  /** A referral message's reason, as sent; erased with the content by a redaction. */
+  referral?: Readonly<{ reason: string }>;
 }>;
 
 /** A record for an event the archive has not seen yet. */
@@ -77,6 +81,8 @@ export function withMessage(record: MessageRecord, message: ArchivedMessage): Me
   return {
     ...known,
     ...(patient ? { patient } : {}),
+    ...(message.urgent ? { urgent: true as const } : {}),
+    ...(message.referralReason === undefined ? {} : { referral: { reason: message.referralReason } }),
     content: { msgtype: message.msgtype, body: message.body, ...(attachment ? { attachment } : {}) },
     // Only its sender may edit a message: edits that came before it, from anyone else, go.
     edits: record.edits.filter((edit) => edit.sender === message.sender),
@@ -118,7 +124,7 @@ function redacted(record: MessageRecord, redaction: MessageRedaction): MessageRe
   if (record.sender !== null && redaction.sender !== record.sender && !redaction.senderMayRedactOthers) {
     return record;
   }
-  const { patient: _erased, ...rest } = record;
+  const { patient: _erased, referral: _alsoErased, ...rest } = record;
   return { ...rest, content: null, deletedAt: redaction.sentAt, edits: [], reactions: [] };
 }
 
@@ -178,6 +184,16 @@ export function isMessageRecord(value: unknown): value is MessageRecord {
     record.edits.every((edit) => isRelationShaped(edit) && isContent(edit.content)) &&
     Array.isArray(record.reactions) &&
     record.reactions.every((reaction) => isRelationShaped(reaction) && typeof reaction.key === 'string') &&
-    (record.patient === undefined || isPatientMark(record.patient))
+    (record.patient === undefined || isPatientMark(record.patient)) &&
+    (record.urgent === undefined || record.urgent === true) &&
+    (record.referral === undefined || isReferral(record.referral))
+  );
+}
+
+function isReferral(value: unknown): value is Readonly<{ reason: string }> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>).reason === 'string'
   );
 }

@@ -43,6 +43,7 @@ describe('how an archived message reads', () => {
       decryption: 'decrypted',
       failureReason: null,
       sendStatus: null,
+      urgent: false,
     });
     expect(timelineItemForRecord(edited, amelia)?.sendStatus).toBe('sent');
     expect(messageNow(edited)?.body).toBe('bed 5');

@@ -83,7 +83,9 @@ export function timelineItemForRecord(record: MessageRecord, ownUserId: string):
     failureReason: null,
     // The clinician's own messages are archived only once the server has them.
     sendStatus: record.sender === ownUserId ? 'sent' : null,
+    urgent: record.urgent === true && !deleted,
     ...(record.patient && !deleted ? { patient: record.patient } : {}),
+    ...(record.referral && !deleted ? { referral: record.referral } : {}),
     ...(attachment ? { attachment: shownAttachment(attachment) } : {}),
   };
 }

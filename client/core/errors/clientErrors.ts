@@ -18,6 +18,7 @@ export type ClientErrorCode =
   | 'identity-changed'
   | 'weak-pin'
   | 'invalid-nhs-number'
+  | 'invalid-referral'
   | 'unexpected-answer';
 
 /** What the stores keep of an error: plain data a view can show and a test can compare. */
@@ -184,6 +185,15 @@ export class InvalidNhsNumberError extends BleepClientError {
   constructor() {
     super('That is not a valid NHS number (ten digits, the last a check digit). Check it and try again.');
   }
+}
+
+/**
+ * A referral that cannot be made as asked: no reason, a reason too long, or a colleague at this clinician's own trust
+ * (a referral goes to a partner trust). Nothing was created or sent; the message says which, in words for a person.
+ */
+export class InvalidReferralError extends BleepClientError {
+  override readonly name = 'InvalidReferralError';
+  readonly code = 'invalid-referral';
 }
 
 /**

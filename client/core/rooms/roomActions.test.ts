@@ -36,6 +36,8 @@ function stubClient(options: { roomKnown: boolean; changedIdentity: () => boolea
   return { client: client as unknown as MatrixClient, sent };
 }
 
+const noQueue = () => Promise.reject(new Error('nothing is queued in these tests'));
+
 function uploads() {
   const uploaded: Uint8Array[] = [];
   return {
@@ -53,7 +55,12 @@ describe('sending an attachment', () => {
   it('uploads only ciphertext and sends the key inside the message content', async () => {
     const { client, sent } = stubClient({ roomKnown: true, changedIdentity: () => false });
     const media = uploads();
-    const actions = createRoomActions(client, 'http://127.0.0.1:8008', { upload: media.upload, randomBytes });
+    const actions = createRoomActions(
+      client,
+      'http://127.0.0.1:8008',
+      { upload: media.upload, randomBytes },
+      noQueue,
+    );
     expect(await actions.sendAttachment(roomId, attachment)).toBe('$sent');
     expect(media.uploaded).toHaveLength(1);
     const [uploaded] = media.uploaded;
@@ -74,7 +81,12 @@ describe('sending an attachment', () => {
   it('uploads nothing to a room not yet known to be encrypted here', async () => {
     const { client, sent } = stubClient({ roomKnown: false, changedIdentity: () => false });
     const media = uploads();
-    const actions = createRoomActions(client, 'http://127.0.0.1:8008', { upload: media.upload, randomBytes });
+    const actions = createRoomActions(
+      client,
+      'http://127.0.0.1:8008',
+      { upload: media.upload, randomBytes },
+      noQueue,
+    );
     await expect(actions.sendAttachment(roomId, attachment)).rejects.toThrow(/not yet known to be encrypted/);
     expect(media.uploaded).toEqual([]);
     expect(sent).toEqual([]);
@@ -83,7 +95,12 @@ describe('sending an attachment', () => {
   it('uploads nothing to a room with a colleague whose identity changed', async () => {
     const { client, sent } = stubClient({ roomKnown: true, changedIdentity: () => true });
     const media = uploads();
-    const actions = createRoomActions(client, 'http://127.0.0.1:8008', { upload: media.upload, randomBytes });
+    const actions = createRoomActions(
+      client,
+      'http://127.0.0.1:8008',
+      { upload: media.upload, randomBytes },
+      noQueue,
+    );
     await expect(actions.sendAttachment(roomId, attachment)).rejects.toBeInstanceOf(IdentityChangedError);
     expect(media.uploaded).toEqual([]);
     expect(sent).toEqual([]);
@@ -97,7 +114,7 @@ describe('sending an attachment', () => {
       changed = true;
       return media.upload(bytes);
     };
-    const actions = createRoomActions(client, 'http://127.0.0.1:8008', { upload, randomBytes });
+    const actions = createRoomActions(client, 'http://127.0.0.1:8008', { upload, randomBytes }, noQueue);
     await expect(actions.sendAttachment(roomId, attachment)).rejects.toBeInstanceOf(IdentityChangedError);
     expect(sent).toEqual([]);
   });

@@ -1,19 +1,56 @@
-// What a clinician does to rooms through the core: open a referral room, invite, answer an invitation, send text or a
-// file, correct or delete what they sent, react.
+// What a clinician does to rooms through the core: open a team, direct or referral room, invite, answer an
+// invitation, send text or a file, correct or delete what they sent, react, say they have read or are typing.
 // Failures come back as the core's typed errors. The results arrive in the stores by sync, like everyone else's.
 import { EventType, MsgType, ReceiptType, RelationType, type MatrixClient } from 'matrix-js-sdk';
 import { attachmentContent, type OutgoingAttachment } from '../attachments/outgoingAttachment.ts';
 import type { MediaUpload } from '../attachments/mediaUpload.ts';
 import { sendBlockFor } from '../crypto/sendSafety.ts';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
+import { BleepClientError, InvalidReferralError } from '../errors/clientErrors.ts';
+import { serverNameOf } from './matrixUserId.ts';
+import { existingDirectRoom, recordDirectRoom } from './directRooms.ts';
+import { referralContent } from './referralContent.ts';
+import { textMessageContent } from './textMessageContent.ts';
+
+export type ReferralRequest = Readonly<{
+  /** The clinician at a partner trust the patient is referred to. */
+  invite: string;
+  /** The patient's NHS number (checked: Modulus 11); it travels only inside the encrypted referral message. */
+  nhsNumber: string;
+  /** Why: inside the encrypted referral message too, never in the room's name or state. */
+  reason: string;
+}>;
+
+/** Queues a message for the delivery queue (kept, sent once the room is ready, exactly once). */
+export type QueueMessage = (
+  roomId: string,
+  eventType: string,
+  content: Record<string, unknown>,
+) => Promise<unknown>;
 
 export interface RoomActions {
   /** A new private, encrypted room with these clinicians invited (the gateway refuses any other shape). */
   openRoom(options: Readonly<{ name: string; invite: readonly string[] }>): Promise<string>;
   invite(roomId: string, userId: string): Promise<void>;
   join(roomId: string): Promise<void>;
-  /** Sends a text message (encrypted, as every Bleep room is); resolves with its event id once the server has it. */
-  sendText(roomId: string, body: string): Promise<string>;
+  /** Leaves a room, or declines an invitation. */
+  leave(roomId: string): Promise<void>;
+  /**
+   * A private encrypted room with one other clinician, in m.direct; the joined one already open with them if there
+   * is one. Resolves with the room id.
+   */
+  openDirect(userId: string): Promise<string>;
+  /**
+   * A private encrypted room with a clinician at a partner trust, its first message (queued for delivery) carrying the
+   * patient's NHS number and the reason inside encrypted content; the room's name says only "Referral". Throws
+   * InvalidNhsNumberError or InvalidReferralError (no reason, or a colleague at this trust) before anything is made.
+   */
+  openReferral(request: ReferralRequest): Promise<string>;
+  /**
+   * Sends a text message (encrypted, as every Bleep room is); resolves with its event id once the server has it.
+   * `urgent`: flagged urgent inside the encrypted content.
+   */
+  sendText(roomId: string, body: string, options?: Readonly<{ urgent?: boolean }>): Promise<string>;
   /**
    * Sends a file: encrypted here, its ciphertext uploaded, then an m.file (m.image for images) message carrying its
    * key, encrypted like any message; resolves with the event id. Nothing is uploaded to a room that may not be sent to.
@@ -27,6 +64,10 @@ export interface RoomActions {
   redact(roomId: string, eventId: string): Promise<string>;
   /** Tells the room this clinician has read up to this event (a read receipt, which the sender sees as delivered). */
   markRead(roomId: string, eventId: string): Promise<void>;
+  /** Marks the room read up to its latest event from the server (what opening a room does); nothing if it has none. */
+  markLatestRead(roomId: string): Promise<void>;
+  /** Tells the room this clinician is typing (for 30 s, or until false). */
+  setTyping(roomId: string, typing: boolean): Promise<void>;
 }
 
 export type AttachmentSending = Readonly<{
@@ -34,15 +75,27 @@ export type AttachmentSending = Readonly<{
   randomBytes: (length: number) => Uint8Array;
 }>;
 
+const encryptionState = {
+  type: EventType.RoomEncryption,
+  state_key: '',
+  content: { algorithm: 'm.megolm.v1.aes-sha2' },
+};
+
+/** How long a typing notice lasts unless renewed or withdrawn. */
+const typingTimeoutMs = 30_000;
+
 export function createRoomActions(
   client: MatrixClient,
   serverUrl: string,
   attachments: AttachmentSending,
+  queue: QueueMessage,
 ): RoomActions {
   async function classified<T>(request: () => Promise<T>): Promise<T> {
     try {
       return await request();
     } catch (error) {
+      // The core's own refusals (a bad NHS number, a referral not to a partner) are already what the caller needs.
+      if (error instanceof BleepClientError) throw error;
       throw errorForSdkFailure(serverUrl, error, 'session');
     }
   }
@@ -58,10 +111,40 @@ export function createRoomActions(
         const { room_id: roomId } = await client.createRoom({
           name,
           invite: [...invite],
-          initial_state: [
-            { type: EventType.RoomEncryption, state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } },
-          ],
+          initial_state: [encryptionState],
         });
+        return roomId;
+      }),
+    openDirect: (userId) =>
+      classified(async () => {
+        const ownUserId = client.getSafeUserId();
+        const existing = existingDirectRoom(client, ownUserId, userId);
+        if (existing !== undefined) return existing;
+        const { room_id: roomId } = await client.createRoom({
+          is_direct: true,
+          invite: [userId],
+          initial_state: [encryptionState],
+        });
+        await recordDirectRoom(client, userId, roomId);
+        return roomId;
+      }),
+    openReferral: ({ invite, nhsNumber, reason }) =>
+      classified(async () => {
+        // Checked before any room exists: a refused referral leaves nothing behind.
+        const content = referralContent(nhsNumber, reason);
+        if (serverNameOf(invite) === serverNameOf(client.getSafeUserId())) {
+          throw new InvalidReferralError(
+            'A referral goes to a clinician at a partner trust: for a colleague here, start a conversation.',
+          );
+        }
+        const { room_id: roomId } = await client.createRoom({
+          name: 'Referral',
+          invite: [invite],
+          initial_state: [encryptionState],
+        });
+        // Through the delivery queue: a room made a moment ago is not yet known encrypted here, and the queue waits
+        // for it (crypto/sendSafety.ts) rather than refuse; kept in the outbox meanwhile, so it survives a restart.
+        await queue(roomId, EventType.RoomMessage, content);
         return roomId;
       }),
     invite: (roomId, userId) =>
@@ -70,14 +153,26 @@ export function createRoomActions(
       }),
     join: (roomId) =>
       classified(async () => {
+        // An invitation offered as direct (is_direct) goes into this clinician's m.direct too, once joined.
+        const invitation = client.getRoom(roomId)?.getMember(client.getSafeUserId())?.events.member;
         await client.joinRoom(roomId);
+        const inviter = invitation?.getSender();
+        if (invitation?.getContent().is_direct === true && inviter !== undefined) {
+          await recordDirectRoom(client, inviter, roomId);
+        }
       }),
-    sendText: (roomId, body) =>
+    leave: (roomId) =>
+      classified(async () => {
+        await client.leave(roomId);
+      }),
+    sendText: (roomId, body, options = {}) =>
       classified(async () => {
         // A room made a moment ago may not be known as encrypted yet. (delivery/ waits and retries; this direct
         // send refuses instead.)
         await refuseUnlessSafe(roomId);
-        const { event_id: eventId } = await client.sendMessage(roomId, { msgtype: MsgType.Text, body });
+        const content = textMessageContent(body, { urgent: options.urgent === true });
+        // The SDK types content by msgtype; this is an m.text with Bleep's flags beside its body.
+        const { event_id: eventId } = await client.sendMessage(roomId, content as never);
         return eventId;
       }),
     sendAttachment: (roomId, attachment) =>
@@ -117,6 +212,19 @@ export function createRoomActions(
         const event = client.getRoom(roomId)?.findEventById(eventId);
         if (!event) throw new Error(`event ${eventId} is not in this desktop's timeline of ${roomId}`);
         await client.sendReceipt(event, ReceiptType.Read);
+      }),
+    markLatestRead: (roomId) =>
+      classified(async () => {
+        const events = client.getRoom(roomId)?.getLiveTimeline().getEvents() ?? [];
+        // A receipt names an event the server has: not a local echo still being sent.
+        const latest = events.findLast(
+          (event) => event.getId()?.startsWith('$') === true && event.status === null,
+        );
+        if (latest) await client.sendReceipt(latest, ReceiptType.Read);
+      }),
+    setTyping: (roomId, typing) =>
+      classified(async () => {
+        await client.sendTyping(roomId, typing, typingTimeoutMs);
       }),
   };
 }

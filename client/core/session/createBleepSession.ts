@@ -22,6 +22,7 @@ import type { IdentityActions } from '../crypto/sessionCrypto.ts';
 import { openKeptDesktopArchive } from '../archive/openDesktopArchive.ts';
 import type { MessageArchive } from '../archive/messageArchive.ts';
 import type { AttachmentKind } from '../archive/attachmentParts.ts';
+import { createNotificationFeed, type NotificationFeed } from '../notifications/notificationFeed.ts';
 import { createPatientContext, type PatientContext } from '../patient/patientContext.ts';
 import type { RoomActions } from '../rooms/roomActions.ts';
 import type { SearchHit, SearchQuery } from '../search/messageSearch.ts';
@@ -91,6 +92,11 @@ export interface BleepSession {
    * messages, the local audit of it. Finding, exporting and filing ask no server (signed in or not).
    */
   readonly patient: PatientContext;
+  /**
+   * New messages from others, worded as the policy's notificationContent allows, for the renderer to show; not for
+   * the room the renderer said is open (`store.getState().roomOpened(roomId)`).
+   */
+  readonly notifications: NotificationFeed;
   /** Sweeps the archive now (it also does at start and hourly) and reports it; throws if nobody is signed in. */
   sweepNow(): Promise<void>;
   /** Signs out at the server (if it answers) and erases this clinician's data here; the enrolment stays. */
@@ -261,6 +267,7 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
   return {
     store,
     patient,
+    notifications: createNotificationFeed({ store, clock: platform.clock }),
     readAttachment: (roomId, eventId, kind = 'file') =>
       withArchive((archive) => archive.readAttachment(roomId, eventId, kind)),
     get rooms(): RoomActions {

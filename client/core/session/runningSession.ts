@@ -155,15 +155,21 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
       serverUrl: record.serverUrl,
       ownUserId: record.userId,
     });
+    const queue = delivery.queue;
     return {
-      rooms: createRoomActions(client, record.serverUrl, {
-        upload: encryptedMediaUpload({
-          fetch: platform.fetch,
-          serverUrl: record.serverUrl,
-          accessToken: record.accessToken,
-        }),
-        randomBytes: platform.randomBytes,
-      }),
+      rooms: createRoomActions(
+        client,
+        record.serverUrl,
+        {
+          upload: encryptedMediaUpload({
+            fetch: platform.fetch,
+            serverUrl: record.serverUrl,
+            accessToken: record.accessToken,
+          }),
+          randomBytes: platform.randomBytes,
+        },
+        (roomId, eventType, content) => queue.write(roomId, eventType, content),
+      ),
       identities: {
         acknowledge: async (userId) => {
           await crypto.acknowledgeIdentityChange(userId);

@@ -23,6 +23,12 @@ function room(roomId: string, change: Partial<RoomSummary> = {}): RoomSummary {
   return {
     roomId,
     name: roomId,
+    kind: 'team',
+    partnerTrust: null,
+    directWith: null,
+    members: [],
+    urgentUnread: false,
+    referral: null,
     membership: 'join',
     encrypted: true,
     joinedMembers: 2,
@@ -51,6 +57,7 @@ function message(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
     decryption: 'decrypted',
     failureReason: null,
     sendStatus: null,
+    urgent: false,
     ...change,
   };
 }

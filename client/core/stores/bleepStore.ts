@@ -1,5 +1,5 @@
 // One zustand store per signed-in core, built from its slices (session, rooms, timeline, composer, expiry, delivery,
-// search) by a factory, so each test and each clinician's session gets a fresh one. The renderer reads it through
+// search, receipts, typing, view) by a factory, so each test and each clinician's session gets a fresh one. The renderer reads it through
 // the selectors in selectors/; only the core's own writers call its actions. applySyncBatch writes everything one sync response
 // changed in one update, so a view never sees half a response; the actions that span slices live here.
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -23,7 +23,17 @@ import {
   withoutExpiredHits,
   type SearchSlice,
 } from './searchSlice.ts';
+import {
+  createReceiptsSlice,
+  initialReceipts,
+  withReadReceipts,
+  type ReceiptsSlice,
+  type RoomReadReceipts,
+} from './receiptsSlice.ts';
+import { withReferrals } from './roomReferral.ts';
 import { createSessionSlice, initialSession, type SessionSlice } from './sessionSlice.ts';
+import { createTypingSlice, initialTyping, type TypingSlice } from './typingSlice.ts';
+import { createViewSlice, initialView, type ViewSlice } from './viewSlice.ts';
 import {
   createTimelineSlice,
   initialTimeline,
@@ -38,6 +48,8 @@ export type SyncBatch = Readonly<{
   rooms: readonly RoomSummary[];
   removedRooms: readonly string[];
   timeline: readonly TimelineChange[];
+  /** Who has read the clinician's own messages, for the rooms whose receipts changed. */
+  receipts?: readonly RoomReadReceipts[];
 }>;
 
 export type BleepState = SessionSlice &
@@ -47,6 +59,9 @@ export type BleepState = SessionSlice &
   ExpirySlice &
   DeliverySlice &
   SearchSlice &
+  ReceiptsSlice &
+  TypingSlice &
+  ViewSlice &
   Readonly<{
     applySyncBatch: (batch: SyncBatch) => void;
     /** A sweep deleted what is older than the limit: its record, and the same items gone from the timelines. */
@@ -72,29 +87,51 @@ export function createBleepStore(): BleepStore {
       ...createExpirySlice(...args),
       ...createDeliverySlice(...args),
       ...createSearchSlice(...args),
+      ...createReceiptsSlice(...args),
+      ...createTypingSlice(...args),
+      ...createViewSlice(...args),
       applySyncBatch: (batch) => {
-        set((state) => ({
-          rooms: withRoomChanges(state.rooms, batch.rooms, batch.removedRooms),
-          timeline: withTimelineChanges(state.timeline, batch.timeline),
-          // A message deleted since it was found is no longer shown among the results either.
-          search: withoutDeletedHits(state.search, batch.timeline),
-        }));
+        set((state) => {
+          const timeline = withTimelineChanges(state.timeline, batch.timeline);
+          const touched = new Set(batch.rooms.map((room) => room.roomId));
+          for (const change of batch.timeline)
+            if (change.change === 'upsert') touched.add(change.item.roomId);
+          return {
+            rooms: withReferrals(
+              withRoomChanges(state.rooms, batch.rooms, batch.removedRooms),
+              timeline,
+              touched,
+            ),
+            timeline,
+            // A message deleted since it was found is no longer shown among the results either.
+            search: withoutDeletedHits(state.search, batch.timeline),
+            receipts: batch.receipts ? withReadReceipts(state.receipts, batch.receipts) : state.receipts,
+          };
+        });
       },
       expirySwept: (result) => {
-        set((state) => ({
-          timeline: withoutExpiredItems(state.timeline, result.before, result.keptRoomIds),
-          search: withoutExpiredHits(state.search, result.before, result.keptRoomIds),
-          expiry: {
-            ...state.expiry,
-            lastSweptAt: result.sweptAt,
-            lastCutoff: result.before,
-            oldestKeptAt: result.oldestKeptAt,
-            oldestOutsideHoldAt: result.oldestOutsideHoldAt,
-            keptMessages: result.kept,
-            legalHolds: result.legalHolds,
-            sweepFailed: false,
-          },
-        }));
+        set((state) => {
+          const timeline = withoutExpiredItems(state.timeline, result.before, result.keptRoomIds);
+          const swept = Object.keys(state.rooms.byId).filter(
+            (roomId) => !result.keptRoomIds.includes(roomId),
+          );
+          return {
+            // A referral whose message the sweep deleted is no longer shown on its room either.
+            rooms: withReferrals(state.rooms, timeline, swept, false),
+            timeline,
+            search: withoutExpiredHits(state.search, result.before, result.keptRoomIds),
+            expiry: {
+              ...state.expiry,
+              lastSweptAt: result.sweptAt,
+              lastCutoff: result.before,
+              oldestKeptAt: result.oldestKeptAt,
+              oldestOutsideHoldAt: result.oldestOutsideHoldAt,
+              keptMessages: result.kept,
+              legalHolds: result.legalHolds,
+              sweepFailed: false,
+            },
+          };
+        });
       },
       clinicianDataWiped: (wipe, problem) => {
         set((state) => ({
@@ -104,6 +141,9 @@ export function createBleepStore(): BleepStore {
           expiry: initialExpiry,
           delivery: initialDelivery,
           search: initialSearch,
+          receipts: initialReceipts,
+          typing: initialTyping,
+          view: initialView,
           session: {
             ...initialSession,
             // A revoked desktop's enrolment was erased with the rest: it is no longer enrolled here.

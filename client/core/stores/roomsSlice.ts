@@ -5,9 +5,43 @@ import type { BleepState } from './bleepStore.ts';
 
 export type RoomMembership = 'join' | 'invite' | 'leave' | 'ban' | 'knock';
 
+/**
+ * direct: a conversation with one other clinician (the room is in this clinician's m.direct, or was offered as one);
+ * referral: not direct, with members from another trust (a partner); team: everything else.
+ */
+export type RoomKind = 'direct' | 'team' | 'referral';
+
+/** A partner trust in a room: its server name, and its name as the trust policy gives it (else the server name). */
+export type PartnerTrust = Readonly<{ serverName: string; name: string }>;
+
+/** A member of a room (joined or invited), with the name to show for them (their display name in the room). */
+export type RoomMember = Readonly<{ userId: string; displayName: string; membership: RoomMembership }>;
+
+/**
+ * What a referral room is about, from its referral message once decrypted (rooms/referralContent.ts): never from
+ * room state, which every server reads in the clear.
+ */
+export type RoomReferral = Readonly<{
+  nhsNumber: string;
+  reason: string;
+  referredBy: string;
+  referredAt: number;
+}>;
+
 export type RoomSummary = Readonly<{
   roomId: string;
   name: string;
+  kind: RoomKind;
+  /** The first partner trust among the members (referral rooms; also a direct room with a partner's clinician). */
+  partnerTrust: PartnerTrust | null;
+  /** For a direct room: the other clinician. */
+  directWith: Readonly<{ userId: string; displayName: string }> | null;
+  /** Joined and invited members, this clinician included, by user id. */
+  members: readonly RoomMember[];
+  /** An urgent message from someone else arrived after this clinician's read receipt. */
+  urgentUnread: boolean;
+  /** For a referral room once its referral message has decrypted here: the patient and the reason. */
+  referral: RoomReferral | null;
   membership: RoomMembership;
   encrypted: boolean;
   joinedMembers: number;
@@ -33,7 +67,14 @@ export function withRoomChanges(
 ): RoomsState {
   if (summaries.length === 0 && removed.length === 0) return rooms;
   const byId = new Map(Object.entries(rooms.byId));
-  for (const summary of summaries) byId.set(summary.roomId, summary);
+  for (const summary of summaries) {
+    // The referral is read from the timeline, not from the SDK's room: a new summary keeps the one already found.
+    const known = rooms.byId[summary.roomId]?.referral ?? null;
+    byId.set(
+      summary.roomId,
+      summary.referral === null && known !== null ? { ...summary, referral: known } : summary,
+    );
+  }
   for (const roomId of removed) byId.delete(roomId);
   return { byId: Object.fromEntries(byId) };
 }

@@ -53,6 +53,10 @@ export type TimelineItem = Readonly<{
   sendStatus: 'sending' | 'sent' | 'failed' | null;
   /** For a message tagged with a patient (inside its encrypted content): the NHS number, and when it was filed. */
   patient?: PatientMark;
+  /** The sender flagged it urgent (inside its encrypted content: rooms/urgentFlag.ts). */
+  urgent: boolean;
+  /** A referral room's referral message (rooms/referralContent.ts): its reason; the patient is in `patient`. */
+  referral?: Readonly<{ reason: string }>;
   /** For m.file, m.image, m.audio and m.video messages, once the archive has taken the file. */
   attachment?: TimelineAttachment;
 }>;

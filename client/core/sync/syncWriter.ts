@@ -5,13 +5,17 @@
 // a local echo while sending) are committed on the next tick. Every subscription is tracked and disposed together.
 import {
   ClientEvent,
+  EventType,
   MatrixEventEvent,
+  NotificationCountType,
   RoomEvent,
+  RoomMemberEvent,
   RoomStateEvent,
   SyncState,
   type MatrixClient,
   type MatrixEvent,
   type Room,
+  type RoomMember,
   type SyncStateData,
 } from 'matrix-js-sdk';
 import { attachmentSourceFor } from '../attachments/attachmentSource.ts';
@@ -22,7 +26,10 @@ import type { BleepStore, SyncBatch } from '../stores/bleepStore.ts';
 import type { SyncStatus } from '../stores/sessionSlice.ts';
 import type { TimelineChange } from '../stores/timelineSlice.ts';
 import { messageRelationFor } from './messageRelation.ts';
+import { readReceiptsOf } from './readReceipts.ts';
+import { directRoomIdsIn } from './roomKind.ts';
 import { summariseRoom } from './roomSummary.ts';
+import { typingIn } from './typingMembers.ts';
 import { timelineItemFor } from './timelineItem.ts';
 
 export type SyncWriterDeps = Readonly<{
@@ -55,6 +62,9 @@ function syncStatusOf(state: SyncState): SyncStatus {
   }
 }
 
+/** The m.direct account data type, as the string event types are compared with. */
+const directType: string = EventType.Direct;
+
 export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
   const { client, store, ownUserId } = deps;
   const log = deps.logger.child('sync');
@@ -72,12 +82,15 @@ export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
     touchedRooms.clear();
     timeline = [];
     if (roomIds.length === 0 && changes.length === 0) return commits;
-    const rooms = roomIds.flatMap((roomId) => {
-      const room = client.getRoom(roomId);
-      return room ? [summariseRoom(room, ownUserId)] : [];
-    });
+    const context = {
+      policy: store.getState().session.policy,
+      directRoomIds: directRoomIdsIn(client.getAccountData(EventType.Direct)?.getContent()),
+    };
+    const known = roomIds.flatMap((roomId) => client.getRoom(roomId) ?? []);
+    const rooms = known.map((room) => summariseRoom(room, ownUserId, context));
+    const receipts = known.map((room) => readReceiptsOf(room, ownUserId));
     const removedRooms = roomIds.filter((roomId) => client.getRoom(roomId) === null);
-    const batch: SyncBatch = { rooms, removedRooms, timeline: changes };
+    const batch: SyncBatch = { rooms, removedRooms, timeline: changes, receipts };
     commits = commits.then(async () => {
       if (disposed) return;
       let shown = batch;
@@ -151,6 +164,12 @@ export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
 
   on(ClientEvent.Sync, (state: SyncState, _previous: SyncState | null, data?: SyncStateData) => {
     if (state === SyncState.Prepared) for (const room of client.getRooms()) touchedRooms.add(room.roomId);
+    // The server's unread counts change without an event of their own (after a read receipt, on any device).
+    const shown = store.getState().rooms.byId;
+    for (const room of client.getRooms()) {
+      if (room.getUnreadNotificationCount(NotificationCountType.Total) !== shown[room.roomId]?.unreadCount)
+        touchedRooms.add(room.roomId);
+    }
     void commit();
     let problem: ClientProblem | null = null;
     if (state === SyncState.Error && data?.error) {
@@ -168,6 +187,21 @@ export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
     scheduleCommit();
   });
   on(RoomEvent.Name, (room: Room) => touchedRooms.add(room.roomId));
+  // Receipts (who read what, and this clinician's own: the unread count and urgent marker fall) and the counts the
+  // server sends arrive outside the timeline; a local echo of the clinician's own receipt is shown at once.
+  on(RoomEvent.Receipt, (_event: MatrixEvent, room: Room) => {
+    touchedRooms.add(room.roomId);
+    scheduleCommit();
+  });
+  on(ClientEvent.AccountData, (event: MatrixEvent) => {
+    if (event.getType() !== directType) return;
+    for (const room of client.getRooms()) touchedRooms.add(room.roomId);
+    scheduleCommit();
+  });
+  on(RoomMemberEvent.Typing, (_event: MatrixEvent, member: RoomMember) => {
+    const room = client.getRoom(member.roomId);
+    if (room) store.getState().typingChanged(room.roomId, typingIn(room, ownUserId));
+  });
   on(RoomStateEvent.Events, (event: MatrixEvent) => {
     const roomId = event.getRoomId();
     if (roomId !== undefined) touchedRooms.add(roomId);

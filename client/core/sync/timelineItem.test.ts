@@ -30,7 +30,60 @@ describe('a timeline item read from an SDK event', () => {
       decryption: 'not-encrypted',
       failureReason: null,
       sendStatus: null,
+      urgent: false,
     });
+  });
+
+  /** A message as it reads once decrypted: matrix-js-sdk keeps the clear event under an m.room.encrypted one. */
+  function decrypted(eventId: string, content: Record<string, unknown>): MatrixEvent {
+    const event = new MatrixEvent({
+      ...base,
+      event_id: eventId,
+      sender: '@bob:trust-b.example',
+      type: 'm.room.message',
+      content,
+    });
+    event.makeEncrypted(
+      'm.room.encrypted',
+      { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'AwgA' },
+      'k',
+      'k',
+    );
+    return event;
+  }
+
+  it('reads the urgent flag inside encrypted content, and never from plaintext', () => {
+    const urgent = { msgtype: 'm.text', body: 'Crash call bed 2', 'uk.nhs.bleep.urgent': true };
+    expect(timelineItemFor(decrypted('$u1', urgent), me)).toMatchObject({
+      decryption: 'decrypted',
+      urgent: true,
+    });
+    expect(timelineItemFor(decrypted('$u2', { ...urgent, 'uk.nhs.bleep.urgent': 'yes' }), me)?.urgent).toBe(
+      false,
+    );
+    const plain = new MatrixEvent({
+      ...base,
+      event_id: '$u3',
+      sender: '@bob:trust-b.example',
+      type: 'm.room.message',
+      content: urgent,
+    });
+    expect(timelineItemFor(plain, me)?.urgent).toBe(false);
+  });
+
+  it("reads a referral's patient and reason inside encrypted content; a reason without a valid patient is no referral", () => {
+    const referral = {
+      msgtype: 'm.text',
+      body: 'Referral: suspected cauda equina',
+      'uk.nhs.bleep.patient': { nhs_number: '9434765919' },
+      'uk.nhs.bleep.referral': { reason: 'suspected cauda equina' },
+    };
+    expect(timelineItemFor(decrypted('$r1', referral), me)).toMatchObject({
+      patient: { nhsNumber: '9434765919', filedAt: null },
+      referral: { reason: 'suspected cauda equina' },
+    });
+    const untagged = { ...referral, 'uk.nhs.bleep.patient': { nhs_number: '9434765918' } };
+    expect(timelineItemFor(decrypted('$r2', untagged), me)?.referral).toBeUndefined();
   });
 
   it('shows an encrypted event not yet decrypted as pending, with no body', () => {

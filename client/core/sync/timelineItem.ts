@@ -3,6 +3,8 @@
 // which sync/messageRelation.ts reads and the archive applies to the message they relate to.
 import { EventStatus, RelationType, type MatrixEvent } from 'matrix-js-sdk';
 import { patientNhsNumberIn } from '../patient/patientTag.ts';
+import { referralReasonIn } from '../rooms/referralContent.ts';
+import { isUrgentContent } from '../rooms/urgentFlag.ts';
 import type { TimelineItem } from '../stores/timelineSlice.ts';
 
 function sendStatusOf(event: MatrixEvent, ownUserId: string): TimelineItem['sendStatus'] {
@@ -50,6 +52,7 @@ export function timelineItemFor(event: MatrixEvent, ownUserId: string): Timeline
     encrypted,
     failureReason: null,
     sendStatus: sendStatusOf(event, ownUserId),
+    urgent: false,
   } as const;
   const wireType = event.getWireType();
   if (event.isRedacted()) {
@@ -75,14 +78,18 @@ export function timelineItemFor(event: MatrixEvent, ownUserId: string): Timeline
   if (event.getType() === 'm.room.message' && typeof content.body === 'string') {
     // A patient tag counts only inside encrypted content: one sent in the clear (a partner's plaintext) has already
     // been read by the servers on its way, so it is not filed as though it were protected.
+    // The urgent flag and a referral likewise: a server that could read them could also have forged them.
     const nhsNumber = encrypted ? patientNhsNumberIn(content) : null;
+    const referralReason = nhsNumber === null ? null : referralReasonIn(content);
     return {
       ...base,
       kind: 'message',
       decryption,
       msgtype: typeof content.msgtype === 'string' ? content.msgtype : null,
       body: content.body,
+      urgent: encrypted && isUrgentContent(content),
       ...(nhsNumber === null ? {} : { patient: { nhsNumber, filedAt: null } }),
+      ...(referralReason === null ? {} : { referral: { reason: referralReason } }),
     };
   }
   if (event.getType() === 'm.room.member' && typeof content.membership === 'string') {

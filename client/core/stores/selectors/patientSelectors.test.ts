@@ -26,6 +26,7 @@ function item(id: string, change: Partial<TimelineItem> & { patient?: PatientMar
     decryption: 'decrypted',
     failureReason: null,
     sendStatus: 'sent',
+    urgent: false,
     patient: { nhsNumber: '9434765919', filedAt: null },
     ...change,
   };
