@@ -55,12 +55,13 @@ describe('the sealing key from the shell', () => {
     );
   });
 
-  it('asks the shell once however often the key is wanted', async () => {
+  it('asks the shell once however often the key is wanted, also by a platform made again', async () => {
     const shell = bridge([() => Promise.resolve(randomKey())]);
     const sealingKey = shellSealingKey(shell)(untouchedDatabase);
     const [first, second] = await Promise.all([sealingKey.get(), sealingKey.get()]);
     expect(await sealingKey.get()).toBe(first);
     expect(second).toBe(first);
+    expect(await shellSealingKey(shell)(untouchedDatabase).get()).toBe(first);
     expect(shell.asked).toBe(1);
   });
 

@@ -5,14 +5,15 @@ import { createDesktopBridge, type BridgeIpc } from './desktopBridgeClient.ts';
 
 class FakeIpc extends EventEmitter implements BridgeIpc {
   invoked: string[] = [];
-  readonly answer: unknown;
-  constructor(answer: unknown) {
+  answers: unknown[];
+  constructor(...answers: unknown[]) {
     super();
-    this.answer = answer;
+    this.answers = answers;
   }
   invoke(channel: string): Promise<unknown> {
     this.invoked.push(channel);
-    return Promise.resolve(this.answer);
+    const answer = this.answers.length > 1 ? this.answers.shift() : this.answers[0];
+    return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
   }
 }
 
@@ -29,6 +30,25 @@ describe('the desktop bridge the preload exposes', () => {
     const ipc = new FakeIpc(key);
     expect(await createDesktopBridge(ipc).secretSealingKey()).toEqual(key);
     expect(ipc.invoked).toEqual([ipcChannels.secretSealingKey]);
+  });
+
+  it('hands the key out once per page load: a script that asks later gets nothing', async () => {
+    const ipc = new FakeIpc(new Uint8Array(32).fill(9));
+    const bridge = createDesktopBridge(ipc);
+    const [first, second] = await Promise.allSettled([bridge.secretSealingKey(), bridge.secretSealingKey()]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { name: 'BridgeAnswerError' } });
+    await expect(bridge.secretSealingKey()).rejects.toThrow(/already handed out/);
+    expect(ipc.invoked).toHaveLength(1);
+  });
+
+  it('may be asked again after an attempt that brought no key', async () => {
+    const key = new Uint8Array(32).fill(3);
+    const ipc = new FakeIpc(new Error('ipc failed'), new Uint8Array(8), key);
+    const bridge = createDesktopBridge(ipc);
+    await expect(bridge.secretSealingKey()).rejects.toThrow('ipc failed');
+    await expect(bridge.secretSealingKey()).rejects.toThrow(/32-byte/);
+    expect(await bridge.secretSealingKey()).toEqual(key);
   });
 
   it.each([
