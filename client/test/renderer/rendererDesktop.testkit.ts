@@ -1,0 +1,71 @@
+// The Bleep renderer as a person uses it, for the end-to-end tests: built once with Vite, served on loopback with
+// the local trusts in its config, and opened in Debian's Chromium (playwright-core) with a profile directory of its
+// own per clinician, so two clinicians are two browsers and a reload or relaunch keeps what the profile holds.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
+import { buildRenderer } from '../../serve/rendererBuild.ts';
+import { startRendererServer, type RendererServer } from '../../serve/rendererServer.ts';
+import { chromiumFlags, chromiumPath, ensureDebianChromium } from '../chromium/debianChromium.ts';
+
+export type BleepWindow = Readonly<{
+  context: BrowserContext;
+  page: Page;
+  profileDirectory: string;
+  /** The page's console errors and uncaught exceptions, for a failing test's message. */
+  pageErrors: readonly string[];
+  close: () => Promise<void>;
+}>;
+
+/** Builds the renderer and serves it with these trusts offered at sign-in. */
+export async function serveRenderer(trusts: readonly RunningTrust[]): Promise<RendererServer> {
+  await ensureDebianChromium();
+  const directory = await buildRenderer(join(await mkdtemp(join(tmpdir(), 'bleep-renderer-')), 'dist'));
+  return startRendererServer({
+    directory,
+    trusts: trusts.map((trust) => ({
+      name: trust.name,
+      displayName: trust.name,
+      serverUrl: trust.clientUrl,
+    })),
+  });
+}
+
+export async function openBleepWindow(url: string, profileDirectory?: string): Promise<BleepWindow> {
+  const directory = profileDirectory ?? (await mkdtemp(join(tmpdir(), 'bleep-profile-')));
+  const context = await chromium.launchPersistentContext(directory, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...chromiumFlags],
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => {
+    pageErrors.push(`${error.name}: ${error.message}`);
+  });
+  await page.goto(url);
+  return { context, page, profileDirectory: directory, pageErrors, close: () => context.close() };
+}
+
+export type SignInDetails = Readonly<{ server: string; username: string; password: string; code?: string }>;
+
+/** Fills the sign-in as a person would, by the fields' labels, and signs in. */
+export async function signInThroughForm(page: Page, details: SignInDetails): Promise<void> {
+  await page.getByLabel('Server').fill(details.server);
+  if (details.code !== undefined) await page.getByLabel('Enrolment code').fill(details.code);
+  await page.getByLabel('Username').fill(details.username);
+  await page.getByLabel('Password', { exact: true }).fill(details.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function setFirstPin(page: Page, pin: string): Promise<void> {
+  await page.getByLabel('New PIN').fill(pin);
+  await page.getByLabel('Confirm PIN').fill(pin);
+  await page.getByRole('button', { name: 'Set PIN' }).click();
+}
