@@ -28,6 +28,7 @@ import type { RoomActions } from '../rooms/roomActions.ts';
 import type { SearchHit, SearchQuery } from '../search/messageSearch.ts';
 import { searchKeptArchive } from '../search/searchArchive.ts';
 import { searchIntoStore } from '../search/searchIntoStore.ts';
+import { createStaffDirectory, type StaffDirectory } from '../staff/staffDirectory.ts';
 import { createBleepStore, type BleepStore } from '../stores/bleepStore.ts';
 import { fetchTrustPolicy, type TrustPolicyView } from '../trust/trustPolicy.ts';
 import { enrolThisDesktop, type EnrolmentRequest } from './desktopEnrolment.ts';
@@ -97,6 +98,8 @@ export interface BleepSession {
    * the room the renderer said is open (`store.getState().roomOpened(roomId)`).
    */
   readonly notifications: NotificationFeed;
+  /** The trust's staff directory, searched at the gateway (for "New conversation"); a search refuses if nobody is signed in. */
+  readonly staff: StaffDirectory;
   /** Sweeps the archive now (it also does at start and hourly) and reports it; throws if nobody is signed in. */
   sweepNow(): Promise<void>;
   /** Signs out at the server (if it answers) and erases this clinician's data here; the enrolment stays. */
@@ -276,6 +279,13 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
     get identities(): IdentityActions {
       return signedIn().identities;
     },
+    staff: createStaffDirectory(async () => {
+      const current = active;
+      const enrolment = await readEnrolment(platform.secrets);
+      if (!current || !enrolment) throw new Error('nobody is signed in');
+      const { serverUrl, accessToken } = current.tokens.current();
+      return { fetch: current.tokens.fetch, serverUrl, accessToken, deviceCredential: enrolment.credential };
+    }),
     get delivery(): DeliveryQueue {
       return held && !active ? held.delivery : signedIn().delivery;
     },

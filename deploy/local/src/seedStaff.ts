@@ -1,7 +1,12 @@
-// Seed staff accounts for a local trust: people a demonstrator can log in as. Passwords are random, printed
-// once by the runner and stored nowhere; `passwords <trust>` sets new ones (as trust IT resets a forgotten one).
+// Seed staff accounts for a local trust: people a demonstrator can log in as, each listed in the trust's staff
+// directory (so colleagues find them by name, role and department). Passwords are random, printed once by the
+// runner and stored nowhere; `passwords <trust>` sets new ones (as trust IT resets a forgotten one).
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { registerUser, RegistrationError } from '@bleep/policy-module';
+import { runBleepPolicy } from './bleepPolicyProcess.ts';
 
 export type StaffMember = Readonly<{
   username: string;
@@ -66,37 +71,36 @@ function readablePassword(): string {
   return [0, 5, 10, 15].map((start) => chars.slice(start, start + 5).join('')).join('-');
 }
 
-/** Registers the trust's staff that do not exist yet; returns only the accounts created now. */
-export async function seedStaff(
-  trustName: string,
-  synapseUrl: string,
-  sharedSecret: string,
-): Promise<SeededAccount[]> {
+/** What seeding needs of a running trust. */
+export type SeedTarget = Readonly<{
+  name: string;
+  serverName: string;
+  synapseUrl: string;
+  registrationSharedSecret: string;
+  /** Bleep's database, where the staff directory is (as the gateway's role, which trust IT's command uses). */
+  policyDatabaseUrl: string;
+}>;
+
+/**
+ * Registers the trust's staff that do not exist yet and lists every one of them in the staff directory (at every
+ * start, so a directory made before this seeding, or changed by hand, is put right); returns only the accounts
+ * created now.
+ */
+export async function seedStaff(trust: SeedTarget): Promise<SeededAccount[]> {
+  const members = seedStaffByTrust[trust.name] ?? [];
   const created: SeededAccount[] = [];
-  for (const member of seedStaffByTrust[trustName] ?? []) {
+  for (const member of members) {
     const password = readablePassword();
     try {
       const user = await registerUser({
-        synapseUrl,
-        sharedSecret,
+        synapseUrl: trust.synapseUrl,
+        sharedSecret: trust.registrationSharedSecret,
         username: member.username,
         password,
         displayName: member.displayName,
       });
-      // Role and department go to the staff member's own account data, where the Bleep client shows them.
-      await fetch(
-        new URL(
-          `/_matrix/client/v3/user/${encodeURIComponent(user.userId)}/account_data/uk.nhs.bleep.staff`,
-          synapseUrl,
-        ),
-        {
-          method: 'PUT',
-          headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ role: member.role, department: member.department }),
-        },
-      );
       // The seeding session is not a device anyone uses: sign it out.
-      await fetch(new URL('/_matrix/client/v3/logout', synapseUrl), {
+      await fetch(new URL('/_matrix/client/v3/logout', trust.synapseUrl), {
         method: 'POST',
         headers: { authorization: `Bearer ${user.accessToken}` },
       });
@@ -106,7 +110,28 @@ export async function seedStaff(
       throw error;
     }
   }
+  if (members.length > 0) await listInStaffDirectory(trust, members);
   return created;
+}
+
+/** Lists the members in the trust's staff directory through trust IT's own command (bleep-policy staff import). */
+async function listInStaffDirectory(trust: SeedTarget, members: readonly StaffMember[]): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bleep-seed-staff-'));
+  try {
+    const file = join(dir, 'staff.json');
+    const staff = members.map((member) => ({
+      userId: `@${member.username}:${trust.serverName}`,
+      displayName: member.displayName,
+      role: member.role,
+      department: member.department,
+    }));
+    await writeFile(file, JSON.stringify({ staff }));
+    await runBleepPolicy(['staff', 'import', '--file', file, '--by', 'local-stack seeding'], {
+      BLEEP_DATABASE_URL: trust.policyDatabaseUrl,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export class StaffPasswordError extends Error {

@@ -262,7 +262,7 @@ async function stackUpLocked(
         info.synapseUrl,
         info.registrationSharedSecret,
       );
-      return seedStaff(trust.name, info.synapseUrl, info.registrationSharedSecret);
+      return seedStaff(info);
     });
   }
   return { trusts: running, seeded };
