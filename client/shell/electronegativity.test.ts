@@ -105,7 +105,6 @@ describe('electronegativity over the shell', () => {
     expect(seriousCspFindings(contentSecurityPolicy({ allowLoopbackHttp: true }))).toEqual([
       'connect-src http://127.0.0.1:*',
       'connect-src http://localhost:*',
-      'connect-src http://[::1]:*',
     ]);
   });
 });

@@ -40,7 +40,6 @@ describe('the renderer Content-Security-Policy', () => {
       'https:',
       'http://127.0.0.1:*',
       'http://localhost:*',
-      'http://[::1]:*',
     ]);
     expect(policy.get('connect-src')?.some((source) => source.startsWith('http:'))).toBe(false);
     expect(local.get('script-src')).toEqual(policy.get('script-src'));

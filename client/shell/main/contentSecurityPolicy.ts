@@ -5,7 +5,8 @@
 // against the local stack, whose gateways listen on http://127.0.0.1.
 export type ContentSecurityPolicyOptions = Readonly<{ allowLoopbackHttp: boolean }>;
 
-const loopbackSources = ['http://127.0.0.1:*', 'http://localhost:*', 'http://[::1]:*'];
+// No IPv6 literal: Chromium refuses 'http://[::1]:*' as a source (and the local stack listens on 127.0.0.1).
+const loopbackSources = ['http://127.0.0.1:*', 'http://localhost:*'];
 
 export function contentSecurityPolicy(options: ContentSecurityPolicyOptions): string {
   const connectSources = ["'self'", 'https:', ...(options.allowLoopbackHttp ? loopbackSources : [])];
