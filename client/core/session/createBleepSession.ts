@@ -98,7 +98,10 @@ export interface BleepSession {
    * the room the renderer said is open (`store.getState().roomOpened(roomId)`).
    */
   readonly notifications: NotificationFeed;
-  /** The trust's staff directory, searched at the gateway (for "New conversation"); a search refuses if nobody is signed in. */
+  /**
+   * The trust's staff directory, searched at the gateway (for "New conversation"); a search refuses if nobody is
+   * signed in.
+   */
   readonly staff: StaffDirectory;
   /** Sweeps the archive now (it also does at start and hourly) and reports it; throws if nobody is signed in. */
   sweepNow(): Promise<void>;

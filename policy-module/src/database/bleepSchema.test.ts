@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../audit/auditLog.ts';
 import { createEnrolmentStore } from '../enrolment/enrolmentStore.ts';
+import { createStaffDirectoryStore } from '../staffDirectory/staffDirectoryStore.ts';
 import { grantServiceAccess, migrateBleepSchema, requireTables, BleepSchemaError } from './bleepSchema.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwawayDatabase.testkit.ts';
 import { truncateAsOwner } from './truncateAsOwner.testkit.ts';
@@ -120,6 +121,20 @@ describe("Bleep's schema and the gateway role's access", () => {
       await expect(gateway.query(sql)).rejects.toMatchObject({ code: '42501' });
       const { rows } = await database.pool.query<{ count: string }>('SELECT count(*) FROM bleep_audit');
       expect(rows[0]?.count).toBe('2');
+    });
+
+    it("lets the role keep and search the staff directory, as trust IT's command and the gateway do", async () => {
+      const staff = createStaffDirectoryStore({ pool: gateway, clock: () => new Date() });
+      const member = {
+        userId: '@nurse:x.example',
+        displayName: 'Nurse',
+        role: 'Sister',
+        department: 'Ward 7',
+      };
+      expect(await staff.set(member, 'it')).toMatchObject({ ok: true });
+      expect(await staff.search({ term: 'ward', limit: 5, serverName: 'x.example' })).toEqual([member]);
+      expect(await staff.remove(member.userId)).toBe(true);
+      await expect(gateway.query('DROP TABLE bleep_staff_member')).rejects.toMatchObject({ code: '42501' });
     });
 
     it('refuses a role name that is not a plain identifier', async () => {
