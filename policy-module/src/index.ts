@@ -3,7 +3,6 @@ export { serverNameSchema, trustPolicySchema, type TrustPolicy } from './policy/
 export { loadPolicy, parsePolicy, PolicyError } from './policy/loadPolicy.ts';
 export { synapseSettingsFor, type PolicySynapseSettings } from './policy/synapseSettings.ts';
 export { createEnrolmentStore, type EnrolmentStore } from './enrolment/enrolmentStore.ts';
-export { isDeviceId } from './enrolment/deviceId.ts';
 export { signOutDevice, type SynapseAdminApi, type UserSignOut } from './enrolment/signOutDevice.ts';
 export {
   heldExpiredContent,
