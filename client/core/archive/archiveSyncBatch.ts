@@ -102,7 +102,7 @@ export async function keepSyncBatch(
       continue;
     }
     const item = shownNow.get(change.item.id);
-    timeline.push(shownUpsert(item ?? change.item, change.replacesId));
+    timeline.push(shownUpsert(item ?? change.item, change.replacesId, change.historical));
     if (item) shownNow.delete(item.id);
   }
   // The messages only a relation changed (an edit, a reaction, a redaction of one of them).
@@ -111,8 +111,17 @@ export async function keepSyncBatch(
 }
 
 /** An upsert for the store: never the attachment's source, which holds its key. */
-function shownUpsert(item: TimelineItem, replacesId: string | undefined): TimelineChange {
-  return { change: 'upsert', item, ...(replacesId === undefined ? {} : { replacesId }) };
+function shownUpsert(
+  item: TimelineItem,
+  replacesId: string | undefined,
+  historical: boolean | undefined,
+): TimelineChange {
+  return {
+    change: 'upsert',
+    item,
+    ...(replacesId === undefined ? {} : { replacesId }),
+    ...(historical === true ? { historical } : {}),
+  };
 }
 
 function withoutSources(batch: SyncBatch): SyncBatch {
@@ -120,7 +129,7 @@ function withoutSources(batch: SyncBatch): SyncBatch {
   return {
     ...batch,
     timeline: batch.timeline.map((change) =>
-      change.change === 'upsert' ? shownUpsert(change.item, change.replacesId) : change,
+      change.change === 'upsert' ? shownUpsert(change.item, change.replacesId, change.historical) : change,
     ),
   };
 }

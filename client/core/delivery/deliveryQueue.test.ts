@@ -89,7 +89,11 @@ function homeserver() {
   };
 }
 
-async function queueOn(machine: Awaited<ReturnType<typeof desktop>>, server: ReturnType<typeof homeserver>) {
+async function queueOn(
+  machine: Awaited<ReturnType<typeof desktop>>,
+  server: ReturnType<typeof homeserver>,
+  joined?: (roomId: string, userId: string) => boolean,
+) {
   const shown = new Map<string, OutgoingMessage>();
   let txn = 0;
   const queue = createDeliveryQueue({
@@ -103,6 +107,7 @@ async function queueOn(machine: Awaited<ReturnType<typeof desktop>>, server: Ret
     keepForMs: () => 90 * dayMs,
     logger: silent,
     timers: machine.timers,
+    ...(joined ? { joined } : {}),
   });
   await queue.start();
   return { queue, shown, statuses: () => [...shown.values()].map((message) => message.status) };
@@ -161,6 +166,33 @@ describe('the delivery queue', () => {
     expect(shown.get(first.txnId)?.status).toBe('sent');
     expect(shown.get(second.txnId)?.status).toBe('sent');
     expect(server.stored.size).toBe(2);
+  });
+
+  it("holds a message written for someone's join, and that room's later messages, while other rooms go on", async () => {
+    const machine = await desktop();
+    const server = homeserver();
+    const members = new Set<string>();
+    const { queue, shown } = await queueOn(machine, server, (roomId, userId) =>
+      members.has(`${roomId} ${userId}`),
+    );
+
+    const referral = await queue.write('!referral:a', 'm.room.message', text('referral'), {
+      awaitsJoinOf: '@bea:b',
+    });
+    await queue.write('!referral:a', 'm.room.message', text('after the referral'));
+    await queue.write('!ward:a', 'm.room.message', text('elsewhere'));
+    await settle();
+    expect(server.attempts.map((attempt) => attempt.body)).toEqual(['elsewhere']);
+    expect(shown.get(referral.txnId)).toMatchObject({ status: 'queued', awaitsJoinOf: '@bea:b' });
+
+    members.add('!referral:a @bea:b');
+    queue.serverReachable();
+    await settle();
+    expect(server.attempts.map((attempt) => attempt.body)).toEqual([
+      'elsewhere',
+      'referral',
+      'after the referral',
+    ]);
   });
 
   it('tries at once when the server is reachable again, not at the end of its pause', async () => {

@@ -23,12 +23,17 @@ export type Timers = Readonly<{
   clear: (handle: unknown) => void;
 }>;
 
+/** How a message is written: `awaitsJoinOf` holds it, and the room's later messages, until that user has joined. */
+export type WriteOptions = Readonly<{ awaitsJoinOf?: string }>;
+
 export type DeliveryQueueOptions = Readonly<{
   outbox: Outbox;
   send: SendAttempt;
   classify: (error: unknown) => AttemptFailure;
   clock: Clock;
   newTxnId: () => string;
+  /** Whether this user has joined this room now (a message held for their join may go); without it, held ones wait. */
+  joined?: (roomId: string, userId: string) => boolean;
   /** Every change to a message, once it is kept. */
   changed: (message: OutgoingMessage) => void;
   /** A message the clinician discarded. (A delivered one is announced as changed, then no longer kept.) */
@@ -47,7 +52,12 @@ export interface DeliveryQueue {
   /** Reads the outbox (after a restart: the messages the server may not have are sent again) and starts sending. */
   start(): Promise<void>;
   /** Keeps the message, then sends it when its turn comes; resolves once it is kept. */
-  write(roomId: string, eventType: string, content: Record<string, unknown>): Promise<OutgoingMessage>;
+  write(
+    roomId: string,
+    eventType: string,
+    content: Record<string, unknown>,
+    options?: WriteOptions,
+  ): Promise<OutgoingMessage>;
   /** A failed message, sent again (with its own transaction id). */
   retry(txnId: string): Promise<void>;
   /** A message not yet sent, or failed, is dropped. */
@@ -97,11 +107,22 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     if (announce) options.removed(txnId);
   }
 
-  /** The message whose turn it is: the oldest the server may not have. */
+  /**
+   * The message whose turn it is: the oldest the server may not have, but for rooms where a message waits for someone
+   * to join (it, and what was written there after it, wait; other rooms go on).
+   */
   function head(): OutgoingMessage | undefined {
-    return [...messages.values()]
+    const waiting = [...messages.values()]
       .filter(awaitsServer)
-      .sort((a, b) => a.writtenAt - b.writtenAt || a.txnId.localeCompare(b.txnId))[0];
+      .sort((a, b) => a.writtenAt - b.writtenAt || a.txnId.localeCompare(b.txnId));
+    const heldRooms = new Set<string>();
+    for (const message of waiting) {
+      const { awaitsJoinOf } = message;
+      if (awaitsJoinOf !== undefined && !(options.joined?.(message.roomId, awaitsJoinOf) ?? false))
+        heldRooms.add(message.roomId);
+      if (!heldRooms.has(message.roomId)) return message;
+    }
+    return undefined;
   }
 
   function wakeAt(at: number): void {
@@ -212,9 +233,11 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
       }
       pump();
     },
-    write: async (roomId, eventType, content) => {
+    write: async (roomId, eventType, content, writeOptions = {}) => {
       if (stopped) throw new Error('the delivery queue has stopped');
-      const message = writtenMessage({ txnId: options.newTxnId(), roomId, eventType, content }, clock.now());
+      const written = writtenMessage({ txnId: options.newTxnId(), roomId, eventType, content }, clock.now());
+      const { awaitsJoinOf } = writeOptions;
+      const message = awaitsJoinOf === undefined ? written : { ...written, awaitsJoinOf };
       await keep(message);
       pump();
       return message;

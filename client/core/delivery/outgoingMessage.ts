@@ -27,6 +27,8 @@ export type OutgoingMessage = Readonly<{
   problem: ClientErrorCode | null;
   eventId: string | null;
   sentAt: number | null;
+  /** Held (with the room's later messages) until this user has joined the room: a referral's first message. */
+  awaitsJoinOf?: string;
 }>;
 
 export function writtenMessage(

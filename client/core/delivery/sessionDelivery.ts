@@ -2,7 +2,14 @@
 // storage, each attempt sent through matrix-js-sdk with the message's own transaction id (the SDK encrypts it for
 // the room's signed devices), failures read by the core's one classifier, the queue woken when sync is back, and
 // sent messages marked delivered when every other joined member's read receipt reaches them.
-import { ClientEvent, EventStatus, RoomEvent, SyncState, type MatrixClient } from 'matrix-js-sdk';
+import {
+  ClientEvent,
+  EventStatus,
+  RoomEvent,
+  RoomMemberEvent,
+  SyncState,
+  type MatrixClient,
+} from 'matrix-js-sdk';
 import { createArchiveCipher } from '../archive/archiveCipher.ts';
 import { archiveKey } from '../archive/archiveKey.ts';
 import { sendBlockFor } from '../crypto/sendSafety.ts';
@@ -113,6 +120,7 @@ export async function startSessionDelivery(options: SessionDeliveryOptions): Pro
     outbox: openOutbox({ storage: platform.archive, cipher, logger: platform.logger }),
     send: ({ roomId, txnId, eventType, content }) => sendOnce(client, { roomId, txnId, eventType, content }),
     classify: (error) => attemptFailure(serverUrl, error),
+    joined: (roomId, userId) => client.getRoom(roomId)?.getMember(userId)?.membership === 'join',
     clock: platform.clock,
     newTxnId: () => newTxnId(platform.randomBytes),
     changed: (message) => {
@@ -133,8 +141,13 @@ export async function startSessionDelivery(options: SessionDeliveryOptions): Pro
   const onSync = (state: SyncState, previous: SyncState | null) => {
     if (state === SyncState.Syncing && previous !== SyncState.Syncing) queue.serverReachable();
   };
+  // Someone joined: a message held for their join may go now.
+  const onMembership = () => {
+    queue.serverReachable();
+  };
   client.on(RoomEvent.Receipt, onReceipt);
   client.on(ClientEvent.Sync, onSync);
+  client.on(RoomMemberEvent.Membership, onMembership);
   await queue.start();
   return {
     queue,
@@ -142,6 +155,7 @@ export async function startSessionDelivery(options: SessionDeliveryOptions): Pro
       queue.stop();
       client.off(RoomEvent.Receipt, onReceipt);
       client.off(ClientEvent.Sync, onSync);
+      client.off(RoomMemberEvent.Membership, onMembership);
     },
   };
 }

@@ -64,8 +64,8 @@ function stubClient(
     },
   };
   const queued: Call[] = [];
-  const queue = (roomId: string, eventType: string, content: Record<string, unknown>) => {
-    queued.push({ method: 'queue', args: [roomId, eventType, content] });
+  const queue = (roomId: string, eventType: string, content: Record<string, unknown>, options?: unknown) => {
+    queued.push({ method: 'queue', args: [roomId, eventType, content, options] });
     return Promise.resolve();
   };
   // The stub stands in for the SDK's client, whose type has hundreds of members these actions never touch.
@@ -79,7 +79,7 @@ function stubClient(
 }
 
 describe('opening a referral', () => {
-  it('makes a room named only "Referral" and queues the patient and reason inside the first (encrypted) message', async () => {
+  it('makes a room named only "Referral" and queues the patient and reason inside the first (encrypted) message, held for the partner join', async () => {
     const { actions, calls, queued } = stubClient();
     const roomId = await actions.openReferral({
       invite: bea,
@@ -103,6 +103,8 @@ describe('opening a referral', () => {
             'uk.nhs.bleep.patient': { nhs_number: '9434765919' },
             'uk.nhs.bleep.referral': { reason: 'Suspected cauda equina' },
           },
+          // Sent once the partner has joined.
+          { awaitsJoinOf: bea },
         ],
       },
     ]);

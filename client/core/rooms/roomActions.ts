@@ -9,6 +9,7 @@ import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 import { BleepClientError, InvalidReferralError } from '../errors/clientErrors.ts';
 import { serverNameOf } from './matrixUserId.ts';
 import { existingDirectRoom, recordDirectRoom } from './directRooms.ts';
+import type { WriteOptions } from '../delivery/deliveryQueue.ts';
 import { referralContent } from './referralContent.ts';
 import { textMessageContent } from './textMessageContent.ts';
 
@@ -26,6 +27,7 @@ export type QueueMessage = (
   roomId: string,
   eventType: string,
   content: Record<string, unknown>,
+  options?: WriteOptions,
 ) => Promise<unknown>;
 
 export interface RoomActions {
@@ -41,8 +43,9 @@ export interface RoomActions {
    */
   openDirect(userId: string): Promise<string>;
   /**
-   * A private encrypted room with a clinician at a partner trust, its first message (queued for delivery) carrying the
-   * patient's NHS number and the reason inside encrypted content; the room's name says only "Referral". Throws
+   * A private encrypted room with a clinician at a partner trust, its first message carrying the patient's NHS number
+   * and the reason inside encrypted content, queued for delivery and sent once the partner has joined (it shows in
+   * the delivery slice as queued meanwhile); the room's name says only "Referral". Throws
    * InvalidNhsNumberError or InvalidReferralError (no reason, or a colleague at this trust) before anything is made.
    */
   openReferral(request: ReferralRequest): Promise<string>;
@@ -142,9 +145,10 @@ export function createRoomActions(
           invite: [invite],
           initial_state: [encryptionState],
         });
-        // Through the delivery queue: a room made a moment ago is not yet known encrypted here, and the queue waits
-        // for it (crypto/sendSafety.ts) rather than refuse; kept in the outbox meanwhile, so it survives a restart.
-        await queue(roomId, EventType.RoomMessage, content);
+        // Through the delivery queue, held until the partner has joined: a partner's homeserver starts its copy of the
+        // room at the join, and the SDK shares a room key with a just-invited member's devices only if it already
+        // knows them. Kept in the outbox meanwhile (it survives a restart); the room's later messages wait behind it.
+        await queue(roomId, EventType.RoomMessage, content, { awaitsJoinOf: invite });
         return roomId;
       }),
     invite: (roomId, userId) =>

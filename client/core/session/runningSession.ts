@@ -20,6 +20,7 @@ import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
 import { startSessionDelivery, type SessionDelivery } from '../delivery/sessionDelivery.ts';
 import { createRoomActions, type RoomActions } from '../rooms/roomActions.ts';
 import type { BleepStore, SyncBatch } from '../stores/bleepStore.ts';
+import { watchJoinedRoomHistory } from '../sync/joinedRoomHistory.ts';
 import { startSyncWriter } from '../sync/syncWriter.ts';
 import { sdkLogger } from './sdkLogger.ts';
 import { readEnrolment, type SessionRecord } from './sessionRecords.ts';
@@ -97,6 +98,7 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     logger: platform.logger,
     ...(options.beforeEmit ? { beforeEmit: options.beforeEmit } : {}),
   });
+  const unwatchHistory = watchJoinedRoomHistory(client, platform.logger);
   let stopped = false;
   let unwatchCrypto: () => void = () => undefined;
   let delivery: SessionDelivery | undefined;
@@ -105,6 +107,7 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     stopped = true;
     delivery?.stop();
     unwatchCrypto();
+    unwatchHistory();
     writer.dispose();
     client.removeAllListeners(HttpApiEvent.SessionLoggedOut);
     client.stopClient();
@@ -168,7 +171,7 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
           }),
           randomBytes: platform.randomBytes,
         },
-        (roomId, eventType, content) => queue.write(roomId, eventType, content),
+        (roomId, eventType, content, options) => queue.write(roomId, eventType, content, options),
       ),
       identities: {
         acknowledge: async (userId) => {

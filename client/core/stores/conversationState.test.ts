@@ -140,6 +140,27 @@ describe("a conversation's state in the store", () => {
     expect(selectOwnMessageStatus(roomId, '$mine')(store.getState())).toBe('read-by-all');
   });
 
+  it('places history read back from the server by send time; a live message still goes at the end', () => {
+    const store = createBleepStore();
+    const at = (id: string, sentAt: number) => item(id, { sentAt });
+    store.getState().applySyncBatch({ rooms: [], removedRooms: [], timeline: [upsert(at('$join', 30))] });
+    store.getState().applySyncBatch({
+      rooms: [],
+      removedRooms: [],
+      timeline: [
+        { change: 'upsert', item: at('$second', 20), historical: true },
+        { change: 'upsert', item: at('$first', 10), historical: true },
+        upsert(at('$skewed', 25)),
+      ],
+    });
+    expect(store.getState().timeline.byRoom[roomId]?.map((entry) => entry.id)).toEqual([
+      '$first',
+      '$second',
+      '$join',
+      '$skewed',
+    ]);
+  });
+
   it('keeps who is typing per room, and names people by their display name in the room (else anywhere, else local part)', () => {
     const store = createBleepStore();
     store.getState().applySyncBatch({ rooms: [summary()], removedRooms: [], timeline: [] });

@@ -91,6 +91,8 @@ export type TimelineChange =
       replacesId?: string;
       /** Where the message's encrypted file is and its key: for the archive's intake only, never kept in the store. */
       attachmentSource?: AttachmentSource;
+      /** History read back from the server (before the clinician joined): placed by send time, not at the end. */
+      historical?: boolean;
     }>
   | Readonly<{ change: 'remove'; roomId: string; id: string }>
   | Readonly<{ change: 'relation'; relation: MessageRelation }>;
@@ -121,8 +123,14 @@ export function withTimelineChanges(
     const at = items.findIndex(
       (existing) => existing.id === (change.replacesId ?? item.id) || existing.id === item.id,
     );
+    if (at !== -1) {
+      byRoom[roomId] = items.map((existing, index) => (index === at ? item : existing));
+      continue;
+    }
+    const before =
+      change.historical === true ? items.findIndex((existing) => existing.sentAt > item.sentAt) : -1;
     byRoom[roomId] =
-      at === -1 ? [...items, item] : items.map((existing, index) => (index === at ? item : existing));
+      before === -1 ? [...items, item] : [...items.slice(0, before), item, ...items.slice(before)];
   }
   return { byRoom };
 }

@@ -116,7 +116,7 @@ export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
     }, 0);
   }
 
-  function record(event: MatrixEvent, replacesId?: string): void {
+  function record(event: MatrixEvent, replacesId?: string, historical = false): void {
     const item = timelineItemFor(event, ownUserId);
     const roomId = event.getRoomId();
     if (roomId === undefined) return;
@@ -132,6 +132,7 @@ export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
         item,
         ...(replacesId ? { replacesId } : {}),
         ...(attachmentSource ? { attachmentSource } : {}),
+        ...(historical ? { historical } : {}),
       });
     } else {
       const id = event.getId();
@@ -214,11 +215,12 @@ export function startSyncWriter(deps: SyncWriterDeps): SyncWriter {
       toStartOfTimeline: boolean | undefined,
       removed: boolean,
     ) => {
-      // Live events only: history from the server's window or the archive comes by other paths.
-      if (!room || toStartOfTimeline || removed) return;
+      if (!room || removed) return;
       if (event.getRoomId() !== room.roomId) return;
-      record(event);
+      // History read back (sync/joinedRoomHistory.ts: what was said before the clinician joined) is placed by time.
+      record(event, undefined, toStartOfTimeline === true);
       watchDecryption(event);
+      if (toStartOfTimeline === true) scheduleCommit();
       // A local echo is not part of a sync response: show it now.
       if (event.status !== null) scheduleCommit();
     },
