@@ -7,7 +7,7 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'client:integration',
-    include: ['test/integration/**/*.test.ts', 'test/chromium/**/*.test.ts'],
+    include: ['test/integration/**/*.test.ts', 'test/chromium/**/*.test.ts', 'test/renderer/**/*.test.ts'],
     globalSetup: ['../deploy/test/integration/stackGlobalSetup.ts'],
     fileParallelism: false,
     testTimeout: 180_000,

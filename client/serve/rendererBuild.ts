@@ -13,7 +13,10 @@ export async function buildRenderer(outDir = defaultRendererOutput): Promise<str
     base: './',
     configFile: false,
     logLevel: 'warn',
-    // React's production build, whatever NODE_ENV the caller runs with.
+    // Production, whatever NODE_ENV the caller runs with (vitest sets 'test', which would otherwise select React's
+    // development JSX runtime, absent from the production bundle).
+    mode: 'production',
+    oxc: { jsx: { runtime: 'automatic', development: false } },
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
       outDir,

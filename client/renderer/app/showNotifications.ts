@@ -2,13 +2,11 @@
 // Shows the core's notifications (worded as the trust's policy allows: notifications/notificationContent.ts) with the
 // Web Notification API, which the desktop shell permits and nothing else. While Bleep is locked a notification says
 // only that something arrived, whatever the policy allows: the person at the screen may not be the clinician.
-import { createNotificationFeed } from '../../core/notifications/notificationFeed.ts';
 import type { ScreenLock } from '../../core/lock/screenLock.ts';
 import type { BleepSession } from '../../core/session/createBleepSession.ts';
 
 export function showNotifications(session: BleepSession, lock: ScreenLock): () => void {
-  const feed = createNotificationFeed({ store: session.store, clock: { now: () => Date.now() } });
-  const unsubscribe = feed.subscribe((notification) => {
+  return session.notifications.subscribe((notification) => {
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
     const locked = lock.store.getState().status !== 'unlocked';
     new Notification(locked ? 'Bleep' : notification.title, {
@@ -17,10 +15,6 @@ export function showNotifications(session: BleepSession, lock: ScreenLock): () =
       tag: notification.roomId,
     });
   });
-  return () => {
-    unsubscribe();
-    feed.dispose();
-  };
 }
 
 /** Asks once, from a click (browsers ignore a request made without one). */

@@ -119,7 +119,7 @@ export function Composer({ roomId, editing, onEditDone, maxUploadBytes }: Compos
   }
 
   return (
-    <form className="bleep-composer" onSubmit={(event) => void send(event)} aria-label="Write a message">
+    <form autoComplete="off" className="bleep-composer" onSubmit={(event) => void send(event)}>
       {problem !== null && (
         <p className="bleep-error-message" role="alert">
           {problem}
@@ -190,6 +190,7 @@ export function Composer({ roomId, editing, onEditDone, maxUploadBytes }: Compos
           Message
         </label>
         <textarea
+          autoComplete="off"
           id="composer-message"
           ref={messageField}
           rows={2}

@@ -8,6 +8,9 @@ import {
 } from '../../core/stores/selectors/deliverySelectors.ts';
 import { selectRoom } from '../../core/stores/selectors/roomSelectors.ts';
 import { selectTimeline } from '../../core/stores/selectors/timelineSelectors.ts';
+import { selectReadBy } from '../../core/stores/selectors/receiptSelectors.ts';
+import { selectTyping } from '../../core/stores/selectors/typingSelectors.ts';
+import type { OutgoingMessage } from '../../core/delivery/outgoingMessage.ts';
 import {
   selectCryptoStatus,
   selectSignedInUserId,
@@ -24,6 +27,25 @@ import { byDay, dayLabel } from './messageTime.ts';
 
 type ConversationViewProps = Readonly<{ roomId: string; focusEventId: string | null }>;
 
+type TimelineMessageProps = Omit<Parameters<typeof MessageArticle>[0], 'delivery'> &
+  Readonly<{ outgoing: OutgoingMessage | undefined; nameOf: (userId: string) => string }>;
+
+/** A message with its own read receipts: only this message renders again when someone reads it. */
+function TimelineMessage({ outgoing, nameOf, ...article }: TimelineMessageProps) {
+  const readBy = useBleepList(selectReadBy(article.item.roomId, article.item.id));
+  const delivery = article.own
+    ? deliveryLabel({ sendStatus: article.item.sendStatus, readBy }, outgoing, nameOf)
+    : null;
+  return <MessageArticle {...article} delivery={delivery} />;
+}
+
+function waitingText(message: OutgoingMessage, nameOf: (userId: string) => string): string {
+  if (message.status === 'failed') return 'Not sent';
+  if (message.awaitsJoinOf)
+    return `Waiting for ${nameOf(message.awaitsJoinOf)} to accept: sent when they join`;
+  return 'Waiting for the server…';
+}
+
 export function ConversationView({ roomId, focusEventId }: ConversationViewProps) {
   const { session } = useCoreContext();
   const room = useBleep(selectRoom(roomId));
@@ -35,15 +57,16 @@ export function ConversationView({ roomId, focusEventId }: ConversationViewProps
     selectUnreadNearServerWindow(state, Date.now()).filter((message) => message.roomId === roomId),
   );
   const changedIdentities = useBleep((state) => selectCryptoStatus(state)?.changedIdentities ?? []);
-  const typingUsers = useBleepList((state) => state.typing.byRoom[roomId] ?? []);
+  const typingUsers = useBleepList(selectTyping(roomId));
   const [editing, setEditing] = useState<EditingMessage | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const end = useRef<HTMLDivElement>(null);
 
-  const latestFromOthers = items.findLast((item) => item.kind === 'message' && item.sender !== ownUserId);
+  // Opening the conversation, and each message arriving while it is open and shown, marks it read.
+  const latestFromOthers = items.findLast((item) => item.kind === 'message' && item.sender !== ownUserId)?.id;
   useEffect(() => {
-    if (latestFromOthers === undefined || document.visibilityState !== 'visible') return;
-    void session.rooms.markRead(roomId, latestFromOthers.id).catch(() => undefined);
+    if (document.visibilityState !== 'visible') return;
+    void session.rooms.markLatestRead(roomId).catch(() => undefined);
   }, [session, roomId, latestFromOthers]);
 
   useEffect(() => {
@@ -54,7 +77,7 @@ export function ConversationView({ roomId, focusEventId }: ConversationViewProps
 
   if (room === undefined)
     return <p className="bleep-hint">This conversation is no longer on this desktop.</p>;
-  const label = conversationLabel(room);
+  const label = conversationLabel(room, ownUserId);
   const nameOf = (userId: string) => memberName(room, userId);
   const changedHere = changedIdentities.filter((userId) =>
     room.members.some((member) => member.userId === userId),
@@ -123,20 +146,20 @@ export function ConversationView({ roomId, focusEventId }: ConversationViewProps
           {problem}
         </p>
       )}
-      <div className="bleep-timeline" role="log" aria-label="Messages" tabIndex={0}>
+      <div className="bleep-timeline" role="log" aria-label="Conversation history" tabIndex={0}>
         {byDay(items.filter((item) => item.kind !== 'membership')).map((group) => (
           <section key={group.day} aria-label={dayLabel(group.day)}>
             <h2 className="bleep-day">{dayLabel(group.day)}</h2>
             {group.items.map((item) => {
               const own = item.sender === ownUserId;
-              const outgoing = outgoingByEvent.get(item.id);
               return (
                 <div key={item.id} id={`message-${item.id}`}>
-                  <MessageArticle
+                  <TimelineMessage
                     item={item}
                     senderName={own ? 'You' : nameOf(item.sender)}
                     own={own}
-                    delivery={own ? deliveryLabel(item, outgoing, nameOf) : null}
+                    outgoing={outgoingByEvent.get(item.id)}
+                    nameOf={nameOf}
                     onReact={(key) => void act(() => session.rooms.react(roomId, item.id, key))}
                     onEdit={
                       own && item.kind === 'message' && item.attachment === undefined
@@ -166,7 +189,7 @@ export function ConversationView({ roomId, focusEventId }: ConversationViewProps
               <span
                 className={`bleep-delivery bleep-delivery--${message.status === 'failed' ? 'failed' : 'waiting'}`}
               >
-                {message.status === 'failed' ? 'Not sent' : 'Waiting for the server…'}
+                {waitingText(message, nameOf)}
               </span>
               {message.status === 'failed' && (
                 <button

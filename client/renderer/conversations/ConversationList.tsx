@@ -4,6 +4,7 @@ import { useState, type SyntheticEvent } from 'react';
 import type { RoomSummary } from '../../core/stores/roomsSlice.ts';
 import { selectInvitations, selectJoinedRooms } from '../../core/stores/selectors/roomSelectors.ts';
 import { selectSearch } from '../../core/stores/selectors/searchSelectors.ts';
+import { selectSignedInUserId } from '../../core/stores/selectors/sessionSelectors.ts';
 import { useCoreContext } from '../app/coreContext.ts';
 import { problemMessage } from '../app/problemMessage.ts';
 import { useBleep, useBleepList } from '../app/useCore.ts';
@@ -18,8 +19,9 @@ type ConversationListProps = Readonly<{
 
 function InvitationCard({ room, onOpen }: Readonly<{ room: RoomSummary; onOpen: (roomId: string) => void }>) {
   const { session } = useCoreContext();
+  const ownUserId = useBleep(selectSignedInUserId);
   const [problem, setProblem] = useState<string | null>(null);
-  const label = conversationLabel(room);
+  const label = conversationLabel(room, ownUserId);
   async function answer(accept: boolean) {
     try {
       if (accept) {
@@ -58,6 +60,7 @@ export function ConversationList({ openRoomId, onOpen, onNewConversation }: Conv
   const invitations = useBleepList(selectInvitations);
   const search = useBleep(selectSearch);
   const roomsById = useBleep((state) => state.rooms.byId);
+  const ownUserId = useBleep(selectSignedInUserId);
   const [query, setQuery] = useState('');
 
   function find(event: SyntheticEvent) {
@@ -71,8 +74,8 @@ export function ConversationList({ openRoomId, onOpen, onNewConversation }: Conv
       <button type="button" className="bleep-button bleep-button--wide" onClick={onNewConversation}>
         New conversation
       </button>
-      <form role="search" className="bleep-search" onSubmit={find}>
-        <label htmlFor="message-search">Search messages</label>
+      <form autoComplete="off" role="search" className="bleep-search" onSubmit={find}>
+        <label htmlFor="message-search">Search this desktop</label>
         <div className="bleep-search__row">
           <input
             id="message-search"
@@ -128,7 +131,7 @@ export function ConversationList({ openRoomId, onOpen, onNewConversation }: Conv
           )}
           <ul className="bleep-room-list">
             {rooms.map((room) => {
-              const label = conversationLabel(room);
+              const label = conversationLabel(room, ownUserId);
               return (
                 <li key={room.roomId}>
                   <button

@@ -98,7 +98,7 @@ export function NewConversation({ onStarted, onCancel }: NewConversationProps) {
           <p>{problem}</p>
         </div>
       )}
-      <form onSubmit={(event) => void start(event)} noValidate>
+      <form autoComplete="off" onSubmit={(event) => void start(event)} noValidate>
         <label htmlFor="find-people">Find people</label>
         <p className="bleep-hint" id="find-people-hint">
           A colleague’s name, role or department; or a partner clinician’s full address, like
@@ -162,6 +162,7 @@ export function NewConversation({ onStarted, onCancel }: NewConversationProps) {
             />
             <label htmlFor="referral-reason">Reason for referral</label>
             <textarea
+              autoComplete="off"
               id="referral-reason"
               rows={3}
               value={reason}

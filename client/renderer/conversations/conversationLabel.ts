@@ -21,8 +21,20 @@ export function memberName(room: RoomSummary, userId: string): string {
   return room.members.find((member) => member.userId === userId)?.displayName ?? userId;
 }
 
-export function conversationLabel(room: RoomSummary): ConversationLabel {
-  const title = room.directWith?.displayName ?? (room.name.trim() === '' ? 'Conversation' : room.name);
+/** The other members' names, for a conversation whose own name says nothing (a referral is named "Referral" only). */
+function othersNamed(room: RoomSummary, ownUserId: string | null): string {
+  return room.members
+    .filter((member) => member.userId !== ownUserId && member.membership !== 'leave')
+    .map((member) => member.displayName)
+    .join(', ');
+}
+
+export function conversationLabel(room: RoomSummary, ownUserId: string | null = null): ConversationLabel {
+  const others = othersNamed(room, ownUserId);
+  const named = room.name.trim() === '' ? 'Conversation' : room.name;
+  const title =
+    room.directWith?.displayName ??
+    (room.kind === 'referral' && others !== '' ? `${kindNames.referral}: ${others}` : named);
   return {
     title,
     kind: kindNames[room.kind],

@@ -67,7 +67,7 @@ export function LockScreen() {
             </p>
           </div>
         )}
-        <form onSubmit={(event) => void unlock(event)} noValidate>
+        <form autoComplete="off" onSubmit={(event) => void unlock(event)} noValidate>
           <label htmlFor="unlock-pin">PIN</label>
           <input
             id="unlock-pin"

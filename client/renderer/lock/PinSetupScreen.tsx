@@ -41,7 +41,7 @@ export function PinSetupScreen() {
             <p>{error}</p>
           </div>
         )}
-        <form onSubmit={(event) => void choose(event)} noValidate>
+        <form autoComplete="off" onSubmit={(event) => void choose(event)} noValidate>
           <label htmlFor="new-pin">New PIN</label>
           <input
             id="new-pin"

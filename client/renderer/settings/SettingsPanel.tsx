@@ -80,7 +80,7 @@ export function SettingsPanel({ onClose }: Readonly<{ onClose: () => void }>) {
         hand. Only trust desktops receive your messages; a personal device never does.
       </p>
       <h2>Export a patient’s messages</h2>
-      <form onSubmit={(event) => void exportPatient(event)} noValidate>
+      <form autoComplete="off" onSubmit={(event) => void exportPatient(event)} noValidate>
         <label htmlFor="export-nhs-number">Patient NHS number</label>
         <input
           id="export-nhs-number"

@@ -68,13 +68,13 @@ export function SignInScreen() {
             <p>{shownProblem}</p>
           </div>
         )}
-        <form onSubmit={(event) => void signIn(event)} noValidate>
+        <form autoComplete="off" onSubmit={(event) => void signIn(event)} noValidate>
           <label htmlFor="server">Server</label>
           <input
             id="server"
             name="server"
             list={trustsId}
-            autoComplete="url"
+            autoComplete="off"
             value={server}
             onChange={(event) => {
               setServer(event.target.value);
@@ -107,7 +107,7 @@ export function SignInScreen() {
           <input
             id="username"
             name="username"
-            autoComplete="username"
+            autoComplete="off"
             spellCheck={false}
             value={username}
             onChange={(event) => {

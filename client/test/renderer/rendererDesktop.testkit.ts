@@ -4,7 +4,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
 import { buildRenderer } from '../../serve/rendererBuild.ts';
 import { startRendererServer, type RendererServer } from '../../serve/rendererServer.ts';
@@ -68,4 +68,32 @@ export async function setFirstPin(page: Page, pin: string): Promise<void> {
   await page.getByLabel('New PIN').fill(pin);
   await page.getByLabel('Confirm PIN').fill(pin);
   await page.getByRole('button', { name: 'Set PIN' }).click();
+}
+
+const defaultWaitMs = 60_000;
+
+/** Waits until the element is on screen (bounded): the page's state arrives by sync. */
+export async function shown(locator: Locator, timeoutMs = defaultWaitMs): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Waits until the element's text holds `text` (bounded), and fails saying what it held instead. */
+export async function showsText(
+  locator: Locator,
+  text: string | RegExp,
+  timeoutMs = defaultWaitMs,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    last =
+      (await locator
+        .first()
+        .textContent({ timeout: Math.max(1, deadline - Date.now()) })
+        .catch(() => null)) ?? '';
+    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return;
+    if (Date.now() > deadline)
+      throw new Error(`expected the element to show ${String(text)}; it showed "${last}"`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
