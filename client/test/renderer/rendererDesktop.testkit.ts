@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
+import { issueEnrolmentCode } from '../../../deploy/test/integration/enrolledDesktop.ts';
 import { buildRenderer } from '../../serve/rendererBuild.ts';
 import { startRendererServer, type RendererServer } from '../../serve/rendererServer.ts';
 import { chromiumFlags, chromiumPath, ensureDebianChromium } from '../chromium/debianChromium.ts';
+import { createStaffAccount, newDeviceId, type StaffAccount } from '../integration/bleepDesktop.testkit.ts';
 
 export type BleepWindow = Readonly<{
   context: BrowserContext;
@@ -96,4 +98,26 @@ export async function showsText(
       throw new Error(`expected the element to show ${String(text)}; it showed "${last}"`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** A new clinician on a newly enrolled desktop, signed in through the form with a PIN chosen: the list is showing. */
+export async function signedInWindow(
+  url: string,
+  trust: RunningTrust,
+  role: string,
+  pin: string,
+): Promise<BleepWindow & Readonly<{ account: StaffAccount }>> {
+  const account = await createStaffAccount(trust, role);
+  const code = await issueEnrolmentCode(trust, newDeviceId(role.slice(0, 12)));
+  const window = await openBleepWindow(url);
+  await signInThroughForm(window.page, {
+    server: trust.clientUrl,
+    code,
+    username: account.username,
+    password: account.password,
+  });
+  await shown(window.page.getByLabel('New PIN'));
+  await setFirstPin(window.page, pin);
+  await shown(window.page.getByRole('button', { name: 'New conversation' }));
+  return { ...window, account };
 }
