@@ -214,7 +214,7 @@ describe('enrolment by the code alone', () => {
     const answers = await Promise.all(
       guesses.map(async (code) => {
         const response = await enrol({ code });
-        return { status: response.status, body: (await response.json()) };
+        return { status: response.status, body: await response.json() };
       }),
     );
     expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
