@@ -10,12 +10,15 @@ import { runPolicyCommand } from './policyCommand.ts';
 import { runRetentionCommand } from './retentionCommand.ts';
 import { consoleReporter } from './progress.ts';
 import { seedStaffByTrust, type SeededAccount } from './seedStaff.ts';
+import { clientAppStatus, type ClientAppStatus } from './clientAppStatus.ts';
+import { demoCodeLifetimeHours } from './demoEnrolment.ts';
 
 const usage = `usage: npm run stack -- <command> [trust ...]
-  up [trust ...]      build what is missing and start the trusts (default: ${defaultTrustNames.join(' ')})
-     [--hide-passwords] do not print new seed accounts' passwords (for logs that others read, such as CI)
-  status [--json]     what is running; --json prints {"trusts":[...]} for scripts
-  stop [trust ...]    stop the trusts (default: all that run)
+  up [trust ...]      build what is missing and start the trusts (default: ${defaultTrustNames.join(' ')}) and the
+                      client app; prints its address and an enrolment code per trust for a demo desktop
+     [--hide-passwords] print no passwords or enrolment codes (for logs that others read, such as CI)
+  status [--json]     what is running; --json prints {"trusts":[...],"clientAppUrl":...} for scripts
+  stop [trust ...]    stop the trusts (default: all that run, and the client app)
   passwords <trust>   new passwords for a running trust's seed staff (signs them out everywhere)
   reset               stop everything and wipe all local state (accounts, rooms, keys, databases)
   policy <trust> ...  trust IT's bleep-policy command for a local trust, e.g.
@@ -58,17 +61,42 @@ function printUp(result: UpResult, hidePasswords: boolean): void {
   }
   out.push(
     '`npm run stack -- status` shows what runs; `stop` ends it; `passwords <trust>` sets new ones; `reset` wipes it.',
+    '',
+    `Open Bleep in a browser: ${result.clientAppUrl}`,
   );
+  const moreCodes = `npm run stack -- policy ${result.demoEnrolments[0]?.trust ?? defaultTrustNames[0]} enrol-device --device-id <ID>`;
+  if (result.demoEnrolments.length > 0) {
+    out.push(
+      "  Sign in with a trust's server and enrolment code, and a seed account's username and password:",
+    );
+    const nameWidth = Math.max(...result.demoEnrolments.map((issued) => issued.displayName.length));
+    for (const issued of result.demoEnrolments) {
+      out.push(`    ${issued.displayName.padEnd(nameWidth)}   ${issued.serverUrl}   ${issued.code}`);
+    }
+    out.push(
+      `  Each code enrols one browser, once, within ${demoCodeLifetimeHours} hours. More: ${moreCodes}`,
+    );
+  } else if (hidePasswords) {
+    out.push(`  (enrolment codes hidden too; make one with: ${moreCodes})`);
+  }
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-function printStatus(statuses: readonly TrustStatus[], json: boolean): void {
+function clientAppLine(status: ClientAppStatus): string {
+  if (status.state === 'running') return `client app: running (pid ${status.pid}) at ${status.url}\n`;
+  if (status.state === 'crashed')
+    return `client app: CRASHED: ${status.problem}. End of its log:\n${status.logTail}\n`;
+  return 'client app: stopped\n';
+}
+
+function printStatus(statuses: readonly TrustStatus[], app: ClientAppStatus, json: boolean): void {
   const running = statuses.flatMap((status) => (status.state === 'running' ? [status.trust] : []));
   const crashed = statuses.flatMap((status) =>
     status.state === 'crashed' ? [{ name: status.name, problem: status.problem }] : [],
   );
   if (json) {
-    process.stdout.write(`${JSON.stringify({ trusts: running, crashed }, null, 2)}\n`);
+    const clientAppUrl = app.state === 'running' ? app.url : null;
+    process.stdout.write(`${JSON.stringify({ trusts: running, crashed, clientAppUrl }, null, 2)}\n`);
     return;
   }
   for (const status of statuses) {
@@ -84,6 +112,7 @@ ${status.logTail}
       process.stdout.write(`${status.name}: stopped\n`);
     }
   }
+  process.stdout.write(clientAppLine(app));
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -104,15 +133,18 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (values.help ? 'help' : command) {
     case 'up':
       printUp(
-        await stackUp(names.length > 0 ? names : defaultTrustNames, reporter),
+        await stackUp(names.length > 0 ? names : defaultTrustNames, reporter, undefined, {
+          demoEnrolments: !values['hide-passwords'],
+        }),
         values['hide-passwords'],
       );
       return 0;
     case 'status': {
       const statuses = await stackStatus();
-      printStatus(statuses, values.json);
-      // A crashed trust is a failure for scripts that check the exit code.
-      return statuses.some((status) => status.state === 'crashed') ? 1 : 0;
+      const app = await clientAppStatus();
+      printStatus(statuses, app, values.json);
+      // A crashed trust or client app is a failure for scripts that check the exit code.
+      return statuses.some((status) => status.state === 'crashed') || app.state === 'crashed' ? 1 : 0;
     }
     case 'stop':
       await stackStop(names, reporter);

@@ -15,6 +15,8 @@ export type StackLayout = Readonly<{
   /** The local trust directory, signed by a local directory authority, and that authority's keys. */
   directoryDir: string;
   logDir: string;
+  /** The client app: the renderer's build and the config its server hands the page. Outside the sid root. */
+  clientAppDir: string;
 }>;
 
 export function stackLayout(cacheDir: string): StackLayout {
@@ -30,6 +32,7 @@ export function stackLayout(cacheDir: string): StackLayout {
     caDir: join(stateDir, 'ca'),
     directoryDir: join(stateDir, 'directory'),
     logDir: join(cacheDir, 'logs'),
+    clientAppDir: join(cacheDir, 'client-app'),
   };
 }
 
@@ -65,6 +68,12 @@ export function trustPorts(index: number): TrustPorts {
     retention: 19200 + index,
   };
 }
+
+/**
+ * The client app's port, on loopback. Fixed: the page's origin (and with it the browser's IndexedDB, where the
+ * archive and the keys live) must be the same after every restart.
+ */
+export const clientAppPort = 8480;
 
 /** Database and role name for a trust: PostgreSQL identifiers, so only [a-z0-9_]. */
 export function databaseNameFor(trustName: string): string {

@@ -1,4 +1,4 @@
-// The runner's record of what it started: a pid and start time per trust. Everything else (ports, names,
+// The runner's record of what it started: a pid and start time per trust, and the client app's. Everything else (ports, names,
 // secrets) is derived from the policy files and the trust's folder, so this file cannot drift from them.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -19,6 +19,17 @@ const stackStateSchema = z.object({
       codeVersion: z.string().default(''),
     }),
   ),
+  /** The client app's server, once started (clientAppUp.ts). */
+  clientApp: z
+    .object({
+      pid: z.number().int().positive(),
+      startedAt: z.string(),
+      /** The renderer's code it serves (clientAppCodeVersion). */
+      codeVersion: z.string(),
+      /** A hash of the trusts it offers (clientAppPlan.ts); a change restarts it. */
+      configVersion: z.string(),
+    })
+    .optional(),
 });
 
 export type StackState = z.infer<typeof stackStateSchema>;

@@ -1,5 +1,5 @@
-// `stop` and `reset`: ends the processes the runner started, by recorded pid and command line, never by name;
-// `reset` also drops the trusts' databases and wipes their state (the cached sid root stays).
+// `stop` and `reset`: ends the processes the runner started (the trusts', and with a plain `stop` the client app's),
+// by recorded pid and command line, never by name; `reset` also drops the trusts' databases and wipes their state (the cached sid root stays).
 import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gatewayMarkers } from './gatewayProcess.ts';
@@ -16,6 +16,7 @@ import { proofDatabaseRoleFor, retentionDatabaseRoleFor } from './retentionPrepa
 import { retentionMarkers } from './retentionProcess.ts';
 import { localLayout, requireRoot } from './localLayout.ts';
 import { withStackLock } from './stackLock.ts';
+import { clientAppFiles, clientAppMarkers } from './clientAppProcess.ts';
 
 export async function stopTrustProcesses(
   layout: StackLayout,
@@ -35,7 +36,17 @@ export async function stopTrustProcesses(
   );
 }
 
-/** Stops the named trusts (all when none are named); by recorded pid only. */
+/** Stops the client app's server, if one was recorded, and forgets it. */
+async function stopClientApp(layout: StackLayout): Promise<void> {
+  const record = (await readStackState(layout.stackFile)).clientApp;
+  if (!record) return;
+  await stopOurProcess(record.pid, clientAppMarkers(clientAppFiles(layout).configPath), 10_000);
+  const latest = await readStackState(layout.stackFile);
+  delete latest.clientApp;
+  await writeStackState(layout.stackFile, latest);
+}
+
+/** Stops the named trusts (all, and the client app, when none are named); by recorded pid only. */
 export async function stackStop(
   names: readonly string[],
   reporter: Reporter,
@@ -50,6 +61,9 @@ export async function stackStop(
 
 async function stopLocked(names: readonly string[], reporter: Reporter, layout: StackLayout): Promise<void> {
   const state = await readStackState(layout.stackFile);
+  if (names.length === 0 && state.clientApp) {
+    await reporter.step('client app: stop its server', () => stopClientApp(layout));
+  }
   const targets = names.length > 0 ? names : Object.keys(state.trusts);
   for (const name of targets) {
     if (!state.trusts[name]) {

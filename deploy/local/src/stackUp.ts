@@ -1,7 +1,8 @@
 // `up`: builds what is missing (sid root, PostgreSQL, certificates, databases, the signed directory) and starts
 // each trust: its Synapse, then its policy gateway in front of it, then its retention service beside it, then its
 // service and seed staff accounts. A trust already running this checkout's code is left alone; one that crashed or
-// runs other code is restarted.
+// runs other code is restarted. Then the client app (clientAppUp.ts) and, for a person to enrol the browser they
+// open it in, a fresh enrolment code per client-facing trust.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { gatewayMain, startGateway } from './gatewayProcess.ts';
 import { stackCodeVersion } from './stackCodeVersion.ts';
 import { ensureGatewayUser, gatewayUserName } from './gatewayUser.ts';
 import { ensureLocalTrustDirectory, type LocalDirectory } from './localDirectory.ts';
-import { localTrustNames, loadLocalTrust, type LocalTrust } from './localTrusts.ts';
+import { defaultTrustNames, localTrustNames, loadLocalTrust, type LocalTrust } from './localTrusts.ts';
 import { waitForHealth, type StartedProcess } from './ownedProcess.ts';
 import { ensurePostgresRunning, localPostgres } from './postgres.ts';
 import type { Reporter } from './progress.ts';
@@ -30,6 +31,8 @@ import { localLayout, requireRoot } from './localLayout.ts';
 import { stackStatus, runningTrustInfo, type RunningTrust } from './stackStatus.ts';
 import { withStackLock } from './stackLock.ts';
 import { stopTrustProcesses } from './stackStop.ts';
+import { ensureClientApp } from './clientAppUp.ts';
+import { issueDemoEnrolment, type DemoEnrolment } from './demoEnrolment.ts';
 
 function gatewayEnv(
   trust: LocalTrust,
@@ -84,15 +87,25 @@ async function waitUntilHealthy(starting: readonly Starting[], reporter: Reporte
 export type UpResult = Readonly<{
   trusts: RunningTrust[];
   seeded: Readonly<Record<string, SeededAccount[]>>;
+  /** Where a person opens Bleep in a browser. */
+  clientAppUrl: string;
+  /** One new code per client-facing trust that runs; none when asked not to issue them. */
+  demoEnrolments: DemoEnrolment[];
+}>;
+
+export type UpOptions = Readonly<{
+  /** Issue a demo desktop's enrolment code per client-facing trust (not for logs that others read). */
+  demoEnrolments: boolean;
 }>;
 
 export async function stackUp(
   names: readonly string[],
   reporter: Reporter,
   layout: StackLayout = localLayout(),
+  options: UpOptions = { demoEnrolments: true },
 ): Promise<UpResult> {
   requireRoot();
-  return withStackLock(layout.lockFile, () => stackUpLocked(names, reporter, layout), {
+  return withStackLock(layout.lockFile, () => stackUpLocked(names, reporter, layout, options), {
     onWait: (pid) => {
       reporter.info(`waiting for another stack command (pid ${pid}) to finish`);
     },
@@ -103,6 +116,7 @@ async function stackUpLocked(
   names: readonly string[],
   reporter: Reporter,
   layout: StackLayout,
+  options: UpOptions,
 ): Promise<UpResult> {
   const trusts = await Promise.all(names.map((name) => loadLocalTrust(name)));
   const logPath = join(layout.logDir, 'runner.log');
@@ -265,5 +279,19 @@ async function stackUpLocked(
       return seedStaff(info);
     });
   }
-  return { trusts: running, seeded };
+
+  const clientAppUrl = await ensureClientApp(layout, reporter, logPath);
+  const demoEnrolments: DemoEnrolment[] = [];
+  if (options.demoEnrolments) {
+    for (const status of await stackStatus(layout)) {
+      if (status.state !== 'running' || !(defaultTrustNames as readonly string[]).includes(status.name))
+        continue;
+      demoEnrolments.push(
+        await reporter.step(`${status.name}: enrolment code for a demo desktop`, async () =>
+          issueDemoEnrolment(status.trust, (await loadLocalTrust(status.name)).policy.trust.name),
+        ),
+      );
+    }
+  }
+  return { trusts: running, seeded, clientAppUrl, demoEnrolments };
 }
