@@ -35,8 +35,21 @@ export async function serveRenderer(trusts: readonly RunningTrust[]): Promise<Re
   });
 }
 
-export async function openBleepWindow(url: string, profileDirectory?: string): Promise<BleepWindow> {
-  const directory = profileDirectory ?? (await mkdtemp(join(tmpdir(), 'bleep-profile-')));
+export type WindowOptions = Readonly<{
+  profileDirectory?: string;
+  /** Playwright's fake clock in the page, so a test can move the page's time (idle lock) without waiting. */
+  fakeClock?: boolean;
+  /**
+   * Notifications allowed, and each one the page shows recorded in `window.shownNotifications` instead of on a
+   * screen (headless Chromium has none): what the page asked to show is what the test reads.
+   */
+  recordNotifications?: boolean;
+}>;
+
+export type ShownNotification = Readonly<{ title: string; body: string }>;
+
+export async function openBleepWindow(url: string, options: WindowOptions = {}): Promise<BleepWindow> {
+  const directory = options.profileDirectory ?? (await mkdtemp(join(tmpdir(), 'bleep-profile-')));
   const context = await chromium.launchPersistentContext(directory, {
     executablePath: chromiumPath,
     headless: true,
@@ -44,6 +57,23 @@ export async function openBleepWindow(url: string, profileDirectory?: string): P
     viewport: { width: 1280, height: 800 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  if (options.fakeClock) await page.clock.install();
+  if (options.recordNotifications)
+    await page.addInitScript(() => {
+      const shown: { title: string; body: string }[] = [];
+      Object.assign(window, { shownNotifications: shown });
+      // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- stands in for the page's Notification: its statics are that API
+      class RecordedNotification {
+        static readonly permission = 'granted';
+        static requestPermission(): Promise<string> {
+          return Promise.resolve('granted');
+        }
+        constructor(title: string, init?: { body?: string }) {
+          shown.push({ title, body: init?.body ?? '' });
+        }
+      }
+      Object.assign(window, { Notification: RecordedNotification });
+    });
   const pageErrors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
@@ -106,10 +136,11 @@ export async function signedInWindow(
   trust: RunningTrust,
   role: string,
   pin: string,
+  options: WindowOptions = {},
 ): Promise<BleepWindow & Readonly<{ account: StaffAccount }>> {
   const account = await createStaffAccount(trust, role);
   const code = await issueEnrolmentCode(trust, newDeviceId(role.slice(0, 12)));
-  const window = await openBleepWindow(url);
+  const window = await openBleepWindow(url, options);
   await signInThroughForm(window.page, {
     server: trust.clientUrl,
     code,
@@ -120,4 +151,11 @@ export async function signedInWindow(
   await setFirstPin(window.page, pin);
   await shown(window.page.getByRole('button', { name: 'New conversation' }));
   return { ...window, account };
+}
+
+/** What the page asked to show as notifications, in order (see recordNotifications). */
+export async function shownNotifications(page: Page): Promise<ShownNotification[]> {
+  return page.evaluate(
+    () => (window as unknown as { shownNotifications: ShownNotification[] }).shownNotifications,
+  );
 }

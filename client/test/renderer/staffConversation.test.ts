@@ -14,6 +14,7 @@ import { eventually, signedInDesktop, type StaffAccount } from '../integration/b
 import {
   serveRenderer,
   shown,
+  shownNotifications,
   showsText,
   signedInWindow,
   type BleepWindow,
@@ -47,7 +48,7 @@ beforeAll(async () => {
   trustA = trustNamed(inject('stack'), 'trust-a');
   server = await serveRenderer([trustA]);
   [nurse, colleague] = await Promise.all([
-    signedInWindow(server.url, trustA, 'nurse', '482913'),
+    signedInWindow(server.url, trustA, 'nurse', '482913', { recordNotifications: true }),
     signedInDesktop(trustA, 'registrar'),
   ]);
 });
@@ -117,7 +118,7 @@ describe('conversations within the trust, in the renderer', () => {
     await page.getByRole('listitem', { name: 'Invitation: Rota swap' }).waitFor({ state: 'detached' });
   });
 
-  it('shows an urgent message in another conversation as a marker and an unread count', async () => {
+  it('shows an urgent message in another conversation as a marker, an unread count and a notification', async () => {
     const page = nurse.page;
     // The nurse looks at the direct conversation while the handover room receives an urgent message.
     await page.getByRole('button', { name: /Dr Amelia Hart/ }).click();
@@ -142,11 +143,33 @@ describe('conversations within the trust, in the renderer', () => {
     const entry = page.getByRole('button', { name: /Ward 12 handover/ });
     await showsText(entry, 'Urgent');
     await shown(entry.getByLabel('1 unread'));
+    // Notified as trust A's policy says (content 'none'): that something urgent came, not who sent it or what it says.
+    expect(await shownNotifications(page)).toEqual([{ title: 'Bleep', body: 'New urgent message' }]);
     await entry.click();
     await showsText(page.getByRole('article').filter({ hasText: 'Bed 9 NEWS2 7' }), 'Urgent');
     // Opened and read: the marker and the count go.
     await eventually('the marker to go', async () =>
       (await entry.textContent())?.includes('Urgent') ? undefined : true,
     );
+  });
+});
+
+describe('the idle lock, in the renderer', () => {
+  it("locks after the policy's idle minutes with nothing readable, and opens with the PIN", async () => {
+    const idle = await signedInWindow(server.url, trustA, 'porter', '918273', { fakeClock: true });
+    try {
+      const page = idle.page;
+      // Trust A's policy: idleLockMinutes 5. Four minutes of nothing does not lock.
+      await page.clock.fastForward('04:00');
+      await page.getByRole('button', { name: 'New conversation' }).waitFor({ state: 'visible' });
+      await page.clock.fastForward('01:10');
+      await shown(page.getByRole('button', { name: 'Unlock' }));
+      expect(await page.getByRole('button', { name: 'New conversation' }).count()).toBe(0);
+      await page.getByLabel('PIN', { exact: true }).fill('918273');
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await shown(page.getByRole('button', { name: 'New conversation' }));
+    } finally {
+      await idle.close();
+    }
   });
 });
