@@ -7,12 +7,23 @@ import type { RunningTrust } from '../../local/src/stackStatus.ts';
 const execFileAsync = promisify(execFile);
 const cli = fileURLToPath(new URL('../../local/src/cli.ts', import.meta.url));
 
-export async function runningTrusts(): Promise<RunningTrust[]> {
+type StatusJson = { trusts: RunningTrust[]; clientAppUrl: string | null };
+
+async function statusJson(): Promise<StatusJson> {
   // status exits 1 when a trust crashed; its JSON still lists the running ones, and `up` restarts the rest.
   const { stdout } = await execFileAsync(process.execPath, [cli, 'status', '--json']).catch(
     (error: unknown) => error as { stdout: string },
   );
-  return (JSON.parse(stdout) as { trusts: RunningTrust[] }).trusts;
+  return JSON.parse(stdout) as StatusJson;
+}
+
+export async function runningTrusts(): Promise<RunningTrust[]> {
+  return (await statusJson()).trusts;
+}
+
+/** Where `status --json` says the client app is served (null when it is not running). */
+export async function clientAppUrlFromStatus(): Promise<string | null> {
+  return (await statusJson()).clientAppUrl;
 }
 
 /**
