@@ -39,6 +39,8 @@ export function SignInScreen() {
       setPassword('');
       await lock.load();
     } catch (failure) {
+      // Typed again, never kept in the form after a failure.
+      setPassword('');
       setError(
         failure instanceof ServerAddressError
           ? failure.message
