@@ -89,6 +89,8 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     accessToken: record.accessToken,
     fetchFn: (input, init) => platform.fetch(input, init),
     logger: sdkLogger(platform.logger.child('matrix-js-sdk')),
+    // Bleep has no calls: no TURN server polling (the gateway refuses /voip/turnServer anyway).
+    disableVoip: true,
   });
   const writer = startSyncWriter({
     client,
