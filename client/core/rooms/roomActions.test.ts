@@ -119,3 +119,39 @@ describe('sending an attachment', () => {
     expect(sent).toEqual([]);
   });
 });
+
+describe('sending a reply', () => {
+  it('sends the reply relation inside the content given to the SDK to encrypt', async () => {
+    const { client, sent } = stubClient({ roomKnown: true, changedIdentity: () => false });
+    const actions = createRoomActions(
+      client,
+      'http://127.0.0.1:8008',
+      { upload: noUpload, randomBytes },
+      noQueue,
+    );
+    expect(await actions.sendText(roomId, 'Will repeat the bloods', { replyTo: '$original' })).toBe('$sent');
+    expect(sent).toEqual([
+      {
+        msgtype: 'm.text',
+        body: 'Will repeat the bloods',
+        'm.relates_to': { 'm.in_reply_to': { event_id: '$original' } },
+      },
+    ]);
+  });
+
+  it("sends nothing for a reply to a local echo's temporary id", async () => {
+    const { client, sent } = stubClient({ roomKnown: true, changedIdentity: () => false });
+    const actions = createRoomActions(
+      client,
+      'http://127.0.0.1:8008',
+      { upload: noUpload, randomBytes },
+      noQueue,
+    );
+    await expect(actions.sendText(roomId, 'Seen', { replyTo: '~bleep-1' })).rejects.toThrow(TypeError);
+    expect(sent).toEqual([]);
+  });
+});
+
+function noUpload(): Promise<string> {
+  return Promise.reject(new Error('nothing is uploaded for a text message'));
+}

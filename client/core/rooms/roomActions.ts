@@ -51,9 +51,14 @@ export interface RoomActions {
   openReferral(request: ReferralRequest): Promise<string>;
   /**
    * Sends a text message (encrypted, as every Bleep room is); resolves with its event id once the server has it.
-   * `urgent`: flagged urgent inside the encrypted content.
+   * `urgent`: flagged urgent inside the encrypted content; `replyTo`: the event id of the message it replies to,
+   * also only inside the encrypted content (rooms/replyRelation.ts).
    */
-  sendText(roomId: string, body: string, options?: Readonly<{ urgent?: boolean }>): Promise<string>;
+  sendText(
+    roomId: string,
+    body: string,
+    options?: Readonly<{ urgent?: boolean; replyTo?: string }>,
+  ): Promise<string>;
   /**
    * Sends a file: encrypted here, its ciphertext uploaded, then an m.file (m.image for images) message carrying its
    * key, encrypted like any message; resolves with the event id. Nothing is uploaded to a room that may not be sent to.
@@ -169,16 +174,21 @@ export function createRoomActions(
       classified(async () => {
         await client.leave(roomId);
       }),
-    sendText: (roomId, body, options = {}) =>
-      classified(async () => {
+    sendText: async (roomId, body, options = {}) => {
+      // A reply to a local echo's temporary id is the caller's mistake: refused before anything is checked or sent.
+      const content = textMessageContent(body, {
+        urgent: options.urgent === true,
+        ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+      });
+      return classified(async () => {
         // A room made a moment ago may not be known as encrypted yet. (delivery/ waits and retries; this direct
         // send refuses instead.)
         await refuseUnlessSafe(roomId);
-        const content = textMessageContent(body, { urgent: options.urgent === true });
         // The SDK types content by msgtype; this is an m.text with Bleep's flags beside its body.
         const { event_id: eventId } = await client.sendMessage(roomId, content as never);
         return eventId;
-      }),
+      });
+    },
     sendAttachment: (roomId, attachment) =>
       classified(async () => {
         // Checked before the upload (a refused room gets not even ciphertext) and again before the send: an

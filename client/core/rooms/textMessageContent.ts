@@ -1,13 +1,17 @@
-// The content of a text message the clinician writes, with the flags that travel inside its encrypted content: the
-// urgent flag (urgentFlag.ts) and a patient tag (patient/patientTag.ts). For `rooms.sendText` and for the delivery
-// queue (`session.delivery.write(roomId, 'm.room.message', textMessageContent(body, { urgent: true }))`).
+// The content of a text message the clinician writes, with what travels inside its encrypted content: the urgent
+// flag (urgentFlag.ts), a patient tag (patient/patientTag.ts) and the message it replies to (replyRelation.ts). For
+// `rooms.sendText` and for the delivery queue
+// (`session.delivery.write(roomId, 'm.room.message', textMessageContent(body, { urgent: true }))`).
 import { patientTaggedContent } from '../patient/patientTag.ts';
+import { replyRelationTo } from './replyRelation.ts';
 import { urgentContentKey } from './urgentFlag.ts';
 
 export type TextMessageOptions = Readonly<{
   urgent?: boolean;
   /** Checked (Modulus 11): throws InvalidNhsNumberError for anything but one valid NHS number. */
   nhsNumber?: string;
+  /** The event id ($...) of the message this one replies to; its text is not quoted. */
+  replyTo?: string;
 }>;
 
 export function textMessageContent(body: string, options: TextMessageOptions = {}): Record<string, unknown> {
@@ -15,5 +19,9 @@ export function textMessageContent(body: string, options: TextMessageOptions = {
     options.nhsNumber === undefined
       ? { msgtype: 'm.text', body }
       : patientTaggedContent(body, options.nhsNumber);
-  return options.urgent === true ? { ...content, [urgentContentKey]: true } : content;
+  return {
+    ...content,
+    ...(options.urgent === true ? { [urgentContentKey]: true } : {}),
+    ...(options.replyTo === undefined ? {} : replyRelationTo(options.replyTo)),
+  };
 }
