@@ -33,6 +33,7 @@ function item(id: string, body: string, change: Partial<TimelineItem> = {}): Tim
     failureReason: null,
     sendStatus: null,
     urgent: false,
+    replyTo: null,
     ...change,
   };
 }

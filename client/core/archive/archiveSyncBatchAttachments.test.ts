@@ -58,6 +58,7 @@ function fileItem(id: string, content: Record<string, unknown>): TimelineItem {
     failureReason: null,
     sendStatus: null,
     urgent: false,
+    replyTo: null,
   };
 }
 

@@ -20,6 +20,7 @@ function item(change: Partial<TimelineItem> = {}): TimelineItem {
     failureReason: null,
     sendStatus: null,
     urgent: false,
+    replyTo: null,
     ...change,
   };
 }
@@ -37,6 +38,11 @@ describe('what the archive keeps', () => {
       encrypted: true,
     });
     expect(isArchivedMessage(message)).toBe(true);
+  });
+
+  it('keeps the message a reply answers', () => {
+    expect(archivedMessageFor(item({ replyTo: '$original' }))).toMatchObject({ replyTo: '$original' });
+    expect(archivedMessageFor(item())).not.toHaveProperty('replyTo');
   });
 
   it('keeps own messages once the server has them, not while they are sending or failed', () => {

@@ -21,6 +21,8 @@ export type ArchivedMessage = Readonly<{
   urgent?: true;
   /** A referral message's reason (rooms/referralContent.ts); absent for any other message. */
   referralReason?: string;
+  /** The event id of the message it replies to (inside the encrypted content); absent when not a reply. */
+  replyTo?: string;
   /** An m.file, m.image... message's attachment, as the archive keeps it (archiveSyncBatch.ts fetches the file). */
   attachment?: ArchivedAttachment;
 }>;
@@ -42,6 +44,7 @@ export function archivedMessageFor(item: TimelineItem): ArchivedMessage | undefi
     ...(item.patient ? { patientNhsNumber: item.patient.nhsNumber } : {}),
     ...(item.urgent ? { urgent: true as const } : {}),
     ...(item.referral ? { referralReason: item.referral.reason } : {}),
+    ...(item.replyTo === null ? {} : { replyTo: item.replyTo }),
   };
 }
 

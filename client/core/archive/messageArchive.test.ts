@@ -6,6 +6,7 @@ import { createArchiveCipher } from './archiveCipher.ts';
 import { hourMs } from './archiveRecordName.ts';
 import { createMemoryArchiveStorage } from './memoryArchiveStorage.testkit.ts';
 import { ArchiveClosedError, openMessageArchive } from './messageArchive.ts';
+import { timelineItemForRecord } from './messageRecordView.ts';
 
 const dayMs = 86_400_000;
 const now = Date.UTC(2026, 10, 28, 12, 30);
@@ -214,6 +215,20 @@ describe('the message archive', () => {
     const [record] = await reopened.roomRecords(room);
     expect(record).toMatchObject({ eventId: '$1', sentAt: now, reactions: [{ eventId: '$r1', key: '👍' }] });
     expect((await reopened.roomMessages(room)).map((m) => m.body)).toEqual(['Bed 5, not bed 4']);
+  });
+
+  it('keeps the message a reply answers through an edit and a restart, and shows it from the archive', async () => {
+    const { archive, storage, key } = await archiveOver();
+    await archive.keep([message('$reply', now, { replyTo: '$original' })]);
+    await archive.keep([], [edit('$e1', '$reply', 'Will repeat the bloods at 14:00', now + 1000)]);
+    const { archive: reopened } = await archiveOver(storage, key);
+    const [record] = await reopened.roomRecords(room);
+    expect(record && timelineItemForRecord(record, bob)).toMatchObject({
+      id: '$reply',
+      body: 'Will repeat the bloods at 14:00',
+      editedAt: now + 1000,
+      replyTo: '$original',
+    });
   });
 
   it('erases a redacted message from every record: no byte of its text or its edits, opened or not', async () => {

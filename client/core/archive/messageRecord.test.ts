@@ -158,6 +158,21 @@ describe("a message's record", () => {
     expect(isMessageRecord({ ...referral, referral: { reason: 4 } })).toBe(false);
   });
 
+  it('keeps the message a reply answers as sent (an edit does not change it); a redaction erases it', () => {
+    const reply = withMessage(emptyRecord('$m', roomId, sentAt), { ...message, replyTo: '$original' });
+    const read = JSON.parse(JSON.stringify(fold(reply, edit('$e1', 'typo fixed', sentAt + 1)))) as unknown;
+    expect(isMessageRecord(read)).toBe(true);
+    expect(timelineItemForRecord(read as MessageRecord, bob)).toMatchObject({
+      body: 'typo fixed',
+      replyTo: '$original',
+    });
+    const erased = fold(reply, redaction('$m', amelia));
+    expect(JSON.stringify(erased)).not.toContain('$original');
+    expect(timelineItemForRecord(erased, bob)).toMatchObject({ kind: 'deleted', replyTo: null });
+    expect(timelineItemForRecord(fold(kept()), bob)?.replyTo).toBeNull();
+    expect(isMessageRecord({ ...reply, replyTo: 7 })).toBe(false);
+  });
+
   it('reads back only what has the shape of a record', () => {
     const record = fold(kept(), edit('$e', 'bed 5', sentAt + 1), reaction('$r', '👍'));
     expect(isMessageRecord(JSON.parse(JSON.stringify(record)))).toBe(true);

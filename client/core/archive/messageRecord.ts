@@ -51,6 +51,8 @@ export type MessageRecord = Readonly<{
   urgent?: true;
   /** A referral message's reason, as sent; erased with the content by a redaction. */
   referral?: Readonly<{ reason: string }>;
+  /** The event id of the message it replies to, as sent (an edit does not change it); erased by a redaction. */
+  replyTo?: string;
 }>;
 
 /** A record for an event the archive has not seen yet. */
@@ -83,6 +85,7 @@ export function withMessage(record: MessageRecord, message: ArchivedMessage): Me
     ...(patient ? { patient } : {}),
     ...(message.urgent ? { urgent: true as const } : {}),
     ...(message.referralReason === undefined ? {} : { referral: { reason: message.referralReason } }),
+    ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
     content: { msgtype: message.msgtype, body: message.body, ...(attachment ? { attachment } : {}) },
     // Only its sender may edit a message: edits that came before it, from anyone else, go.
     edits: record.edits.filter((edit) => edit.sender === message.sender),
@@ -124,7 +127,7 @@ function redacted(record: MessageRecord, redaction: MessageRedaction): MessageRe
   if (record.sender !== null && redaction.sender !== record.sender && !redaction.senderMayRedactOthers) {
     return record;
   }
-  const { patient: _erased, referral: _alsoErased, ...rest } = record;
+  const { patient: _erased, referral: _alsoErased, replyTo: _noLongerAReply, ...rest } = record;
   return { ...rest, content: null, deletedAt: redaction.sentAt, edits: [], reactions: [] };
 }
 
@@ -186,7 +189,8 @@ export function isMessageRecord(value: unknown): value is MessageRecord {
     record.reactions.every((reaction) => isRelationShaped(reaction) && typeof reaction.key === 'string') &&
     (record.patient === undefined || isPatientMark(record.patient)) &&
     (record.urgent === undefined || record.urgent === true) &&
-    (record.referral === undefined || isReferral(record.referral))
+    (record.referral === undefined || isReferral(record.referral)) &&
+    (record.replyTo === undefined || typeof record.replyTo === 'string')
   );
 }
 

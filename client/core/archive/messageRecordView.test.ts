@@ -44,6 +44,7 @@ describe('how an archived message reads', () => {
       failureReason: null,
       sendStatus: null,
       urgent: false,
+      replyTo: null,
     });
     expect(timelineItemForRecord(edited, amelia)?.sendStatus).toBe('sent');
     expect(messageNow(edited)?.body).toBe('bed 5');

@@ -84,6 +84,7 @@ export function timelineItemForRecord(record: MessageRecord, ownUserId: string):
     // The clinician's own messages are archived only once the server has them.
     sendStatus: record.sender === ownUserId ? 'sent' : null,
     urgent: record.urgent === true && !deleted,
+    replyTo: deleted ? null : (record.replyTo ?? null),
     ...(record.patient && !deleted ? { patient: record.patient } : {}),
     ...(record.referral && !deleted ? { referral: record.referral } : {}),
     ...(attachment ? { attachment: shownAttachment(attachment) } : {}),

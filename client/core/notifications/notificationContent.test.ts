@@ -22,6 +22,7 @@ function message(change: Partial<TimelineItem> = {}): TimelineItem {
     failureReason: null,
     sendStatus: null,
     urgent: false,
+    replyTo: null,
     patient: { nhsNumber: '9434765919', filedAt: null },
     ...change,
   };

@@ -29,6 +29,7 @@ function item(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
     failureReason: null,
     sendStatus: null,
     urgent: false,
+    replyTo: null,
     ...change,
   };
 }

@@ -58,6 +58,7 @@ function message(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
     failureReason: null,
     sendStatus: null,
     urgent: false,
+    replyTo: null,
     ...change,
   };
 }

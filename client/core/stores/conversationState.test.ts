@@ -54,6 +54,7 @@ function item(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
     failureReason: null,
     sendStatus: 'sent',
     urgent: false,
+    replyTo: null,
     ...change,
   };
 }

@@ -55,6 +55,12 @@ export type TimelineItem = Readonly<{
   patient?: PatientMark;
   /** The sender flagged it urgent (inside its encrypted content: rooms/urgentFlag.ts). */
   urgent: boolean;
+  /**
+   * The event id of the message this one replies to (a rich reply inside its encrypted content:
+   * rooms/replyRelation.ts), as sent (an edit does not change it); null when it is not a reply, or once deleted.
+   * The replied-to message itself: selectors/timelineSelectors.ts selectRepliedMessage.
+   */
+  replyTo: string | null;
   /** A referral room's referral message (rooms/referralContent.ts): its reason; the patient is in `patient`. */
   referral?: Readonly<{ reason: string }>;
   /** For m.file, m.image, m.audio and m.video messages, once the archive has taken the file. */

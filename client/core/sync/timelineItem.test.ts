@@ -31,6 +31,7 @@ describe('a timeline item read from an SDK event', () => {
       failureReason: null,
       sendStatus: null,
       urgent: false,
+      replyTo: null,
     });
   });
 
@@ -69,6 +70,33 @@ describe('a timeline item read from an SDK event', () => {
       content: urgent,
     });
     expect(timelineItemFor(plain, me)?.urgent).toBe(false);
+  });
+
+  it('reads the message a reply answers inside encrypted content, and never from plaintext', () => {
+    const reply = {
+      msgtype: 'm.text',
+      body: 'Will repeat the bloods',
+      'm.relates_to': { 'm.in_reply_to': { event_id: '$original' } },
+    };
+    expect(timelineItemFor(decrypted('$r1', reply), me)).toMatchObject({
+      kind: 'message',
+      body: 'Will repeat the bloods',
+      replyTo: '$original',
+    });
+    const malformed = { ...reply, 'm.relates_to': { 'm.in_reply_to': { event_id: 42 } } };
+    expect(timelineItemFor(decrypted('$r2', malformed), me)?.replyTo).toBeNull();
+    expect(
+      timelineItemFor(decrypted('$r3', { msgtype: 'm.text', body: 'No reply' }), me)?.replyTo,
+    ).toBeNull();
+    // In the clear a server could have read it, or made it up: it is shown as a message, not as a reply.
+    const plain = new MatrixEvent({
+      ...base,
+      event_id: '$r4',
+      sender: '@bob:trust-b.example',
+      type: 'm.room.message',
+      content: reply,
+    });
+    expect(timelineItemFor(plain, me)).toMatchObject({ kind: 'message', replyTo: null });
   });
 
   it("reads a referral's patient and reason inside encrypted content; a reason without a valid patient is no referral", () => {

@@ -4,6 +4,7 @@
 import { EventStatus, RelationType, type MatrixEvent } from 'matrix-js-sdk';
 import { patientNhsNumberIn } from '../patient/patientTag.ts';
 import { referralReasonIn } from '../rooms/referralContent.ts';
+import { repliedEventIdIn } from '../rooms/replyRelation.ts';
 import { isUrgentContent } from '../rooms/urgentFlag.ts';
 import type { TimelineItem } from '../stores/timelineSlice.ts';
 
@@ -53,6 +54,7 @@ export function timelineItemFor(event: MatrixEvent, ownUserId: string): Timeline
     failureReason: null,
     sendStatus: sendStatusOf(event, ownUserId),
     urgent: false,
+    replyTo: null,
   } as const;
   const wireType = event.getWireType();
   if (event.isRedacted()) {
@@ -78,7 +80,7 @@ export function timelineItemFor(event: MatrixEvent, ownUserId: string): Timeline
   if (event.getType() === 'm.room.message' && typeof content.body === 'string') {
     // A patient tag counts only inside encrypted content: one sent in the clear (a partner's plaintext) has already
     // been read by the servers on its way, so it is not filed as though it were protected.
-    // The urgent flag and a referral likewise: a server that could read them could also have forged them.
+    // The urgent flag, a referral and a reply likewise: a server that could read them could also have forged them.
     const nhsNumber = encrypted ? patientNhsNumberIn(content) : null;
     const referralReason = nhsNumber === null ? null : referralReasonIn(content);
     return {
@@ -88,6 +90,7 @@ export function timelineItemFor(event: MatrixEvent, ownUserId: string): Timeline
       msgtype: typeof content.msgtype === 'string' ? content.msgtype : null,
       body: content.body,
       urgent: encrypted && isUrgentContent(content),
+      replyTo: encrypted ? repliedEventIdIn(content) : null,
       ...(nhsNumber === null ? {} : { patient: { nhsNumber, filedAt: null } }),
       ...(referralReason === null ? {} : { referral: { reason: referralReason } }),
     };

@@ -27,6 +27,7 @@ function item(id: string, change: Partial<TimelineItem> & { patient?: PatientMar
     failureReason: null,
     sendStatus: 'sent',
     urgent: false,
+    replyTo: null,
     patient: { nhsNumber: '9434765919', filedAt: null },
     ...change,
   };
