@@ -10,10 +10,15 @@ import { imageDetails } from './imageThumbnail.ts';
 
 export type EditingMessage = Readonly<{ eventId: string; body: string }>;
 
+/** The message being answered: its id goes inside the encrypted reply; its text is only shown here, never sent. */
+export type ReplyingTo = Readonly<{ eventId: string; senderName: string; text: string }>;
+
 type ComposerProps = Readonly<{
   roomId: string;
   editing: EditingMessage | null;
   onEditDone: () => void;
+  replying: ReplyingTo | null;
+  onReplyDone: () => void;
   /** Policy's largest upload, in bytes. */
   maxUploadBytes: number | null;
 }>;
@@ -28,7 +33,14 @@ function nhsNumberProblem(typed: string): string | null {
   }
 }
 
-export function Composer({ roomId, editing, onEditDone, maxUploadBytes }: ComposerProps) {
+export function Composer({
+  roomId,
+  editing,
+  onEditDone,
+  replying,
+  onReplyDone,
+  maxUploadBytes,
+}: ComposerProps) {
   const { session } = useCoreContext();
   const [body, setBody] = useState('');
   const [nhsNumber, setNhsNumber] = useState('');
@@ -39,6 +51,10 @@ export function Composer({ roomId, editing, onEditDone, maxUploadBytes }: Compos
   const typingSent = useRef(false);
   const nhsHintId = useId();
   const nhsProblem = nhsNumberProblem(nhsNumber);
+
+  useEffect(() => {
+    if (replying) messageField.current?.focus();
+  }, [replying]);
 
   useEffect(() => {
     if (editing) {
@@ -73,8 +89,10 @@ export function Composer({ roomId, editing, onEditDone, maxUploadBytes }: Compos
         const content = textMessageContent(text, {
           urgent,
           ...(nhsNumber.trim() === '' ? {} : { nhsNumber }),
+          ...(replying === null ? {} : { replyTo: replying.eventId }),
         });
         await session.delivery.write(roomId, 'm.room.message', content);
+        onReplyDone();
       }
       setBody('');
       setUrgent(false);
@@ -115,7 +133,7 @@ export function Composer({ roomId, editing, onEditDone, maxUploadBytes }: Compos
     } else if (event.key === 'Escape' && editing) {
       setBody('');
       onEditDone();
-    }
+    } else if (event.key === 'Escape' && replying) onReplyDone();
   }
 
   return (
@@ -123,6 +141,14 @@ export function Composer({ roomId, editing, onEditDone, maxUploadBytes }: Compos
       {problem !== null && (
         <p className="bleep-error-message" role="alert">
           {problem}
+        </p>
+      )}
+      {replying && (
+        <p className="bleep-hint">
+          Replying to {replying.senderName}: <span className="bleep-quote__inline">{replying.text}</span>{' '}
+          <button type="button" className="bleep-link-button" onClick={onReplyDone}>
+            Cancel reply
+          </button>
         </p>
       )}
       {editing && (

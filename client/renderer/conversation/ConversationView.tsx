@@ -9,6 +9,7 @@ import {
 import { selectRoom } from '../../core/stores/selectors/roomSelectors.ts';
 import { selectTimeline } from '../../core/stores/selectors/timelineSelectors.ts';
 import { selectReadBy } from '../../core/stores/selectors/receiptSelectors.ts';
+import { selectRepliedMessage } from '../../core/stores/selectors/replySelectors.ts';
 import { selectTyping } from '../../core/stores/selectors/typingSelectors.ts';
 import type { OutgoingMessage } from '../../core/delivery/outgoingMessage.ts';
 import {
@@ -20,23 +21,28 @@ import { useCoreContext } from '../app/coreContext.ts';
 import { problemMessage } from '../app/problemMessage.ts';
 import { useBleep, useBleepList } from '../app/useCore.ts';
 import { conversationLabel, memberName } from '../conversations/conversationLabel.ts';
-import { Composer, type EditingMessage } from './Composer.tsx';
+import { Composer, type EditingMessage, type ReplyingTo } from './Composer.tsx';
 import { deliveryLabel } from './deliveryLabel.ts';
 import { MessageArticle, formattedNhsNumber } from './MessageArticle.tsx';
 import { byDay, dayLabel } from './messageTime.ts';
 
 type ConversationViewProps = Readonly<{ roomId: string; focusEventId: string | null }>;
 
-type TimelineMessageProps = Omit<Parameters<typeof MessageArticle>[0], 'delivery'> &
+type TimelineMessageProps = Omit<Parameters<typeof MessageArticle>[0], 'delivery' | 'quoted'> &
   Readonly<{ outgoing: OutgoingMessage | undefined; nameOf: (userId: string) => string }>;
 
 /** A message with its own read receipts: only this message renders again when someone reads it. */
 function TimelineMessage({ outgoing, nameOf, ...article }: TimelineMessageProps) {
   const readBy = useBleepList(selectReadBy(article.item.roomId, article.item.id));
+  const replied = useBleep(selectRepliedMessage(article.item.roomId, article.item.replyTo ?? ''));
+  const quoted =
+    article.item.replyTo === null || replied === undefined
+      ? null
+      : { senderName: nameOf(replied.sender), text: replied.body ?? 'Message deleted or not readable here' };
   const delivery = article.own
     ? deliveryLabel({ sendStatus: article.item.sendStatus, readBy }, outgoing, nameOf)
     : null;
-  return <MessageArticle {...article} delivery={delivery} />;
+  return <MessageArticle {...article} quoted={quoted} delivery={delivery} />;
 }
 
 function waitingText(message: OutgoingMessage, nameOf: (userId: string) => string): string {
@@ -59,6 +65,7 @@ export function ConversationView({ roomId, focusEventId }: ConversationViewProps
   const changedIdentities = useBleep((state) => selectCryptoStatus(state)?.changedIdentities ?? []);
   const typingUsers = useBleepList(selectTyping(roomId));
   const [editing, setEditing] = useState<EditingMessage | null>(null);
+  const [replying, setReplying] = useState<ReplyingTo | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const end = useRef<HTMLDivElement>(null);
 
@@ -161,6 +168,17 @@ export function ConversationView({ roomId, focusEventId }: ConversationViewProps
                     outgoing={outgoingByEvent.get(item.id)}
                     nameOf={nameOf}
                     onReact={(key) => void act(() => session.rooms.react(roomId, item.id, key))}
+                    onReply={
+                      item.kind === 'message' && item.id.startsWith('$')
+                        ? () => {
+                            setReplying({
+                              eventId: item.id,
+                              senderName: own ? 'yourself' : nameOf(item.sender),
+                              text: item.body ?? '',
+                            });
+                          }
+                        : null
+                    }
                     onEdit={
                       own && item.kind === 'message' && item.attachment === undefined
                         ? () => {
@@ -218,6 +236,10 @@ export function ConversationView({ roomId, focusEventId }: ConversationViewProps
         editing={editing}
         onEditDone={() => {
           setEditing(null);
+        }}
+        replying={replying}
+        onReplyDone={() => {
+          setReplying(null);
         }}
         maxUploadBytes={policy?.maxUploadBytes ?? null}
       />

@@ -7,8 +7,14 @@ import type { DeliveryLabel } from './deliveryLabel.ts';
 
 const quickReactions = ['👍', '✅', '👀'] as const;
 
+/** The message a reply answers, as the conversation shows it above the reply. */
+export type QuotedMessage = Readonly<{ senderName: string; text: string }>;
+
 type MessageArticleProps = Readonly<{
   item: TimelineItem;
+  /** For a reply: what it answers (undefined when this desktop does not hold that message). */
+  quoted?: QuotedMessage | null;
+  onReply: (() => void) | null;
   senderName: string;
   own: boolean;
   delivery: DeliveryLabel | null;
@@ -47,6 +53,17 @@ export function MessageArticle(props: MessageArticleProps) {
         <span className="bleep-message__sender">{senderName}</span>
         <time dateTime={new Date(item.sentAt).toISOString()}>{clockTime(item.sentAt)}</time>
       </header>
+      {item.replyTo !== null && (
+        <blockquote className="bleep-quote">
+          {props.quoted ? (
+            <>
+              <span className="bleep-quote__sender">{props.quoted.senderName}</span> {props.quoted.text}
+            </>
+          ) : (
+            'In reply to a message not on this desktop'
+          )}
+        </blockquote>
+      )}
       {item.urgent && <p className="bleep-urgent-marker">Urgent</p>}
       {item.patient && (
         <p className="bleep-tag bleep-tag--patient">
@@ -90,6 +107,11 @@ export function MessageArticle(props: MessageArticleProps) {
                 {key}
               </button>
             ))}
+            {props.onReply && (
+              <button type="button" className="bleep-link-button" onClick={props.onReply}>
+                Reply
+              </button>
+            )}
             {props.onEdit && (
               <button type="button" className="bleep-link-button" onClick={props.onEdit}>
                 Edit

@@ -32,6 +32,7 @@ const patient = { nhsNumber: '943 476 5919', digits: '9434765919' };
 const referralReason = `Suspected aortic stenosis ${run}, please review for TAVI`;
 const nurseNote = `Echo report for bed 4 attached ${run}; BP 100/60`;
 const surgeonReply = `Thanks ${run}, we can see her in clinic on Thursday`;
+const surgeonAnswer = `Yes ${run}, the echo came through; BP noted`;
 // A 2x2 PNG (red, green, blue, white): small, valid, and decodable by the page to make its thumbnail.
 const png = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6gAAAABJRU5ErkJggg==',
@@ -178,7 +179,7 @@ describe('a referral between two trusts, in the renderer', () => {
     await shown(surgeonWindow.page.getByText('Patient NHS number 943 476 5919').first());
   });
 
-  it('exchanges messages both ways, delivery turning to read when the other opens them', async () => {
+  it('exchanges messages and a reply both ways, delivery turning to read when the other opens them', async () => {
     await nurseWindow.page.getByLabel('Message').fill(nurseNote);
     await nurseWindow.page.getByRole('button', { name: 'Send' }).click();
     const sent = message(nurseWindow.page, nurseNote);
@@ -191,6 +192,11 @@ describe('a referral between two trusts, in the renderer', () => {
     await surgeonWindow.page.getByRole('button', { name: 'Send' }).click();
     await shown(message(nurseWindow.page, surgeonReply));
     await showsText(message(surgeonWindow.page, surgeonReply), 'Read by');
+    // A reply: the surgeon answers the nurse's note; the nurse sees which message it answers.
+    await message(surgeonWindow.page, nurseNote).first().getByRole('button', { name: 'Reply' }).click();
+    await surgeonWindow.page.getByLabel('Message').fill(surgeonAnswer);
+    await surgeonWindow.page.getByRole('button', { name: 'Send' }).click();
+    await showsText(message(nurseWindow.page, surgeonAnswer), nurseNote);
     expect(await accessibilityViolations(nurseWindow.page)).toEqual([]);
     await shoot(nurseWindow.page, '06-conversation-nurse');
     await shoot(surgeonWindow.page, '07-conversation-surgeon');
