@@ -85,7 +85,7 @@ export function ConversationView({ roomId, focusEventId }: ConversationViewProps
   if (room === undefined)
     return <p className="bleep-hint">This conversation is no longer on this desktop.</p>;
   const label = conversationLabel(room, ownUserId);
-  const nameOf = (userId: string) => memberName(room, userId);
+  const nameOf = (userId: string) => (userId === ownUserId ? 'You' : memberName(room, userId));
   const changedHere = changedIdentities.filter((userId) =>
     room.members.some((member) => member.userId === userId),
   );

@@ -70,7 +70,7 @@ export function MessageArticle(props: MessageArticleProps) {
           Patient NHS number {formattedNhsNumber(item.patient.nhsNumber)}
         </p>
       )}
-      {item.referral && <p className="bleep-message__referral">Referral: {item.referral.reason}</p>}
+      {item.referral && <p className="bleep-tag bleep-tag--partner">Referral</p>}
       {item.kind === 'message' && item.attachment ? (
         <AttachmentPreview roomId={item.roomId} eventId={item.id} attachment={item.attachment} />
       ) : (
