@@ -6,6 +6,7 @@ import { normalisedNhsNumber } from '../../core/patient/patientTag.ts';
 import type { StaffMember } from '../../core/staff/staffDirectory.ts';
 import { selectSignedInUserId, selectTrustPolicy } from '../../core/stores/selectors/sessionSelectors.ts';
 import { useCoreContext } from '../app/coreContext.ts';
+import { ErrorSummary } from '../app/ErrorSummary.tsx';
 import { problemMessage } from '../app/problemMessage.ts';
 import { useBleep } from '../app/useCore.ts';
 import { serverOf, typedUserId } from './matrixAddress.ts';
@@ -92,12 +93,7 @@ export function NewConversation({ onStarted, onCancel }: NewConversationProps) {
   return (
     <section className="bleep-panel" aria-labelledby="new-conversation-heading">
       <h1 id="new-conversation-heading">New conversation</h1>
-      {problem !== null && (
-        <div className="bleep-error-summary" role="alert">
-          <h2>There is a problem</h2>
-          <p>{problem}</p>
-        </div>
-      )}
+      {problem !== null && <ErrorSummary>{problem}</ErrorSummary>}
       <form autoComplete="off" onSubmit={(event) => void start(event)} noValidate>
         <label htmlFor="find-people">Find people</label>
         <p className="bleep-hint" id="find-people-hint">

@@ -5,6 +5,7 @@ import { useState, type SyntheticEvent } from 'react';
 import { maximumWrongPins } from '../../core/lock/screenLock.ts';
 import { selectSignedInUserId } from '../../core/stores/selectors/sessionSelectors.ts';
 import { useCoreContext } from '../app/coreContext.ts';
+import { ErrorSummary } from '../app/ErrorSummary.tsx';
 import { useBleep, useScreenLock } from '../app/useCore.ts';
 
 export function LockScreen() {
@@ -36,13 +37,10 @@ export function LockScreen() {
       <main className="bleep-sign-in" aria-labelledby="lock-heading">
         <div className="bleep-card">
           <h1 id="lock-heading">Bleep is locked</h1>
-          <div className="bleep-error-summary" role="alert">
-            <h2>Too many wrong PINs</h2>
-            <p>
-              For your patients’ safety, sign in again with your password. The messages kept on this desktop
-              are erased first; your conversations come back from the server, as far as it still holds them.
-            </p>
-          </div>
+          <ErrorSummary title="Too many wrong PINs">
+            For your patients’ safety, sign in again with your password. The messages kept on this desktop are
+            erased first; your conversations come back from the server, as far as it still holds them.
+          </ErrorSummary>
           <button type="button" className="bleep-button" onClick={() => void signInAgain()}>
             Sign in again
           </button>
@@ -59,13 +57,10 @@ export function LockScreen() {
         <h1 id="lock-heading">Bleep is locked</h1>
         <p className="bleep-hint">{userId ?? ''}</p>
         {wrongPins > 0 && (
-          <div className="bleep-error-summary" role="alert">
-            <h2>That PIN is not right</h2>
-            <p>
-              {maximumWrongPins - wrongPins} {maximumWrongPins - wrongPins === 1 ? 'try' : 'tries'} left
-              before you must sign in again with your password.
-            </p>
-          </div>
+          <ErrorSummary title="That PIN is not right">
+            {maximumWrongPins - wrongPins} {maximumWrongPins - wrongPins === 1 ? 'try' : 'tries'} left before
+            you must sign in again with your password.
+          </ErrorSummary>
         )}
         <form autoComplete="off" onSubmit={(event) => void unlock(event)} noValidate>
           <label htmlFor="unlock-pin">PIN</label>

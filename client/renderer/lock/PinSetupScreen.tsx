@@ -3,6 +3,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import { minimumScreenPinLength } from '../../core/lock/screenLock.ts';
 import { useCoreContext } from '../app/coreContext.ts';
+import { ErrorSummary } from '../app/ErrorSummary.tsx';
 import { problemMessage } from '../app/problemMessage.ts';
 import { askForNotifications } from '../app/showNotifications.ts';
 
@@ -35,12 +36,7 @@ export function PinSetupScreen() {
           Bleep locks when you step away. Your PIN unlocks it: at least {minimumScreenPinLength} digits or
           letters, not your password.
         </p>
-        {error !== null && (
-          <div className="bleep-error-summary" role="alert">
-            <h2>There is a problem</h2>
-            <p>{error}</p>
-          </div>
-        )}
+        {error !== null && <ErrorSummary>{error}</ErrorSummary>}
         <form autoComplete="off" onSubmit={(event) => void choose(event)} noValidate>
           <label htmlFor="new-pin">New PIN</label>
           <input

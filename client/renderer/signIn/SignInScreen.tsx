@@ -4,6 +4,7 @@
 import { useId, useState, type SyntheticEvent } from 'react';
 import { selectSession } from '../../core/stores/selectors/sessionSelectors.ts';
 import { useCoreContext } from '../app/coreContext.ts';
+import { ErrorSummary } from '../app/ErrorSummary.tsx';
 import { problemMessage } from '../app/problemMessage.ts';
 import { useBleep } from '../app/useCore.ts';
 import { ServerAddressError, serverUrlFor } from './serverAddress.ts';
@@ -64,12 +65,7 @@ export function SignInScreen() {
             ? `This desktop is enrolled as ${state.enrolledDeviceId}.`
             : 'First time on this desktop: enter the enrolment code from trust IT as well.'}
         </p>
-        {shownProblem !== null && (
-          <div className="bleep-error-summary" role="alert">
-            <h2>There is a problem</h2>
-            <p>{shownProblem}</p>
-          </div>
-        )}
+        {shownProblem !== null && <ErrorSummary>{shownProblem}</ErrorSummary>}
         <form autoComplete="off" onSubmit={(event) => void signIn(event)} noValidate>
           <label htmlFor="server">Server</label>
           <input
