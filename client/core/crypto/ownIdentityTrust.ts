@@ -6,6 +6,7 @@
 // in its answer to the signature request. A homeserver that serves another identity is not trusted.
 import { UserId, type OwnUserIdentity, type OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { MatrixClient } from 'matrix-js-sdk';
+import { olmMachineOf } from './olmMachine.ts';
 
 export type OwnIdentityWait = Readonly<{
   attempts: number;
@@ -18,14 +19,6 @@ const defaultWait: OwnIdentityWait = {
   delayMs: 250,
   wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
-
-function olmMachineOf(client: MatrixClient): OlmMachine {
-  // matrix-js-sdk 43 has no public call to mark one's own identity verified; its own migration code does it through
-  // the OlmMachine, as this does. `getOlmMachineOrThrow` is private in the SDK's types, not at run time.
-  const crypto = client.getCrypto() as unknown as { getOlmMachineOrThrow?: () => OlmMachine } | undefined;
-  if (!crypto?.getOlmMachineOrThrow) throw new Error('rust crypto is not running');
-  return crypto.getOlmMachineOrThrow();
-}
 
 function masterKeyOf(identity: OwnUserIdentity): string | undefined {
   const parsed = JSON.parse(identity.masterKey) as { keys?: Record<string, string> };

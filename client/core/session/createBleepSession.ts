@@ -18,6 +18,7 @@ import {
 import { sweepWhileOffline } from '../expiry/offlineSweep.ts';
 import type { Platform } from '../platform.ts';
 import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
+import type { OwnDesktopVerificationActions } from '../crypto/ownDesktopVerifier.ts';
 import type { IdentityActions } from '../crypto/sessionCrypto.ts';
 import { openKeptDesktopArchive } from '../archive/openDesktopArchive.ts';
 import type { MessageArchive } from '../archive/messageArchive.ts';
@@ -63,6 +64,11 @@ export interface BleepSession {
   readonly rooms: RoomActions;
   /** The identity alerts in the store's crypto status (whose identity changed); throws if nobody is signed in. */
   readonly identities: IdentityActions;
+  /**
+   * Emoji (SAS) verification with another of the clinician's own desktops ("verify another of my desktops"), its
+   * state in the store's verification slice (selectVerification); only while signed in (throws otherwise).
+   */
+  readonly verification: OwnDesktopVerificationActions;
   /**
    * Where the clinician's messages go: kept sealed before sending, sent exactly once when the server answers (after
    * a restart too), their state in the store's delivery slice. While the session has expired, they are kept and sent
@@ -281,6 +287,9 @@ export function createBleepSession(options: BleepSessionOptions): BleepSession {
     },
     get identities(): IdentityActions {
       return signedIn().identities;
+    },
+    get verification(): OwnDesktopVerificationActions {
+      return signedIn().verification;
     },
     staff: createStaffDirectory(async () => {
       const current = active;

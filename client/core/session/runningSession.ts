@@ -12,6 +12,11 @@ import {
 } from 'matrix-js-sdk';
 import { encryptedMediaUpload } from '../attachments/mediaUpload.ts';
 import { startSessionCrypto, type IdentityActions, type SessionCrypto } from '../crypto/sessionCrypto.ts';
+import {
+  startOwnDesktopVerifier,
+  type OwnDesktopVerificationActions,
+  type OwnDesktopVerifier,
+} from '../crypto/ownDesktopVerifier.ts';
 import { cryptoStorageKey } from '../crypto/storageKey.ts';
 import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 import { DeviceNotEnrolledError, type BleepClientError } from '../errors/clientErrors.ts';
@@ -48,6 +53,8 @@ export interface RunningSession {
   /** What the clinician writes goes here: kept, sent exactly once, tracked until read (delivery/). */
   readonly delivery: DeliveryQueue;
   readonly crypto: SessionCrypto;
+  /** Emoji verification with another of the clinician's own desktops, its state in the store's verification slice. */
+  readonly verification: OwnDesktopVerificationActions;
   /** Stops syncing and crypto; what is kept stays kept. */
   stop(): void;
   /** Signs this device out at the server and deletes its crypto store. */
@@ -103,11 +110,13 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
   const unwatchHistory = watchJoinedRoomHistory(client, platform.logger);
   let stopped = false;
   let unwatchCrypto: () => void = () => undefined;
+  let verifier: OwnDesktopVerifier | undefined;
   let delivery: SessionDelivery | undefined;
   const stop = () => {
     if (stopped) return;
     stopped = true;
     delivery?.stop();
+    verifier?.dispose();
     unwatchCrypto();
     unwatchHistory();
     writer.dispose();
@@ -132,6 +141,14 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     });
     unwatchCrypto = crypto.watch((status) => {
       store.getState().cryptoChanged(status);
+    });
+    verifier = startOwnDesktopVerifier(client, {
+      userId: record.userId,
+      deviceId: record.deviceId,
+      logger: platform.logger,
+      onChange: (verification) => {
+        store.getState().verificationChanged(verification);
+      },
     });
     const synced = firstSync(client, record.serverUrl);
     await client.startClient({ initialSyncLimit: 20, pollTimeout: options.pollTimeoutMs ?? 30_000 });
@@ -183,6 +200,7 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
       },
       delivery: delivery.queue,
       crypto,
+      verification: verifier,
       stop,
       signOut: async () => {
         stop();

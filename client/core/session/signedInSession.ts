@@ -6,6 +6,7 @@ import type { MessageArchive } from '../archive/messageArchive.ts';
 import { timelineItemForRecord } from '../archive/messageRecordView.ts';
 import { openDesktopArchive } from '../archive/openDesktopArchive.ts';
 import { authenticatedMediaDownload } from '../attachments/mediaDownload.ts';
+import type { OwnDesktopVerificationActions } from '../crypto/ownDesktopVerifier.ts';
 import type { IdentityActions } from '../crypto/sessionCrypto.ts';
 import type { BleepClientError } from '../errors/clientErrors.ts';
 import { createExpirySchedule, type ExpirySchedule } from '../expiry/expirySchedule.ts';
@@ -32,6 +33,7 @@ export type SignedInSessionOptions = Readonly<{
 export interface SignedInSession {
   readonly rooms: RoomActions;
   readonly identities: IdentityActions;
+  readonly verification: OwnDesktopVerificationActions;
   readonly delivery: DeliveryQueue;
   readonly expiry: Pick<ExpirySchedule, 'sweepNow'>;
   /** The open archive (its operations run one at a time, so patient/ may read and amend it alongside sync). */
@@ -114,6 +116,7 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
     return {
       rooms: running.rooms,
       identities: running.identities,
+      verification: running.verification,
       delivery: running.delivery,
       expiry,
       archive,

@@ -1,5 +1,5 @@
 // One zustand store per signed-in core, built from its slices (session, rooms, timeline, composer, expiry, delivery,
-// search, receipts, typing, view) by a factory, so each test and each clinician's session gets a fresh one. The renderer reads it through
+// search, receipts, typing, view, verification) by a factory, so each test and each clinician's session gets a fresh one. The renderer reads it through
 // the selectors in selectors/; only the core's own writers call its actions. applySyncBatch writes everything one sync response
 // changed in one update, so a view never sees half a response; the actions that span slices live here.
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -34,6 +34,7 @@ import { withReferrals } from './roomReferral.ts';
 import { createSessionSlice, initialSession, type SessionSlice } from './sessionSlice.ts';
 import { createTypingSlice, initialTyping, type TypingSlice } from './typingSlice.ts';
 import { createViewSlice, initialView, type ViewSlice } from './viewSlice.ts';
+import { createVerificationSlice, initialVerification, type VerificationSlice } from './verificationSlice.ts';
 import {
   createTimelineSlice,
   initialTimeline,
@@ -62,6 +63,7 @@ export type BleepState = SessionSlice &
   ReceiptsSlice &
   TypingSlice &
   ViewSlice &
+  VerificationSlice &
   Readonly<{
     applySyncBatch: (batch: SyncBatch) => void;
     /** A sweep deleted what is older than the limit: its record, and the same items gone from the timelines. */
@@ -90,6 +92,7 @@ export function createBleepStore(): BleepStore {
       ...createReceiptsSlice(...args),
       ...createTypingSlice(...args),
       ...createViewSlice(...args),
+      ...createVerificationSlice(...args),
       applySyncBatch: (batch) => {
         set((state) => {
           const timeline = withTimelineChanges(state.timeline, batch.timeline);
@@ -144,6 +147,7 @@ export function createBleepStore(): BleepStore {
           receipts: initialReceipts,
           typing: initialTyping,
           view: initialView,
+          verification: initialVerification,
           session: {
             ...initialSession,
             // A revoked desktop's enrolment was erased with the rest: it is no longer enrolled here.
