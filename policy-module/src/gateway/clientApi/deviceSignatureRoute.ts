@@ -15,12 +15,12 @@ import { SynapseKeysError, type SynapseKeys } from '../../identity/synapseKeys.t
 import type { TrustPolicy } from '../../policy/trustPolicy.ts';
 import { MatrixError, policyRefusal } from '../matrixError.ts';
 import { readJsonBody } from '../readJsonBody.ts';
-import { enrolmentError, type DeviceEnrolment } from '../rules/deviceEnrolment.ts';
+import type { DeviceEnrolment } from '../rules/deviceEnrolment.ts';
 import type { DeviceStatusView } from '../rules/enrolledSession.ts';
 import { upstreamUnavailable } from '../synapseProxy.ts';
 import type { WhoAmI } from '../whoAmI.ts';
 import type { Refuse } from './clientRefusal.ts';
-import { checkDeviceSession } from './sessionCheck.ts';
+import { checkEnrolledDesktopSession } from './sessionCheck.ts';
 
 export type DeviceSignatureRouteDeps = Readonly<{
   policy: TrustPolicy;
@@ -42,31 +42,24 @@ export function createDeviceSignatureRoute(deps: DeviceSignatureRouteDeps) {
   const what = 'deviceSignature';
 
   return async function deviceSignature(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const session = await checkDeviceSession(
+    const session = await checkEnrolledDesktopSession(
       request,
       // Always: a signature is the trust vouching for one enrolled desktop, whatever the policy lets sign in.
-      { whoAmI: deps.whoAmI, devices: deps.devices, enrolmentRequired: true },
+      { whoAmI: deps.whoAmI, devices: deps.devices, enrolmentRequired: true, enrolment: deps.enrolment },
       () =>
         policyRefusal(deviceSigningRule, 'This session has no device to sign: sign in from a Bleep desktop'),
+      ' Only the enrolled desktop itself can ask the trust to vouch for it.',
     );
     if (session.outcome === 'refused') {
-      await deps.refuse(response, { what, identity: session.identity, room: null }, session.error);
-      return;
-    }
-    const { identity, token } = session;
-    const credential = request.headers['x-bleep-device-credential'];
-    const enrolled = await deps.enrolment.checkLogin(
-      identity.deviceId,
-      typeof credential === 'string' ? credential : undefined,
-    );
-    if (!enrolled.ok) {
+      const { identity, auditReason } = session;
       await deps.refuse(
         response,
-        { what, identity, room: null, auditReason: enrolled.auditReason ?? enrolled.code },
-        enrolmentError(enrolled, ' Only the enrolled desktop itself can ask the trust to vouch for it.'),
+        { what, identity, room: null, ...(auditReason ? { auditReason } : {}) },
+        session.error,
       );
       return;
     }
+    const { identity, token } = session;
     let claimed: unknown;
     try {
       claimed = (await readJsonBody(request, maxRequestBytes)).value;

@@ -3,6 +3,7 @@
 // outcome is either an identity to go on with, or the error to answer with.
 import type { IncomingMessage } from 'node:http';
 import { MatrixError } from '../matrixError.ts';
+import { enrolmentError, type DeviceEnrolment } from '../rules/deviceEnrolment.ts';
 import { checkEnrolledSession, type DeviceStatusView } from '../rules/enrolledSession.ts';
 import { upstreamUnavailable } from '../synapseProxy.ts';
 import type { Identity, WhoAmI } from '../whoAmI.ts';
@@ -15,7 +16,7 @@ export type SessionCheck =
 /** A session held by one device, as Bleep's per-desktop routes need (the expiry report, the device signature). */
 export type DeviceSessionCheck =
   | Readonly<{ outcome: 'session'; identity: Readonly<{ userId: string; deviceId: string }>; token: string }>
-  | Readonly<{ outcome: 'refused'; error: MatrixError; identity?: Identity }>;
+  | Readonly<{ outcome: 'refused'; error: MatrixError; identity?: Identity; auditReason?: string }>;
 
 export type SessionCheckDeps = Readonly<{
   whoAmI: WhoAmI;
@@ -66,4 +67,32 @@ export async function checkDeviceSession(
   const { identity, token } = session;
   if (identity.deviceId === null) return { outcome: 'refused', error: noDevice(), identity };
   return { outcome: 'session', identity: { userId: identity.userId, deviceId: identity.deviceId }, token };
+}
+
+/**
+ * As checkDeviceSession, and the request must come from the enrolled desktop itself: it carries that device's
+ * credential in x-bleep-device-credential, which a session the homeserver made on its own (a clinician's password
+ * used on some other machine) does not have. For the routes through which the trust answers one desktop (its
+ * device signature, the staff directory). `notEnrolled` ends the refusal's sentence: what only that desktop may do.
+ */
+export async function checkEnrolledDesktopSession(
+  request: IncomingMessage,
+  deps: SessionCheckDeps & Readonly<{ enrolment: DeviceEnrolment }>,
+  noDevice: () => MatrixError,
+  notEnrolled: string,
+): Promise<DeviceSessionCheck> {
+  const session = await checkDeviceSession(request, deps, noDevice);
+  if (session.outcome === 'refused') return session;
+  const credential = request.headers['x-bleep-device-credential'];
+  const enrolled = await deps.enrolment.checkLogin(
+    session.identity.deviceId,
+    typeof credential === 'string' ? credential : undefined,
+  );
+  if (enrolled.ok) return session;
+  return {
+    outcome: 'refused',
+    error: enrolmentError(enrolled, notEnrolled),
+    identity: session.identity,
+    auditReason: enrolled.auditReason ?? enrolled.code,
+  };
 }

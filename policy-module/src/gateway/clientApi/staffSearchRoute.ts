@@ -17,11 +17,11 @@ import { serverNameOf, type StaffMember } from '../../staffDirectory/staffMember
 import type { GatewayMetrics } from '../gatewayMetrics.ts';
 import { MatrixError, policyRefusal, sendMatrixError } from '../matrixError.ts';
 import { readJsonBody } from '../readJsonBody.ts';
-import { enrolmentError, type DeviceEnrolment } from '../rules/deviceEnrolment.ts';
+import type { DeviceEnrolment } from '../rules/deviceEnrolment.ts';
 import type { DeviceStatusView } from '../rules/enrolledSession.ts';
 import type { WhoAmI } from '../whoAmI.ts';
 import type { Refuse } from './clientRefusal.ts';
-import { checkDeviceSession } from './sessionCheck.ts';
+import { checkEnrolledDesktopSession } from './sessionCheck.ts';
 
 /** What the route needs of the staff directory. */
 export interface StaffLookup {
@@ -65,30 +65,23 @@ export function createStaffSearchRoute(deps: StaffSearchRouteDeps) {
   const serverName = deps.policy.trust.serverName;
 
   return async function staffSearch(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const session = await checkDeviceSession(
+    const session = await checkEnrolledDesktopSession(
       request,
       // Always: the directory is for the trust's own desktops, whatever the policy lets sign in.
-      { whoAmI: deps.whoAmI, devices: deps.devices, enrolmentRequired: true },
+      { whoAmI: deps.whoAmI, devices: deps.devices, enrolmentRequired: true, enrolment: deps.enrolment },
       () => policyRefusal(staffDirectoryRule, 'Search the staff directory from an enrolled Bleep desktop'),
+      ' Only an enrolled Bleep desktop can search the staff directory.',
     );
     if (session.outcome === 'refused') {
-      await deps.refuse(response, { what, identity: session.identity, room: null }, session.error);
-      return;
-    }
-    const { identity } = session;
-    const credential = request.headers['x-bleep-device-credential'];
-    const enrolled = await deps.enrolment.checkLogin(
-      identity.deviceId,
-      typeof credential === 'string' ? credential : undefined,
-    );
-    if (!enrolled.ok) {
+      const { identity, auditReason } = session;
       await deps.refuse(
         response,
-        { what, identity, room: null, auditReason: enrolled.auditReason ?? enrolled.code },
-        enrolmentError(enrolled, ' Only an enrolled Bleep desktop can search the staff directory.'),
+        { what, identity, room: null, ...(auditReason ? { auditReason } : {}) },
+        session.error,
       );
       return;
     }
+    const { identity } = session;
     // The homeserver only has its own users' sessions; checked anyway, as the answer is this trust's staff.
     if (serverNameOf(identity.userId) !== serverName) {
       await deps.refuse(
