@@ -5,6 +5,7 @@ import { selectSession } from '../../core/stores/selectors/sessionSelectors.ts';
 import { ConversationView } from '../conversation/ConversationView.tsx';
 import { ConversationList } from '../conversations/ConversationList.tsx';
 import { NewConversation } from '../conversations/NewConversation.tsx';
+import { DesktopVerification } from '../settings/DesktopVerification.tsx';
 import { SettingsPanel } from '../settings/SettingsPanel.tsx';
 import { useCoreContext } from './coreContext.ts';
 import { useBleep } from './useCore.ts';
@@ -70,6 +71,8 @@ export function MainScreen() {
         }}
       />
       <main className="bleep-main">
+        {/* Another of the clinician's desktops asking to verify, or one under way, shows wherever they are. */}
+        {pane.kind !== 'settings' && <DesktopVerification offerStart={false} />}
         {pane.kind === 'room' && (
           <ConversationView key={pane.roomId} roomId={pane.roomId} focusEventId={pane.eventId} />
         )}

@@ -7,6 +7,7 @@ import { useCoreContext } from '../app/coreContext.ts';
 import { problemMessage } from '../app/problemMessage.ts';
 import { useBleep } from '../app/useCore.ts';
 import { dayLabel } from '../conversation/messageTime.ts';
+import { DesktopVerification } from './DesktopVerification.tsx';
 
 function download(name: string, type: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -79,6 +80,7 @@ export function SettingsPanel({ onClose }: Readonly<{ onClose: () => void }>) {
         Your other desktops are verified the same way when you sign in there: you do not need this one at
         hand. Only trust desktops receive your messages; a personal device never does.
       </p>
+      <DesktopVerification offerStart />
       <h2>Export a patient’s messages</h2>
       <form autoComplete="off" onSubmit={(event) => void exportPatient(event)} noValidate>
         <label htmlFor="export-nhs-number">Patient NHS number</label>

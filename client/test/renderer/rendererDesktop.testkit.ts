@@ -139,7 +139,18 @@ export async function signedInWindow(
   options: WindowOptions = {},
 ): Promise<BleepWindow & Readonly<{ account: StaffAccount }>> {
   const account = await createStaffAccount(trust, role);
-  const code = await issueEnrolmentCode(trust, newDeviceId(role.slice(0, 12)));
+  return { ...(await signedInOnNewDesktop(url, trust, account, pin, options)), account };
+}
+
+/** This clinician on another newly enrolled desktop (a browser profile of its own), signed in with a PIN chosen. */
+export async function signedInOnNewDesktop(
+  url: string,
+  trust: RunningTrust,
+  account: StaffAccount,
+  pin: string,
+  options: WindowOptions = {},
+): Promise<BleepWindow> {
+  const code = await issueEnrolmentCode(trust, newDeviceId(account.username.slice(0, 12)));
   const window = await openBleepWindow(url, options);
   await signInThroughForm(window.page, {
     server: trust.clientUrl,
@@ -150,7 +161,7 @@ export async function signedInWindow(
   await shown(window.page.getByLabel('New PIN'));
   await setFirstPin(window.page, pin);
   await shown(window.page.getByRole('button', { name: 'New conversation' }));
-  return { ...window, account };
+  return window;
 }
 
 /** What the page asked to show as notifications, in order (see recordNotifications). */
