@@ -17,6 +17,7 @@ import { errorForSdkFailure } from '../errors/classifyFailure.ts';
 import { RateLimitedError, type BleepClientError } from '../errors/clientErrors.ts';
 import type { Platform } from '../platform.ts';
 import type { BleepStore } from '../stores/bleepStore.ts';
+import { invitedPartner } from './invitedPartner.ts';
 import { createDeliveryQueue, type AttemptFailure, type DeliveryQueue } from './deliveryQueue.ts';
 import { openOutbox } from './outbox.ts';
 
@@ -150,7 +151,19 @@ export async function startSessionDelivery(options: SessionDeliveryOptions): Pro
   client.on(RoomMemberEvent.Membership, onMembership);
   await queue.start();
   return {
-    queue,
+    queue: {
+      ...queue,
+      // Unless the caller says whom to wait for, a message waits for a partner's clinician still only invited.
+      write: (roomId, eventType, content, writeOptions = {}) => {
+        const partner = writeOptions.awaitsJoinOf ?? invitedPartner(client.getRoom(roomId), ownUserId);
+        return queue.write(
+          roomId,
+          eventType,
+          content,
+          partner === undefined ? {} : { awaitsJoinOf: partner },
+        );
+      },
+    },
     stop: () => {
       queue.stop();
       client.off(RoomEvent.Receipt, onReceipt);

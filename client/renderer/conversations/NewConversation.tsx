@@ -72,7 +72,10 @@ export function NewConversation({ onStarted, onCancel }: NewConversationProps) {
     setProblem(null);
     setBusy(true);
     try {
-      if (partner !== null) {
+      // With a partner's clinician: a referral when it is about a patient (either field given), else a direct
+      // conversation (not every word between trusts is a referral).
+      const referring = partner !== null && (nhsNumber.trim() !== '' || reason.trim() !== '');
+      if (referring) {
         if (reason.trim() === '') throw new ReferralFormError('Give the reason for the referral.');
         normalisedNhsNumber(nhsNumber);
         onStarted(
@@ -145,7 +148,7 @@ export function NewConversation({ onStarted, onCancel }: NewConversationProps) {
         )}
         {partner !== null && (
           <fieldset className="bleep-fieldset">
-            <legend>Referral to {partner.name}</legend>
+            <legend>Referral to {partner.name}, if it is about a patient</legend>
             <label htmlFor="referral-nhs-number">Patient NHS number</label>
             <input
               id="referral-nhs-number"
@@ -166,7 +169,10 @@ export function NewConversation({ onStarted, onCancel }: NewConversationProps) {
                 setReason(event.target.value);
               }}
             />
-            <p className="bleep-hint">Both travel only inside the encrypted conversation.</p>
+            <p className="bleep-hint">
+              Both travel only inside the encrypted conversation. Leave both empty to talk about something
+              else.
+            </p>
           </fieldset>
         )}
         <div className="bleep-button-row">
