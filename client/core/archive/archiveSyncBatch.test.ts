@@ -8,6 +8,7 @@ import { keepSyncBatch } from './archiveSyncBatch.ts';
 import { createArchiveCipher } from './archiveCipher.ts';
 import { createMemoryArchiveStorage } from './memoryArchiveStorage.testkit.ts';
 import { openMessageArchive } from './messageArchive.ts';
+import { decryptedMessage } from '../stores/timelineItem.testkit.ts';
 
 const roomId = '!ward:trust-a.example';
 const me = '@amelia:trust-a.example';
@@ -16,26 +17,7 @@ const at = 1_700_000_000_000;
 const randomBytes = (length: number) => crypto.getRandomValues(new Uint8Array(length));
 
 function item(id: string, body: string, change: Partial<TimelineItem> = {}): TimelineItem {
-  return {
-    id,
-    roomId,
-    sender: bob,
-    sentAt: at,
-    kind: 'message',
-    msgtype: 'm.text',
-    body,
-    editedAt: null,
-    reactions: [],
-    target: null,
-    membership: null,
-    encrypted: true,
-    decryption: 'decrypted',
-    failureReason: null,
-    sendStatus: null,
-    urgent: false,
-    replyTo: null,
-    ...change,
-  };
+  return decryptedMessage({ id, roomId, sender: bob, sentAt: at, body, ...change });
 }
 
 const batch = (...timeline: SyncBatch['timeline']): SyncBatch => ({ rooms: [], removedRooms: [], timeline });

@@ -1,28 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '../stores/timelineSlice.ts';
 import { archivedMessageFor, isArchivedMessage } from './archivedMessage.ts';
+import { decryptedMessage } from '../stores/timelineItem.testkit.ts';
 
 function item(change: Partial<TimelineItem> = {}): TimelineItem {
-  return {
+  return decryptedMessage({
     id: '$event1',
     roomId: '!ward:a',
     sender: '@amelia:a',
     sentAt: 1_700_000_000_000,
-    kind: 'message',
-    msgtype: 'm.text',
     body: 'Bed 4 needs review',
-    editedAt: null,
-    reactions: [],
-    target: null,
-    membership: null,
-    encrypted: true,
-    decryption: 'decrypted',
-    failureReason: null,
-    sendStatus: null,
-    urgent: false,
-    replyTo: null,
     ...change,
-  };
+  });
 }
 
 describe('what the archive keeps', () => {

@@ -1,31 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '../stores/timelineSlice.ts';
 import { notificationFor } from './notificationContent.ts';
+import { decryptedMessage } from '../stores/timelineItem.testkit.ts';
 
 const roomId = '!ward:trust-a.example';
 
 function message(change: Partial<TimelineItem> = {}): TimelineItem {
-  return {
+  return decryptedMessage({
     id: '$1',
     roomId,
     sender: '@amelia.hart:trust-a.example',
     sentAt: 1,
-    kind: 'message',
-    msgtype: 'm.text',
     body: 'Mrs Crawley bed 4: potassium 6.1',
-    editedAt: null,
-    reactions: [],
-    target: null,
-    membership: null,
-    encrypted: true,
-    decryption: 'decrypted',
-    failureReason: null,
-    sendStatus: null,
-    urgent: false,
-    replyTo: null,
     patient: { nhsNumber: '9434765919', filedAt: null },
     ...change,
-  };
+  });
 }
 
 const context = { senderName: 'Dr Amelia Hart', roomName: 'Ward 12' };

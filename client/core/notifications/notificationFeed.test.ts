@@ -6,32 +6,14 @@ import type { RoomSummary } from '../stores/roomsSlice.ts';
 import type { TimelineItem } from '../stores/timelineSlice.ts';
 import type { BleepNotification } from './notificationContent.ts';
 import { createNotificationFeed } from './notificationFeed.ts';
+import { decryptedMessage } from '../stores/timelineItem.testkit.ts';
 
 const me = '@chidi:trust-a.example';
 const amelia = '@amelia:trust-a.example';
 const now = Date.UTC(2026, 10, 28, 9);
 
 function item(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
-  return {
-    id,
-    roomId: '!ward:a',
-    sender: amelia,
-    sentAt: now + 1,
-    kind: 'message',
-    msgtype: 'm.text',
-    body: `text of ${id}`,
-    editedAt: null,
-    reactions: [],
-    target: null,
-    membership: null,
-    encrypted: true,
-    decryption: 'decrypted',
-    failureReason: null,
-    sendStatus: null,
-    urgent: false,
-    replyTo: null,
-    ...change,
-  };
+  return decryptedMessage({ id, roomId: '!ward:a', sender: amelia, sentAt: now + 1, ...change });
 }
 
 function room(roomId: string): RoomSummary {

@@ -18,6 +18,7 @@ import {
 } from './selectors/sessionSelectors.ts';
 import { selectLatestMessage, selectMessages, selectTimeline } from './selectors/timelineSelectors.ts';
 import type { TimelineItem } from './timelineSlice.ts';
+import { decryptedMessage } from './timelineItem.testkit.ts';
 
 function room(roomId: string, change: Partial<RoomSummary> = {}): RoomSummary {
   return {
@@ -41,26 +42,7 @@ function room(roomId: string, change: Partial<RoomSummary> = {}): RoomSummary {
 }
 
 function message(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
-  return {
-    id,
-    roomId: '!ward:a',
-    sender: '@amelia:a',
-    sentAt: 1,
-    kind: 'message',
-    msgtype: 'm.text',
-    body: `text of ${id}`,
-    editedAt: null,
-    reactions: [],
-    target: null,
-    membership: null,
-    encrypted: true,
-    decryption: 'decrypted',
-    failureReason: null,
-    sendStatus: null,
-    urgent: false,
-    replyTo: null,
-    ...change,
-  };
+  return decryptedMessage({ id, roomId: '!ward:a', sender: '@amelia:a', sentAt: 1, ...change });
 }
 
 function hit(eventId: string, sentAt: number, roomId = '!ward:a'): SearchHit {

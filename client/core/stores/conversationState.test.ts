@@ -5,6 +5,7 @@ import { selectDisplayName } from './selectors/peopleSelectors.ts';
 import { selectOwnMessageStatus, selectReadBy } from './selectors/receiptSelectors.ts';
 import { selectTyping } from './selectors/typingSelectors.ts';
 import type { TimelineItem } from './timelineSlice.ts';
+import { decryptedMessage } from './timelineItem.testkit.ts';
 
 const me = '@amelia:trust-a.example';
 const bea = '@bea:trust-b.example';
@@ -37,26 +38,7 @@ function summary(change: Partial<RoomSummary> = {}): RoomSummary {
 }
 
 function item(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
-  return {
-    id,
-    roomId,
-    sender: me,
-    sentAt: 10,
-    kind: 'message',
-    msgtype: 'm.text',
-    body: `text of ${id}`,
-    editedAt: null,
-    reactions: [],
-    target: null,
-    membership: null,
-    encrypted: true,
-    decryption: 'decrypted',
-    failureReason: null,
-    sendStatus: 'sent',
-    urgent: false,
-    replyTo: null,
-    ...change,
-  };
+  return decryptedMessage({ id, roomId, sender: me, sentAt: 10, sendStatus: 'sent', ...change });
 }
 
 const upsert = (entry: TimelineItem) => ({ change: 'upsert' as const, item: entry });

@@ -2,32 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { createBleepStore } from '../bleepStore.ts';
 import type { TimelineItem } from '../timelineSlice.ts';
 import { selectRepliedMessage } from './replySelectors.ts';
+import { decryptedMessage } from '../timelineItem.testkit.ts';
 
 const ward = '!ward:trust-a.example';
 const amelia = '@amelia:trust-a.example';
 const chidi = '@chidi:trust-a.example';
 
 function message(id: string, change: Partial<TimelineItem> = {}): TimelineItem {
-  return {
+  return decryptedMessage({
     id,
     roomId: ward,
     sender: amelia,
     sentAt: 1_000,
-    kind: 'message',
-    msgtype: 'm.text',
     body: 'Bed 4 potassium 6.1',
-    editedAt: null,
-    reactions: [],
-    target: null,
-    membership: null,
-    encrypted: true,
-    decryption: 'decrypted',
-    failureReason: null,
-    sendStatus: null,
-    urgent: false,
-    replyTo: null,
     ...change,
-  };
+  });
 }
 
 function storeWith(...items: TimelineItem[]) {
