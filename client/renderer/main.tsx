@@ -9,6 +9,7 @@ import { desktopBridgeName, type DesktopBridge } from '../core/desktop/desktopBr
 import { createScreenLock } from '../core/lock/screenLock.ts';
 import { createBleepSession } from '../core/session/createBleepSession.ts';
 import { loadAppConfig } from './app/appConfig.ts';
+import { AppErrorBoundary } from './app/AppErrorBoundary.tsx';
 import { BleepApp } from './app/BleepApp.tsx';
 import { CoreContext } from './app/coreContext.ts';
 import { showNotifications } from './app/showNotifications.ts';
@@ -27,9 +28,11 @@ async function start(): Promise<void> {
   const root = createRoot(document.getElementById('app') ?? document.body);
   root.render(
     <StrictMode>
-      <CoreContext.Provider value={{ session, lock, config }}>
-        <BleepApp bridge={bridge} />
-      </CoreContext.Provider>
+      <AppErrorBoundary>
+        <CoreContext.Provider value={{ session, lock, config }}>
+          <BleepApp bridge={bridge} />
+        </CoreContext.Provider>
+      </AppErrorBoundary>
     </StrictMode>,
   );
   try {

@@ -7,7 +7,8 @@ import type { CoreLogger } from '../platform.ts';
 import { sdkLogger } from '../session/sdkLogger.ts';
 import { cryptoDatabasePrefix } from './sessionCrypto.ts';
 
-const deletionTimeoutMs = 15_000;
+// Short: the store's key is erased before this runs, so a store left behind is unreadable; the clinician waits on it.
+const deletionTimeoutMs = 5_000;
 
 export class CryptoStoreDeletionTimeoutError extends Error {
   override readonly name = 'CryptoStoreDeletionTimeoutError';

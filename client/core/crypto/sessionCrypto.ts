@@ -57,8 +57,6 @@ export interface SessionCrypto {
   scanIdentities(userIds: readonly string[]): Promise<void>;
   /** The clinician has seen that this user's identity changed. */
   acknowledgeIdentityChange(userId: string): Promise<void>;
-  /** Deletes this device's crypto store (after sign-out, when the device no longer exists at the server). */
-  deleteStore(): Promise<void>;
 }
 
 /** IndexedDB database names are per clinician and device, so two clinicians on one desktop never share a store. */
@@ -136,13 +134,6 @@ export async function startSessionCrypto(
     ensureSignedByTrust,
     scanIdentities: (userIds) => identities.scan(userIds),
     acknowledgeIdentityChange: (userId) => identities.acknowledge(userId),
-    deleteStore: async () => {
-      if (persistent) {
-        await client.clearStores({
-          cryptoDatabasePrefix: cryptoDatabasePrefix(options.userId, options.deviceId),
-        });
-      }
-    },
   };
 }
 

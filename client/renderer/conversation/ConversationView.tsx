@@ -14,6 +14,7 @@ import { selectTyping } from '../../core/stores/selectors/typingSelectors.ts';
 import type { OutgoingMessage } from '../../core/delivery/outgoingMessage.ts';
 import {
   selectCryptoStatus,
+  selectSessionStatus,
   selectSignedInUserId,
   selectTrustPolicy,
 } from '../../core/stores/selectors/sessionSelectors.ts';
@@ -72,7 +73,8 @@ export function ConversationView({ roomId, focusEventId }: ConversationViewProps
   // Opening the conversation, and each message arriving while it is open and shown, marks it read.
   const latestFromOthers = items.findLast((item) => item.kind === 'message' && item.sender !== ownUserId)?.id;
   useEffect(() => {
-    if (document.visibilityState !== 'visible') return;
+    if (document.visibilityState !== 'visible' || selectSessionStatus(session.store.getState()) !== 'ready')
+      return;
     void session.rooms.markLatestRead(roomId).catch(() => undefined);
   }, [session, roomId, latestFromOthers]);
 

@@ -51,7 +51,19 @@ export function DesktopVerification({ offerStart }: Readonly<{ offerStart: boole
       ))}
     </div>
   );
-  const actions = session.verification;
+  // Read at each click, never while rendering: the session's verification exists only while someone is signed in, and
+  // this view renders once more while a sign-out takes the session away.
+  const actions = {
+    requestWithOwnDevice: () => session.verification.requestWithOwnDevice(),
+    accept: () => session.verification.accept(),
+    startEmoji: () => session.verification.startEmoji(),
+    confirmEmojiMatch: () => session.verification.confirmEmojiMatch(),
+    emojiDoNotMatch: () => session.verification.emojiDoNotMatch(),
+    cancel: () => session.verification.cancel(),
+    dismiss: () => {
+      session.verification.dismiss();
+    },
+  };
 
   let body;
   switch (verification.status) {

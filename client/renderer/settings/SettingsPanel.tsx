@@ -42,7 +42,9 @@ export function SettingsPanel({ onClose }: Readonly<{ onClose: () => void }>) {
     }
   }
 
+  const [signingOut, setSigningOut] = useState(false);
   async function signOut() {
+    setSigningOut(true);
     await session.signOut();
     await lock.forget();
   }
@@ -108,8 +110,13 @@ export function SettingsPanel({ onClose }: Readonly<{ onClose: () => void }>) {
         Signing out erases every message and key this desktop keeps for you, at once. The desktop stays
         enrolled.
       </p>
-      <button type="button" className="bleep-button bleep-button--warning" onClick={() => void signOut()}>
-        Sign out
+      <button
+        type="button"
+        className="bleep-button bleep-button--warning"
+        disabled={signingOut}
+        onClick={() => void signOut()}
+      >
+        {signingOut ? 'Signing out and erasing…' : 'Sign out'}
       </button>
       <p>
         <button type="button" className="bleep-link-button" onClick={onClose}>

@@ -273,7 +273,10 @@ describe('a referral between two trusts, in the renderer', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await shoot(page, '10-settings');
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await shown(page.getByRole('button', { name: 'Sign in' }));
+    await shown(page.getByRole('button', { name: 'Sign in' })).catch(async (error: unknown) => {
+      await shoot(page, 'failed-sign-out');
+      throw new Error(`${String(error)}\nthe page's last lines:\n${nurseWindow.pageLog.join('\n')}`);
+    });
     const databases = await page.evaluate(async () =>
       (await indexedDB.databases()).map((database) => database.name),
     );

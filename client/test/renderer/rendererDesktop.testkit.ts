@@ -18,6 +18,8 @@ export type BleepWindow = Readonly<{
   profileDirectory: string;
   /** The page's console errors and uncaught exceptions, for a failing test's message. */
   pageErrors: readonly string[];
+  /** The page's last console lines (errors, warnings, information), for a failing test's message. */
+  pageLog: readonly string[];
   close: () => Promise<void>;
 }>;
 
@@ -75,14 +77,19 @@ export async function openBleepWindow(url: string, options: WindowOptions = {}):
       Object.assign(window, { Notification: RecordedNotification });
     });
   const pageErrors: string[] = [];
+  const pageLog: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
+    // The core logs structured lines without content; the last ones say what a stuck step was doing.
+    if (['error', 'warning', 'info'].includes(message.type()))
+      pageLog.push(`${message.type()}: ${message.text()}`);
+    if (pageLog.length > 200) pageLog.shift();
   });
   page.on('pageerror', (error) => {
     pageErrors.push(`${error.name}: ${error.message}`);
   });
   await page.goto(url);
-  return { context, page, profileDirectory: directory, pageErrors, close: () => context.close() };
+  return { context, page, profileDirectory: directory, pageErrors, pageLog, close: () => context.close() };
 }
 
 export type SignInDetails = Readonly<{ server: string; username: string; password: string; code?: string }>;
