@@ -10,7 +10,6 @@
 //   sync (when this device's keys are on the server) this desktop asks it to (trustSignature.ts). No desktop holds
 //   the identity's private keys, and the gateway refuses a desktop publishing an identity of its own.
 // - Key backup: none. The gateway answers GET /room_keys/version with 404 M_NOT_FOUND, which is "no backup".
-// - Replies: the relation stays inside the ciphertext (replyRelationPrivacy.ts).
 import type { MatrixClient } from 'matrix-js-sdk';
 import {
   CryptoEvent,
@@ -22,7 +21,6 @@ import type { Platform } from '../platform.ts';
 import type { CryptoStatus } from './cryptoStatus.ts';
 import { createDeviceTrust } from './deviceTrust.ts';
 import { createIdentityChanges } from './identityChanges.ts';
-import { keepReplyRelationsEncrypted } from './replyRelationPrivacy.ts';
 import type { TrustSignatureRetry } from './trustSignature.ts';
 
 export type SessionCryptoOptions = Readonly<{
@@ -79,7 +77,6 @@ export async function startSessionCrypto(
   const crypto = client.getCrypto();
   if (!crypto) throw new Error('rust crypto did not start');
   crypto.setDeviceIsolationMode(new OnlySignedDevicesIsolationMode());
-  keepReplyRelationsEncrypted(client);
 
   await confirmNoKeyBackup(crypto, log);
 

@@ -134,7 +134,7 @@ describe('sending a reply', () => {
       {
         msgtype: 'm.text',
         body: 'Will repeat the bloods',
-        'm.relates_to': { 'm.in_reply_to': { event_id: '$original' } },
+        'uk.nhs.bleep.reply_to': '$original',
       },
     ]);
   });

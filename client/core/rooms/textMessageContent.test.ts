@@ -12,7 +12,7 @@ describe('the content of a text message', () => {
     expect(textMessageContent('Will repeat the bloods', { replyTo: '$original' })).toEqual({
       msgtype: 'm.text',
       body: 'Will repeat the bloods',
-      'm.relates_to': { 'm.in_reply_to': { event_id: '$original' } },
+      'uk.nhs.bleep.reply_to': '$original',
     });
   });
 

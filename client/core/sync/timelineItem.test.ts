@@ -76,14 +76,14 @@ describe('a timeline item read from an SDK event', () => {
     const reply = {
       msgtype: 'm.text',
       body: 'Will repeat the bloods',
-      'm.relates_to': { 'm.in_reply_to': { event_id: '$original' } },
+      'uk.nhs.bleep.reply_to': '$original',
     };
     expect(timelineItemFor(decrypted('$r1', reply), me)).toMatchObject({
       kind: 'message',
       body: 'Will repeat the bloods',
       replyTo: '$original',
     });
-    const malformed = { ...reply, 'm.relates_to': { 'm.in_reply_to': { event_id: 42 } } };
+    const malformed = { ...reply, 'uk.nhs.bleep.reply_to': 42 };
     expect(timelineItemFor(decrypted('$r2', malformed), me)?.replyTo).toBeNull();
     expect(
       timelineItemFor(decrypted('$r3', { msgtype: 'm.text', body: 'No reply' }), me)?.replyTo,

@@ -1,7 +1,8 @@
 // Needs the real local stack: trust-a (chroot Synapse behind the policy gateway, PostgreSQL). A registrar replies to
 // a consultant's message. The consultant's desktop shows the reply as one (replyTo is the original's event id) and the
 // replied-to message beside it, through an edit of the reply and a restart of the core. Synapse holds the reply as
-// m.room.encrypted with no m.relates_to in its clear content: the relation travelled inside the Megolm ciphertext only,
+// m.room.encrypted with neither m.relates_to nor Bleep's reply key in its clear content: which message it answers
+// travelled inside the Megolm ciphertext only,
 // while the edit's m.replace relation (which the server needs) is in the clear, so the query can see one.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningTrust } from '../../../deploy/local/src/stackStatus.ts';
@@ -79,19 +80,31 @@ describe('replies', () => {
   });
 
   it('leaves the reply relation out of the clear event Synapse stores', async () => {
-    const rows = await queryDatabase<{ event_id: string; type: string; clear_relation: unknown }>(
+    const rows = await queryDatabase<{
+      event_id: string;
+      type: string;
+      clear_relation: unknown;
+      clear_reply: unknown;
+    }>(
       trustA.databaseUrl,
-      `SELECT e.event_id, e.type, (j.json::jsonb -> 'content' -> 'm.relates_to') AS clear_relation
+      `SELECT e.event_id, e.type, (j.json::jsonb -> 'content' -> 'm.relates_to') AS clear_relation,
+              (j.json::jsonb -> 'content' -> 'uk.nhs.bleep.reply_to') AS clear_reply
          FROM events e JOIN event_json j USING (event_id) WHERE e.event_id = ANY($1::text[])`,
       [[replyId, editId]],
     );
     const byId = new Map(rows.map((row) => [row.event_id, row]));
-    expect(byId.get(replyId)).toEqual({ event_id: replyId, type: 'm.room.encrypted', clear_relation: null });
+    expect(byId.get(replyId)).toEqual({
+      event_id: replyId,
+      type: 'm.room.encrypted',
+      clear_relation: null,
+      clear_reply: null,
+    });
     // Control: the edit's relation is in the clear (the server aggregates edits), and the query reads it.
     expect(byId.get(editId)).toEqual({
       event_id: editId,
       type: 'm.room.encrypted',
       clear_relation: { rel_type: 'm.replace', event_id: replyId },
+      clear_reply: null,
     });
   });
 
