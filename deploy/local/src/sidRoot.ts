@@ -25,7 +25,8 @@ export function debianMirrorFrom(sourcesTexts: readonly string[]): string | unde
   return undefined;
 }
 
-async function hostSourcesTexts(): Promise<string[]> {
+/** The host's apt source files' texts, for debianMirrorFrom. */
+export async function hostSourcesTexts(): Promise<string[]> {
   const texts: string[] = [];
   const files = ['/etc/apt/sources.list'];
   try {
