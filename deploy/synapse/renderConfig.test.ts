@@ -118,6 +118,10 @@ describe("the production homeserver's hardening, as rendered", () => {
     expect(config.forget_rooms_on_leave).toBe(true);
   });
 
+  it('never hands a /sync answer out twice (a restarted desktop would be given its old ones)', () => {
+    expect(config.caches).toEqual({ sync_response_cache_duration: 0 });
+  });
+
   it('federates over TLS 1.2 at least, with certificates checked', () => {
     expect(config.federation_client_minimum_tls_version).toBe('1.2');
     expect(config.federation_verify_certificates).toBe(true);
@@ -186,6 +190,7 @@ describe("the production homeserver's hardening, as rendered", () => {
       [{ rc_login: { address: { per_second: 1 } } }, 'rc_login.address must be no looser'],
       [{ rc_login: { failed_attempts: { burst_count: 10 } } }, 'rc_login.failed_attempts must be no looser'],
       [{ forget_rooms_on_leave: false }, 'forget_rooms_on_leave must be true'],
+      [{ caches: { sync_response_cache_duration: '2m' } }, 'caches.sync_response_cache_duration must be 0'],
       [{ federation_client_minimum_tls_version: '1.1' }, 'federation_client_minimum_tls_version must be'],
       [{ alias_creation_rules: [{ action: 'allow' }] }, 'alias_creation_rules must be ending in a deny'],
       [

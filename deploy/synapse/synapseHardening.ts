@@ -78,6 +78,12 @@ export const hardeningFloor: readonly HardeningCheck[] = [
   { setting: 'presence.enabled', floor: 'false', holds: is('presence.enabled', false) },
   { setting: 'forget_rooms_on_leave', floor: 'true', holds: is('forget_rooms_on_leave', true) },
   {
+    // A kept /sync answer is handed again to the same device after a restart or a new sign-in (homeserver.yaml).
+    setting: 'caches.sync_response_cache_duration',
+    floor: '0 (no /sync answer given twice)',
+    holds: (config) => durationMs(at(config, 'caches.sync_response_cache_duration')) === 0,
+  },
+  {
     setting: 'require_auth_for_profile_requests',
     floor: 'true',
     holds: is('require_auth_for_profile_requests', true),
