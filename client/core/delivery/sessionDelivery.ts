@@ -139,12 +139,20 @@ export async function startSessionDelivery(options: SessionDeliveryOptions): Pro
   const onReceipt = () => {
     void queue.receiptsChanged((roomId, eventId) => readByEveryone(client, ownUserId, roomId, eventId));
   };
-  const onSync = (state: SyncState, previous: SyncState | null) => {
-    if (state === SyncState.Syncing && previous !== SyncState.Syncing) queue.serverReachable();
-  };
-  // Someone joined: a message held for their join may go now.
+  // Someone's membership changed: a message held for their join may go, once the sync response that brought the change
+  // is all in. Not at the change itself: the SDK announces each member while it applies a response's events, when the
+  // room's members may be only half known, and a message encrypted then would leave out whoever comes later.
+  let membershipChanged = false;
   const onMembership = () => {
-    queue.serverReachable();
+    membershipChanged = true;
+  };
+  const onSync = (state: SyncState, previous: SyncState | null) => {
+    const backOnline = state === SyncState.Syncing && previous !== SyncState.Syncing;
+    const responseIn = state === SyncState.Syncing || state === SyncState.Prepared;
+    if (backOnline || (responseIn && membershipChanged)) {
+      membershipChanged = false;
+      queue.serverReachable();
+    }
   };
   client.on(RoomEvent.Receipt, onReceipt);
   client.on(ClientEvent.Sync, onSync);

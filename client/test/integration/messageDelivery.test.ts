@@ -116,11 +116,7 @@ describe('delivery you can trust, between two client cores at two trusts', () =>
     expect(await heldFrom(trustA, roomId, nurse.account.userId)).toBe(before + 2);
   });
 
-  // SKIPPED, the same known bug as sessionRenewal's skipped test (issue 9's note, 2026-11-28 evening): it passed in
-  // two clean-clone runs this evening and failed in the third, waiting for the message at trust B after the restart
-  // (a message sent by a restarted desktop can reach the other side undecryptable: the two devices' Olm session out
-  // of step). Skipped only so that the rest of the day's work can land; the bug is real and must be fixed first.
-  it.skip('sends again after a restart what a crash cut short, and the server stores it once', async () => {
+  it('sends again after a restart what a crash cut short, and the server stores it once', async () => {
     const before = await heldFrom(trustA, roomId, nurse.account.userId);
     swallowSends = true;
     const written = await nurse.core.delivery.write(roomId, 'm.room.message', {
