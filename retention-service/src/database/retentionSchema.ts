@@ -25,6 +25,7 @@ export const retentionTables = [
   'bleep_retention_failure',
   'bleep_retention_stream_mark',
   'bleep_expiry_warning',
+  'bleep_unused_session',
   'bleep_room_purge',
   ...legalHoldTables,
 ] as const;
@@ -111,6 +112,16 @@ CREATE TABLE IF NOT EXISTS bleep_expiry_warning (
   PRIMARY KEY (user_id, device_id, due_at)
 );
 
+-- Sessions Synapse holds but has never seen in use (devices.last_seen is null: a token issued and never used), with
+-- when the client expiry check first found each: it judges them unseen from then, as it judges others from their last
+-- use. A row goes once the session is used or gone.
+CREATE TABLE IF NOT EXISTS bleep_unused_session (
+  user_id    text NOT NULL,
+  device_id  text NOT NULL,
+  noticed_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, device_id)
+);
+
 -- A run's record is written while it runs and closed once: afterwards it is history.
 CREATE OR REPLACE FUNCTION bleep_retention_run_closed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -160,6 +171,7 @@ export async function grantRetentionAccess(pool: Pool, role: string): Promise<vo
     -- The client expiry check: its warnings; enrolled desktops (never their codes or credentials), who signed in
     -- on them and their expiry reports, read only.
     GRANT SELECT, INSERT ON bleep_expiry_warning TO ${id};
+    GRANT SELECT, INSERT, DELETE ON bleep_unused_session TO ${id};
     GRANT SELECT (device_id, label, enrolled_at, revoked_at) ON bleep_device_enrolment TO ${id};
     GRANT SELECT ON bleep_device_login, ${expiryTables.join(', ')} TO ${id};
     ${legalHoldGrantsSql(id)}

@@ -154,6 +154,7 @@ beforeEach(async () => {
   signOutsAsked = [];
   signOutAnswer = 'signed-out';
   await synapse.pool.query('TRUNCATE devices, users');
+  await bleep.pool.query('TRUNCATE bleep_unused_session');
   const { rows } = await bleep.pool.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM bleep_audit');
   auditFrom = Number(rows[0]?.seq ?? 0);
 });
@@ -204,7 +205,7 @@ describe('the client expiry check', () => {
     expect(await auditOf(overAge.deviceId)).toEqual(['expiry.sign-out signed-out (over-age)']);
   });
 
-  it('signs out any session not seen for clientDays, but never an administrator nor one never seen', async () => {
+  it('signs out any session not seen for clientDays, but never an administrator nor one never used (yet)', async () => {
     await synapseSession('@gone:trust-a.example', 'OLD-LAPTOP', 91 * day);
     await synapseSession('@bleep-retention:trust-a.example', 'ADMIN', 200 * day, true);
     await synapseSession('@new:trust-a.example', 'NEVER-USED', null);
@@ -214,6 +215,37 @@ describe('the client expiry check', () => {
     expect(summary.signedOut['not-seen']).toBe(1);
     expect(signOutsAsked).toEqual(['@gone:trust-a.example OLD-LAPTOP']);
     expect(await auditOf('OLD-LAPTOP')).toEqual(['expiry.sign-out signed-out (not-seen)']);
+  });
+
+  it('signs out a session never used once clientDays have passed since a check first found it', async () => {
+    await synapseSession('@new:trust-a.example', 'NEVER-USED', null);
+    await synapseSession('@other:trust-a.example', 'USED-LATER', null);
+    expect((await check()).signedOut['not-seen']).toBe(0);
+    const { rows } = await bleep.pool.query<{ device_id: string; noticed_at: Date }>(
+      'SELECT device_id, noticed_at FROM bleep_unused_session ORDER BY device_id',
+    );
+    expect(rows).toEqual([
+      { device_id: 'NEVER-USED', noticed_at: new Date(now) },
+      { device_id: 'USED-LATER', noticed_at: new Date(now) },
+    ]);
+
+    // One is used the next day: its record goes, and its last use counts from then on.
+    now += day;
+    await synapse.pool.query('UPDATE devices SET last_seen = $1 WHERE device_id = $2', [now, 'USED-LATER']);
+    expect((await check()).signedOut['not-seen']).toBe(0);
+    // The first finding stands at later checks (it is not moved on).
+    now += 89 * day;
+    expect((await check()).signedOut['not-seen']).toBe(0);
+    now += 2 * day;
+    await synapse.pool.query('UPDATE devices SET last_seen = $1 WHERE device_id = $2', [now, 'USED-LATER']);
+    const summary = await check();
+    expect(summary.signedOut['not-seen']).toBe(1);
+    expect(signOutsAsked).toEqual(['@new:trust-a.example NEVER-USED']);
+    expect(await auditOf('NEVER-USED')).toEqual(['expiry.sign-out signed-out (not-seen)']);
+    // Gone from Synapse, gone from the record.
+    await check();
+    const left = await bleep.pool.query('SELECT device_id FROM bleep_unused_session');
+    expect(left.rows).toEqual([]);
   });
 
   it('audits and counts a sign-out Synapse did not make, and tries again at the next check', async () => {

@@ -1,6 +1,6 @@
 // The client expiry check, one step of every retention run: judges every session Synapse holds (judgeDevice.ts),
 // warns overdue desktops once per missed deadline and signs out the ones past their grace, over-age or unseen for
-// clientDays, through policy-module's signOutDevice (Synapse's admin API deletes the device and its tokens, as a
+// clientDays (a session never used: from when a check first found it), through policy-module's signOutDevice (Synapse's admin API deletes the device and its tokens, as a
 // revocation's sign-out does). Each warning and sign-out is audited; the counts go to the metrics and the run.
 import type { AuditEntry, AuditSink, ExpiryLimits, UserSignOut } from '@bleep/policy-module';
 import type { Pool } from 'pg';
@@ -11,6 +11,7 @@ import {
   listEnrolledDevices,
   listEnrolledSessions,
   listSynapseDevices,
+  noticeUnusedSessions,
   recordWarning,
   sessionKey,
 } from './expiryRecords.ts';
@@ -69,14 +70,17 @@ export async function checkClientExpiry(deps: ClientExpiryDeps, runId: number): 
   const sessions = await deps.withRetries('bleep-db', () => listEnrolledSessions(bleepDb));
   const enrolledDevices = await deps.withRetries('bleep-db', () => listEnrolledDevices(bleepDb));
   const warnedFor = await deps.withRetries('bleep-db', () => latestWarnings(bleepDb));
+  const unusedSince = await deps.withRetries('bleep-db', () => noticeUnusedSessions(bleepDb, devices, now));
   let enrolled = 0;
   let overdue = 0;
   let warned = 0;
   const failures: { userId: string; deviceId: string; reason: string }[] = [];
   const signedOut: Record<SignOutReason, number> = { 'over-age': 0, overdue: 0, 'not-seen': 0 };
 
-  for (const device of devices) {
-    const key = sessionKey(device.userId, device.deviceId);
+  for (const synapseDevice of devices) {
+    const key = sessionKey(synapseDevice.userId, synapseDevice.deviceId);
+    const noticedUnusedAt = unusedSince.get(key);
+    const device = noticedUnusedAt ? { ...synapseDevice, noticedUnusedAt } : synapseDevice;
     const enrolledAt = enrolledDevices.get(device.deviceId);
     // A session on an enrolled desktop that nobody recorded signing in on (a token Synapse issued another way):
     // its deadline counts from the enrolment.

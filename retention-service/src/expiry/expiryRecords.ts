@@ -24,6 +24,37 @@ export async function listSynapseDevices(synapseDb: Pool): Promise<SynapseDevice
   }));
 }
 
+/**
+ * When this check first found each session Synapse has never seen in use (its own devices have no last use to judge
+ * by), by sessionKey: the ones new now are recorded as noticed now, and the records of sessions used or gone since
+ * are dropped.
+ */
+export async function noticeUnusedSessions(
+  bleepDb: Pool,
+  devices: readonly SynapseDevice[],
+  now: Date,
+): Promise<Map<string, Date>> {
+  const unused = devices.filter((device) => device.lastSeen === null);
+  const userIds = unused.map((device) => device.userId);
+  const deviceIds = unused.map((device) => device.deviceId);
+  await bleepDb.query(
+    `DELETE FROM bleep_unused_session s
+     WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS u(user_id, device_id)
+                       WHERE u.user_id = s.user_id AND u.device_id = s.device_id)`,
+    [userIds, deviceIds],
+  );
+  await bleepDb.query(
+    `INSERT INTO bleep_unused_session (user_id, device_id, noticed_at)
+     SELECT user_id, device_id, $3 FROM unnest($1::text[], $2::text[]) AS u(user_id, device_id)
+     ON CONFLICT DO NOTHING`,
+    [userIds, deviceIds, now],
+  );
+  const { rows: noticed } = await bleepDb.query<{ user_id: string; device_id: string; noticed_at: Date }>(
+    'SELECT user_id, device_id, noticed_at FROM bleep_unused_session',
+  );
+  return new Map(noticed.map((row) => [sessionKey(row.user_id, row.device_id), row.noticed_at]));
+}
+
 export function sessionKey(userId: string, deviceId: string): string {
   return `${userId}\u0000${deviceId}`;
 }

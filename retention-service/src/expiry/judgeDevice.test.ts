@@ -96,8 +96,24 @@ describe('judging a device for client expiry', () => {
       action: 'none',
       enrolled: false,
     });
-    // Never seen: Synapse has no time to judge by.
+    // Never seen in use, and not yet found so by a check: nothing to judge by yet.
     expect(judgeDevice({ ...device, lastSeen: null }, undefined, now, limits).action).toBe('none');
+  });
+
+  it('judges a device Synapse never saw in use from when a check first found it', () => {
+    const neverUsed = { ...device, lastSeen: null };
+    expect(judgeDevice({ ...neverUsed, noticedUnusedAt: ago(91 * day) }, undefined, now, limits)).toEqual({
+      action: 'sign-out',
+      reason: 'not-seen',
+      since: ago(91 * day),
+    });
+    expect(judgeDevice({ ...neverUsed, noticedUnusedAt: ago(89 * day) }, undefined, now, limits)).toEqual({
+      action: 'none',
+      enrolled: false,
+    });
+    // A last use, once there is one, is what counts.
+    const usedSince = { ...device, lastSeen: ago(day), noticedUnusedAt: ago(91 * day) };
+    expect(judgeDevice(usedSince, undefined, now, limits).action).toBe('none');
   });
 
   it('never warns or signs out a device that is not on an enrolled desktop for its reports', () => {

@@ -8,7 +8,7 @@
 //   enrolment, whichever is latest: a desktop just signed in has a day to report) is warned, and once it has been
 //   overdue for expiryGraceHours, signed out.
 // - Any device Synapse has not seen for clientDays is signed out, enrolled or not, so its undelivered backlog of
-//   room keys goes with it.
+//   room keys goes with it; one never seen in use counts from when the check first found it.
 import {
   heldExpiredContent,
   nextReportDue,
@@ -19,6 +19,9 @@ import {
 
 /** A device as Synapse holds it: a user's session (its access tokens) on one device ID. */
 export type SynapseDevice = Readonly<{ userId: string; deviceId: string; lastSeen: Date | null }>;
+
+/** A device and, when Synapse has never seen it in use, when the check first found it so (its stand-in last use). */
+export type JudgedDevice = SynapseDevice & Readonly<{ noticedUnusedAt?: Date }>;
 
 export type StoredExpiryReport = Readonly<{ oldestTs: Date | null; sweptAt: Date; receivedAt: Date }>;
 
@@ -55,7 +58,7 @@ function reportOfThisSession(session: EnrolledSession): StoredExpiryReport | nul
 }
 
 export function judgeDevice(
-  device: SynapseDevice,
+  device: JudgedDevice,
   session: EnrolledSession | undefined,
   now: Date,
   limits: ExpiryLimits,
@@ -68,8 +71,9 @@ export function judgeDevice(
   if (heard && now >= signOutDue(heard, limits)) {
     return { action: 'sign-out', reason: 'overdue', since: nextReportDue(heard, limits) };
   }
-  if (device.lastSeen && device.lastSeen < notSeenCutoff(now, limits)) {
-    return { action: 'sign-out', reason: 'not-seen', since: device.lastSeen };
+  const lastUse = device.lastSeen ?? device.noticedUnusedAt;
+  if (lastUse && lastUse < notSeenCutoff(now, limits)) {
+    return { action: 'sign-out', reason: 'not-seen', since: lastUse };
   }
   if (heard && now >= nextReportDue(heard, limits)) {
     return { action: 'warn', dueAt: nextReportDue(heard, limits), signOutAt: signOutDue(heard, limits) };
