@@ -7,6 +7,8 @@ export default defineConfig({
     projects: [
       '*/vitest.config.ts',
       'deploy/vitest.integration.config.ts',
+      // docker-compose.yml under a real Docker engine; runs after the others (its own groupOrder).
+      'deploy/vitest.compose.config.ts',
       'client/vitest.integration.config.ts',
     ],
     reporters: ['default', './scripts/testSummaryReporter.ts'],

@@ -67,9 +67,16 @@ export async function signInAtEnrolledDesktop(trust: RunningTrust, role: string)
 
 /** A signed-in clinician with matrix-js-sdk and rust crypto, syncing. */
 export async function signInNewClinician(trust: RunningTrust, role: string): Promise<Clinician> {
-  const login = await signInAtEnrolledDesktop(trust, role);
+  return startClinicianClient(trust.clientUrl, await signInAtEnrolledDesktop(trust, role));
+}
+
+/** matrix-js-sdk with rust crypto (in memory) for a session a desktop signed in through the gateway, syncing. */
+export async function startClinicianClient(
+  clientUrl: string,
+  login: Readonly<{ userId: string; accessToken: string; deviceId: string }>,
+): Promise<Clinician> {
   const client = createClient({
-    baseUrl: trust.clientUrl,
+    baseUrl: clientUrl,
     userId: login.userId,
     accessToken: login.accessToken,
     deviceId: login.deviceId,

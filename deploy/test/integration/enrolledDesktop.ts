@@ -31,7 +31,7 @@ export async function issueEnrolmentCode(trust: RunningTrust, deviceId: string):
 }
 
 export async function redeemEnrolmentCode(
-  trust: RunningTrust,
+  trust: Pick<RunningTrust, 'clientUrl'>,
   deviceId: string,
   code: string,
 ): Promise<Response> {
@@ -56,7 +56,7 @@ export type PasswordLogin = Readonly<{ user_id: string; access_token: string; de
 
 /** A password login through the gateway from a desktop, with its device credential (if any). */
 export async function passwordLogin(
-  trust: RunningTrust,
+  trust: Pick<RunningTrust, 'clientUrl'>,
   username: string,
   password: string,
   desktop: Partial<EnrolledDesktop>,
