@@ -1,7 +1,7 @@
 // Where the message archive's sealed records live on this desktop, supplied by the platform: a directory of files
-// under Node (node/fileArchiveStorage.ts), IndexedDB in the desktop's renderer (to come). The storage only keeps
-// bytes under names: the core seals every record before it gets here (archiveCipher.ts), so no platform's storage
-// ever holds a message in the clear, whatever it is built on.
+// under Node (node/fileArchiveStorage.ts), IndexedDB in the desktop's renderer (browser/indexedDbArchiveStorage.ts).
+// The storage only keeps bytes under names: the core seals every record before it gets here (archiveCipher.ts), so no
+// platform's storage ever holds a message in the clear, whatever it is built on.
 
 export interface ArchiveStorage {
   /** The names of every record kept. */
