@@ -24,6 +24,7 @@ import type { Platform } from '../platform.ts';
 import type { DeliveryQueue } from '../delivery/deliveryQueue.ts';
 import { startSessionDelivery, type SessionDelivery } from '../delivery/sessionDelivery.ts';
 import { createRoomActions, type RoomActions } from '../rooms/roomActions.ts';
+import { keepRoomRetention } from '../rooms/roomRetentionState.ts';
 import type { BleepStore, SyncBatch } from '../stores/bleepStore.ts';
 import { watchJoinedRoomHistory } from '../sync/joinedRoomHistory.ts';
 import { startSyncWriter } from '../sync/syncWriter.ts';
@@ -108,6 +109,11 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     ...(options.beforeEmit ? { beforeEmit: options.beforeEmit } : {}),
   });
   const unwatchHistory = watchJoinedRoomHistory(client, platform.logger);
+  const unwatchRetention = keepRoomRetention(client, {
+    ownUserId: record.userId,
+    clientDays: () => store.getState().session.policy?.retention.clientDays,
+    logger: platform.logger,
+  });
   let stopped = false;
   let unwatchCrypto: () => void = () => undefined;
   let verifier: OwnDesktopVerifier | undefined;
@@ -119,6 +125,7 @@ export async function startRunningSession(options: RunningSessionOptions): Promi
     verifier?.dispose();
     unwatchCrypto();
     unwatchHistory();
+    unwatchRetention();
     writer.dispose();
     client.removeAllListeners(HttpApiEvent.SessionLoggedOut);
     client.stopClient();
