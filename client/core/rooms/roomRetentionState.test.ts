@@ -46,6 +46,16 @@ describe("a room's retention state, set by an admin's desktop", () => {
     expect(needsRetentionState(room, admin, ninetyDays)).toBe(true);
   });
 
+  it("is left as a partner trust's member set it, whatever it says (their trust's limit is theirs)", () => {
+    state(
+      'm.room.retention',
+      '',
+      { max_lifetime: roomRetentionContent(30).max_lifetime },
+      '@bea:trust-b.example',
+    );
+    expect(needsRetentionState(room, admin, ninetyDays)).toBe(false);
+  });
+
   it('is not needed once the room says the limit', () => {
     state('m.room.retention', '', { max_lifetime: ninetyDays });
     expect(needsRetentionState(room, admin, ninetyDays)).toBe(false);

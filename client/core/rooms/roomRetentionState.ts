@@ -1,7 +1,7 @@
 // Every room carries m.room.retention (MSC1763) with the trust's clientDays, so any Matrix client in it knows how long
 // its messages may be kept. The gateway adds it to every room made since it forced it (rules/roomShape.ts); a room
-// made before that, or under an earlier limit, is given it by the desktop of the first member allowed to set it (the
-// room's admins), once a sync has brought the room. The gateway accepts no other value than the policy's.
+// made before that, or under an earlier limit of this trust, is given it by the desktop of the first member allowed to
+// set it (the room's admins), once a sync has brought the room. The gateway accepts no other value than the policy's.
 import { ClientEvent, EventTimeline, SyncState, type MatrixClient, type Room } from 'matrix-js-sdk';
 import type { CoreLogger } from '../platform.ts';
 
@@ -13,12 +13,22 @@ export function roomRetentionContent(clientDays: number): { max_lifetime: number
   return { max_lifetime: clientDays * dayMs };
 }
 
-/** Whether this joined room's retention says anything but this limit (or nothing), and this user may set it. */
+/** The server part of a user id ('@a:trust-a.example' → 'trust-a.example'). */
+const serverOf = (userId: string) => userId.slice(userId.indexOf(':') + 1);
+
+/**
+ * Whether this joined room needs its retention set by this user: it says none, or another limit that someone of this
+ * trust set (its limit changed since), and this user may set it. A limit a partner trust's member set is theirs to
+ * keep: two trusts' desktops would otherwise overwrite each other's at every start.
+ */
 export function needsRetentionState(room: Room, ownUserId: string, maxLifetime: number): boolean {
   const state = room.getLiveTimeline().getState(EventTimeline.FORWARDS);
   if (room.getMyMembership() !== 'join' || !state) return false;
-  const current: unknown = state.getStateEvents(retentionType, '')?.getContent().max_lifetime;
-  if (current === maxLifetime) return false;
+  const current = state.getStateEvents(retentionType, '');
+  if (current) {
+    if (current.getContent().max_lifetime === maxLifetime) return false;
+    if (serverOf(current.getSender() ?? '') !== serverOf(ownUserId)) return false;
+  }
   return state.maySendStateEvent(retentionType, ownUserId);
 }
 
