@@ -107,6 +107,8 @@ describe('gateway services', () => {
     // The test policy lists southmere and unvouched; the directory vouches for southmere only.
     expect(services.allowedPartners()).toEqual(['southmere.nhs.uk']);
     expect(services.partnerTrusts()).toEqual([{ serverName: 'southmere.nhs.uk', name: 'Southmere' }]);
+    // The expiry the metrics serve is the accepted directory's own.
+    expect(services.directoryExpiresAt()).toBe('2026-12-20T00:00:00.000Z');
     expect(services.devices.status('NEVER-ENROLLED')).toBe('unknown-device');
     await services.close();
     const rows = await readAuditRows(database.pool);

@@ -39,6 +39,8 @@ export type GatewayServices = Readonly<{
   allowedPartners: () => readonly string[];
   /** The same partners with their names from the trust directory (for GET /_bleep/policy). */
   partnerTrusts: () => readonly PartnerTrust[];
+  /** When the directory in force expires (ISO 8601), for the metrics; undefined while none is. */
+  directoryExpiresAt: () => string | undefined;
   devices: DeviceStatusView;
   expiryReports: ExpiryReportStore;
   identities: IdentityStore;
@@ -162,6 +164,7 @@ export async function createGatewayServices(
     enrolment: createEnrolmentStore({ pool: database, clock }),
     allowedPartners: () => directory.allowedPartners(policy.federation.partners),
     partnerTrusts: () => directory.partnerTrusts(policy.federation.partners),
+    directoryExpiresAt: () => directory.inForce()?.expiresAt,
     devices,
     expiryReports: createExpiryReportStore({ pool: database, clock }),
     identities: createIdentityStore({

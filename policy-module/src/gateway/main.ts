@@ -13,6 +13,7 @@ import { synapseRequestBodyLimit } from './federation/synapseRequestBodyLimit.ts
 import { parseGatewayConfig } from './gatewayConfig.ts';
 import { createGatewayMetrics, createMetricsServer } from './gatewayMetrics.ts';
 import { createGatewayServices } from './gatewayServices.ts';
+import { registerValidityGauges } from './validityMetrics.ts';
 import { createForwardingHeaders } from './forwardedFor.ts';
 import { createSynapseProxy } from './synapseProxy.ts';
 import { createWhoAmI } from './whoAmI.ts';
@@ -57,6 +58,10 @@ async function main(): Promise<void> {
     },
   });
   const tls = { cert: await readFile(config.TLS_CERT_PATH), key: await readFile(config.TLS_KEY_PATH) };
+  registerValidityGauges(metrics.registry, {
+    directoryExpiresAt: services.directoryExpiresAt,
+    servedCertificate: () => tls.cert,
+  });
   const clientApp = createClientGateway({
     policy,
     allowedPartners: services.allowedPartners,
