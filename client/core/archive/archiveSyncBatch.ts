@@ -3,7 +3,8 @@
 // is given that message as it now reads, in place of the relation, and every message the batch brings as the
 // archive holds it (an edit that came first, or a redaction, already applied). A message with an encrypted attachment
 // has its file fetched, checked, decrypted and sealed into the archive before the message is shown; a file that
-// cannot be had is archived as not kept (the message still shows), and its key goes no further than here.
+// cannot be had is archived as not kept (the message still shows), and its key goes no further than here, except to
+// the retry of a download that failed in a way that passes (attachmentRetry.ts), which holds it in memory only.
 import type { AttachmentSource } from '../attachments/attachmentSource.ts';
 import type { MediaDownload } from '../attachments/mediaDownload.ts';
 import { receiveAttachment } from '../attachments/receivedAttachment.ts';
@@ -16,36 +17,35 @@ import type { AttachmentBytes } from './attachmentParts.ts';
 import type { MessageArchive } from './messageArchive.ts';
 import { timelineItemForRecord } from './messageRecordView.ts';
 
-export type AttachmentIntake = Readonly<{ download: MediaDownload; logger: CoreLogger }>;
+export type AttachmentIntake = Readonly<{
+  download: MediaDownload;
+  logger: CoreLogger;
+  /** A file whose download failed in a way that passes (server or network down): tried again later there. */
+  retryLater?: (message: ArchivedMessage, source: AttachmentSource) => void;
+}>;
 
-/** The message's attachment as the archive keeps it, with its bytes when they were had. */
-async function intake(
-  archive: MessageArchive,
-  source: AttachmentSource,
-  eventId: string,
-  attachments: AttachmentIntake | undefined,
-): Promise<Readonly<{ attachment: ArchivedAttachment; bytes?: AttachmentBytes }>> {
-  const declared: ArchivedAttachment = {
+/** What the message says of its attachment before the file is had: kept in no parts. */
+export function declaredAttachment(source: AttachmentSource): ArchivedAttachment {
+  return {
     name: source.name,
     mimetype: source.file.mimetype,
     size: source.file.size,
     parts: 0,
     thumbnail: null,
   };
-  // Already kept (the same event again, after a restart): the record keeps its file (messageRecord.withMessage).
-  if (!attachments || (await archive.attachmentKept(eventId))) return { attachment: declared };
-  const received = await receiveAttachment(attachments.download, source);
-  if (!received.kept) {
-    // No name, no content: which message is the store's to show, not the log's.
-    attachments.logger.warn('an attachment could not be kept', { why: received.why });
-    return { attachment: declared };
-  }
+}
+
+/** The attachment as the archive keeps it once its file (and thumbnail, if had) arrived, and the bytes to seal. */
+export function keptAttachment(
+  source: AttachmentSource,
+  received: Readonly<{ file: Uint8Array; thumbnail: Uint8Array | null }>,
+): Readonly<{ attachment: ArchivedAttachment; bytes: AttachmentBytes }> {
   const { file } = received;
   const thumbnail =
     source.thumbnail && received.thumbnail ? { ...source.thumbnail, bytes: received.thumbnail } : null;
   return {
     attachment: {
-      ...declared,
+      ...declaredAttachment(source),
       size: file.length,
       parts: partCount(file.length),
       thumbnail: thumbnail && {
@@ -58,6 +58,29 @@ async function intake(
     },
     bytes: { file, thumbnail: thumbnail?.bytes ?? null },
   };
+}
+
+/** The message's attachment as the archive keeps it, with its bytes when they were had. */
+async function intake(
+  archive: MessageArchive,
+  source: AttachmentSource,
+  message: ArchivedMessage,
+  attachments: AttachmentIntake | undefined,
+): Promise<Readonly<{ attachment: ArchivedAttachment; bytes?: AttachmentBytes }>> {
+  const declared = declaredAttachment(source);
+  // Already kept (the same event again, after a restart): the record keeps its file (messageRecord.withMessage).
+  if (!attachments || (await archive.attachmentKept(message.eventId))) return { attachment: declared };
+  const received = await receiveAttachment(attachments.download, source);
+  if (!received.kept) {
+    // No name, no content: which message is the store's to show, not the log's.
+    attachments.logger.warn('an attachment could not be kept', {
+      why: received.why,
+      passing: received.passing,
+    });
+    if (received.passing) attachments.retryLater?.({ ...message, attachment: declared }, source);
+    return { attachment: declared };
+  }
+  return keptAttachment(source, received);
 }
 
 export async function keepSyncBatch(
@@ -78,12 +101,7 @@ export async function keepSyncBatch(
       messages.push(message);
       continue;
     }
-    const { attachment, bytes } = await intake(
-      archive,
-      change.attachmentSource,
-      message.eventId,
-      attachments,
-    );
+    const { attachment, bytes } = await intake(archive, change.attachmentSource, message, attachments);
     messages.push({ ...message, attachment });
     if (bytes) files.set(message.eventId, bytes);
   }

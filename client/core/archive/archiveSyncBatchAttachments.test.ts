@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { attachmentSourceFor, parseMxc, type MxcUri } from '../attachments/attachmentSource.ts';
 import { MediaDownloadError } from '../attachments/mediaDownload.ts';
 import { attachmentContent } from '../attachments/outgoingAttachment.ts';
@@ -8,8 +8,10 @@ import { selectTimeline } from '../stores/selectors/timelineSelectors.ts';
 import type { TimelineItem } from '../stores/timelineSlice.ts';
 import { createArchiveCipher } from './archiveCipher.ts';
 import { keepSyncBatch } from './archiveSyncBatch.ts';
+import { createAttachmentRetry } from './attachmentRetry.ts';
 import { createMemoryArchiveStorage } from './memoryArchiveStorage.testkit.ts';
 import { openMessageArchive } from './messageArchive.ts';
+import { timelineItemForRecord } from './messageRecordView.ts';
 
 const roomId = '!ward:trust-a.example';
 const me = '@amelia:trust-a.example';
@@ -193,5 +195,131 @@ describe('reading an attachment from a message', () => {
       }),
     ).toBeUndefined();
     expect(attachmentSourceFor({ msgtype: 'm.text', body: 'x' })).toBeUndefined();
+  });
+});
+
+/** Timers the test fires by hand: each delay asked for, and the one waiting run. */
+function handTimers() {
+  const waiting: { run: () => void; ms: number }[] = [];
+  return {
+    delays: () => waiting.map((timer) => timer.ms),
+    fireNext: () => {
+      waiting.shift()?.run();
+    },
+    timers: {
+      set: (run: () => void, ms: number) => {
+        const timer = { run, ms };
+        waiting.push(timer);
+        return timer;
+      },
+      clear: (handle: unknown) => {
+        const index = waiting.indexOf(handle as (typeof waiting)[number]);
+        if (index >= 0) waiting.splice(index, 1);
+      },
+    },
+  };
+}
+
+describe('a received file the server could not give at first', () => {
+  async function flakyReceipt(failure: () => MediaDownloadError | undefined) {
+    const { archive, server, store, logger } = await setUp();
+    const content = await attachmentContent(
+      { name: 'crawley.txt', mimetype: 'text/plain', bytes: letter },
+      server.upload,
+      randomBytes,
+    );
+    const download = (mxc: MxcUri) => {
+      const error = failure();
+      return error ? Promise.reject(error) : server.download(mxc);
+    };
+    const hand = handTimers();
+    const retry = createAttachmentRetry({
+      archive,
+      download,
+      logger,
+      timers: hand.timers,
+      tries: 3,
+      kept: (records) => {
+        const timeline = records.flatMap((record) => {
+          const item = timelineItemForRecord(record, me);
+          return item ? [{ change: 'upsert' as const, item }] : [];
+        });
+        store.getState().applySyncBatch({ rooms: [], removedRooms: [], timeline });
+      },
+    });
+    const source = attachmentSourceFor(content);
+    if (!source) throw new Error('no attachment source');
+    const shown = await keepSyncBatch(
+      archive,
+      {
+        rooms: [],
+        removedRooms: [],
+        timeline: [{ change: 'upsert', item: fileItem('$later', content), attachmentSource: source }],
+      },
+      me,
+      {
+        download,
+        logger,
+        retryLater: (message, attachmentSource) => {
+          retry.later(message, attachmentSource);
+        },
+      },
+    );
+    store.getState().applySyncBatch(shown);
+    const shownAttachment = () => selectTimeline(roomId)(store.getState())[0]?.attachment;
+    return { archive, hand, retry, shownAttachment };
+  }
+
+  it('is tried again with growing pauses while the session runs, then kept and shown with its file', async () => {
+    let down = true;
+    const { archive, hand, shownAttachment } = await flakyReceipt(() =>
+      down ? new MediaDownloadError(null, 'no answer') : undefined,
+    );
+    expect(shownAttachment()).toMatchObject({ kept: false, size: letter.length });
+    expect(hand.delays()).toEqual([30_000]);
+    hand.fireNext();
+    await vi.waitFor(() => {
+      expect(hand.delays()).toEqual([60_000]);
+    });
+    down = false;
+    hand.fireNext();
+    await vi.waitFor(() => {
+      expect(shownAttachment()).toMatchObject({ kept: true, size: letter.length });
+    });
+    expect(Buffer.from((await archive.readAttachment(roomId, '$later', 'file')) ?? []).toString()).toBe(
+      letterText,
+    );
+    expect(hand.delays()).toEqual([]);
+  });
+
+  it('gives up after its tries, and the message stays shown without its file', async () => {
+    const { archive, hand, shownAttachment } = await flakyReceipt(
+      () => new MediaDownloadError(503, 'server busy'),
+    );
+    for (const delay of [30_000, 60_000, 120_000]) {
+      await vi.waitFor(() => {
+        expect(hand.delays()).toEqual([delay]);
+      });
+      hand.fireNext();
+    }
+    await vi.waitFor(async () => {
+      expect(await archive.readAttachment(roomId, '$later', 'file')).toBeUndefined();
+    });
+    expect(hand.delays()).toEqual([]);
+    expect(shownAttachment()).toMatchObject({ kept: false });
+  });
+
+  it('is not tried again when the server answered that it has no such file, or refused it', async () => {
+    const gone = await flakyReceipt(() => new MediaDownloadError(404, 'not found'));
+    expect(gone.hand.delays()).toEqual([]);
+    const forbidden = await flakyReceipt(() => new MediaDownloadError(403, 'forbidden'));
+    expect(forbidden.hand.delays()).toEqual([]);
+  });
+
+  it('stops trying when the session stops', async () => {
+    const { hand, retry } = await flakyReceipt(() => new MediaDownloadError(null, 'no answer'));
+    expect(hand.delays()).toEqual([30_000]);
+    retry.stop();
+    expect(hand.delays()).toEqual([]);
   });
 });

@@ -8,7 +8,13 @@ import { MediaDownloadError, type MediaDownload } from './mediaDownload.ts';
 
 export type ReceivedAttachment =
   | Readonly<{ kept: true; file: Uint8Array; thumbnail: Uint8Array | null }>
-  | Readonly<{ kept: false; why: 'refused' | 'unavailable' }>;
+  /** `passing`: the server or the network was down or busy, so trying again later may get it. */
+  | Readonly<{ kept: false; why: 'refused' | 'unavailable'; passing: boolean }>;
+
+/** No answer, a server error, or a rate limit: a failure that passes. A 404 or 403 does not. */
+function passes(error: MediaDownloadError): boolean {
+  return error.status === null || error.status === 429 || error.status >= 500;
+}
 
 async function opened(download: MediaDownload, media: EncryptedMedia): Promise<Uint8Array> {
   return decryptAttachment(await download(media.mxc), media.key);
@@ -22,8 +28,9 @@ export async function receiveAttachment(
   try {
     file = await opened(download, source.file);
   } catch (error) {
-    if (error instanceof AttachmentRefusedError) return { kept: false, why: 'refused' };
-    if (error instanceof MediaDownloadError) return { kept: false, why: 'unavailable' };
+    if (error instanceof AttachmentRefusedError) return { kept: false, why: 'refused', passing: false };
+    if (error instanceof MediaDownloadError)
+      return { kept: false, why: 'unavailable', passing: passes(error) };
     throw error;
   }
   let thumbnail: Uint8Array | null = null;

@@ -2,6 +2,7 @@
 // is shown (then hourly, each sweep reported to the gateway), what it holds put in the timeline, and the Matrix
 // session started with every sync batch written to the archive before the store shows it.
 import { keepSyncBatch } from '../archive/archiveSyncBatch.ts';
+import { createAttachmentRetry } from '../archive/attachmentRetry.ts';
 import type { MessageArchive } from '../archive/messageArchive.ts';
 import { timelineItemForRecord } from '../archive/messageRecordView.ts';
 import { openDesktopArchive } from '../archive/openDesktopArchive.ts';
@@ -73,7 +74,28 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
     session: record,
     ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
   });
+  const download = (mxc: Parameters<ReturnType<typeof authenticatedMediaDownload>>[0]) =>
+    authenticatedMediaDownload({
+      fetch: platform.fetch,
+      serverUrl: record.serverUrl,
+      accessToken: record.accessToken,
+      // Nobody at this trust could have uploaded more; a partner's larger file is not kept.
+      maxBytes: store.getState().session.policy?.maxUploadBytes ?? defaultMaxAttachmentBytes,
+    })(mxc);
+  const retry = createAttachmentRetry({
+    archive,
+    download,
+    logger: platform.logger,
+    kept: (records) => {
+      const timeline = records.flatMap((kept) => {
+        const item = timelineItemForRecord(kept, record.userId);
+        return item ? [{ change: 'upsert' as const, item }] : [];
+      });
+      store.getState().applySyncBatch({ rooms: [], removedRooms: [], timeline });
+    },
+  });
   const stopKeeping = async () => {
+    retry.stop();
     expiry.stop();
     await archive.close();
   };
@@ -88,15 +110,11 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
       ...(options.pollTimeoutMs === undefined ? {} : { pollTimeoutMs: options.pollTimeoutMs }),
       beforeEmit: (batch) =>
         keepSyncBatch(archive, batch, record.userId, {
-          download: (mxc) =>
-            authenticatedMediaDownload({
-              fetch: platform.fetch,
-              serverUrl: record.serverUrl,
-              accessToken: record.accessToken,
-              // Nobody at this trust could have uploaded more; a partner's larger file is not kept.
-              maxBytes: store.getState().session.policy?.maxUploadBytes ?? defaultMaxAttachmentBytes,
-            })(mxc),
+          download,
           logger: platform.logger.child('attachments'),
+          retryLater: (message, source) => {
+            retry.later(message, source);
+          },
         }),
       onEnded: (error, how) => {
         void (async () => {

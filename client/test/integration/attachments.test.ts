@@ -250,3 +250,62 @@ describe('an encrypted attachment from trust A to trust B', () => {
     expect(await later.readAttachment(roomId, eventId, 'thumbnail')).toBeUndefined();
   });
 });
+
+describe('a file the receiving desktop could not download at first', () => {
+  let consultant: Desktop;
+  let registrar: Desktop;
+  let roomId: string;
+  /** While set, the registrar's desktop gets no answer to a media download (its network drops just then). */
+  let mediaDown = false;
+
+  beforeAll(async () => {
+    const stack = inject('stack');
+    consultant = await signedInDesktop(trustNamed(stack, 'trust-a'), 'retry-consultant');
+    registrar = await signedInDesktop(trustNamed(stack, 'trust-b'), 'retry-registrar', {
+      fetch: async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (mediaDown && url.includes('/media/download/')) throw new TypeError('fetch failed');
+        return fetch(input, init);
+      },
+    });
+    roomId = await consultant.core.rooms.openRoom({ name: 'Referral', invite: [registrar.account.userId] });
+    await eventually('the invitation to reach trust B', () =>
+      registrar.core.store.getState().rooms.byId[roomId]?.membership === 'invite' ? true : undefined,
+    );
+    await registrar.core.rooms.join(roomId);
+    await eventually('trust A to see the registrar join', () =>
+      consultant.core.store.getState().rooms.byId[roomId]?.joinedMembers === 2 ? true : undefined,
+    );
+  });
+
+  afterAll(() => {
+    consultant.core.stop();
+    registrar.core.stop();
+  });
+
+  it('is fetched again once the network is back, kept identical and shown with its file', async () => {
+    mediaDown = true;
+    const sent = await consultant.core.rooms.sendAttachment(roomId, {
+      name: `crawley-bloods-${tag}.txt`,
+      mimetype: 'text/plain',
+      bytes: letter,
+    });
+    const missing = await eventually('the message to show at trust B without its file', () => {
+      const shown = itemOf(registrar.core, roomId, sent);
+      return shown?.attachment ? shown.attachment : undefined;
+    });
+    expect(missing).toMatchObject({ kept: false, size: letter.length });
+    expect(await registrar.core.readAttachment(roomId, sent)).toBeUndefined();
+
+    mediaDown = false;
+    // The first try again comes 30 s after the failure.
+    await eventually(
+      'the file to be fetched again and kept',
+      () => (itemOf(registrar.core, roomId, sent)?.attachment?.kept === true ? true : undefined),
+      90_000,
+    );
+    expect(Buffer.from((await registrar.core.readAttachment(roomId, sent)) ?? []).toString()).toBe(
+      letterText,
+    );
+  });
+});
