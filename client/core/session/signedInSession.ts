@@ -4,9 +4,10 @@
 import { keepSyncBatch } from '../archive/archiveSyncBatch.ts';
 import { createAttachmentRetry } from '../archive/attachmentRetry.ts';
 import type { MessageArchive } from '../archive/messageArchive.ts';
+import type { MessageRecord } from '../archive/messageRecord.ts';
 import { timelineItemForRecord } from '../archive/messageRecordView.ts';
 import { openDesktopArchive } from '../archive/openDesktopArchive.ts';
-import { authenticatedMediaDownload } from '../attachments/mediaDownload.ts';
+import { authenticatedMediaDownload, type MediaDownload } from '../attachments/mediaDownload.ts';
 import type { OwnDesktopVerificationActions } from '../crypto/ownDesktopVerifier.ts';
 import type { IdentityActions } from '../crypto/sessionCrypto.ts';
 import type { BleepClientError } from '../errors/clientErrors.ts';
@@ -47,16 +48,14 @@ export interface SignedInSession {
   signOutAtServer(): Promise<void>;
 }
 
-/** The archive's messages shown in the timeline, oldest first: history from before this start, or the server's window. */
-async function showArchived(archive: MessageArchive, store: BleepStore, ownUserId: string): Promise<void> {
-  const archived = (await archive.allRecords()).flatMap(
-    (record) => timelineItemForRecord(record, ownUserId) ?? [],
-  );
-  if (archived.length === 0) return;
+/** These archive records shown in the timeline as the archive holds them. */
+function showRecords(store: BleepStore, records: readonly MessageRecord[], ownUserId: string): void {
+  const items = records.flatMap((record) => timelineItemForRecord(record, ownUserId) ?? []);
+  if (items.length === 0) return;
   store.getState().applySyncBatch({
     rooms: [],
     removedRooms: [],
-    timeline: archived.map((item) => ({ change: 'upsert' as const, item })),
+    timeline: items.map((item) => ({ change: 'upsert' as const, item })),
   });
 }
 
@@ -74,7 +73,7 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
     session: record,
     ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
   });
-  const download = (mxc: Parameters<ReturnType<typeof authenticatedMediaDownload>>[0]) =>
+  const download: MediaDownload = (mxc) =>
     authenticatedMediaDownload({
       fetch: platform.fetch,
       serverUrl: record.serverUrl,
@@ -87,11 +86,7 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
     download,
     logger: platform.logger,
     kept: (records) => {
-      const timeline = records.flatMap((kept) => {
-        const item = timelineItemForRecord(kept, record.userId);
-        return item ? [{ change: 'upsert' as const, item }] : [];
-      });
-      store.getState().applySyncBatch({ rooms: [], removedRooms: [], timeline });
+      showRecords(store, records, record.userId);
     },
   });
   const stopKeeping = async () => {
@@ -101,7 +96,8 @@ export async function startSignedInSession(options: SignedInSessionOptions): Pro
   };
   try {
     await expiry.sweepNow();
-    await showArchived(archive, store, record.userId);
+    // History from before this start (or the server's window), oldest first.
+    showRecords(store, await archive.allRecords(), record.userId);
     const runningOptions: RunningSessionOptions = {
       platform,
       store,
