@@ -725,7 +725,9 @@ describe('docker-compose.yml rules across services', () => {
         publishedTargets(svc).filter((port) => privatePorts.includes(port)),
         name,
       ).toEqual([]);
-      if (!name.startsWith('gateway-')) expect(svc.ports ?? [], name).toEqual([]);
+      // Grafana publishes on the host's loopback only (the monitoring profile's tests below).
+      if (!name.startsWith('gateway-') && !name.startsWith('grafana-'))
+        expect(svc.ports ?? [], name).toEqual([]);
     }
   });
 
@@ -890,5 +892,140 @@ describe("the checks of a service's environment and healthcheck", () => {
     const copy = structuredClone(service(name));
     drift(copy);
     expect((await healthcheckProblems(copy)).join('\n')).toMatch(problem);
+  });
+});
+
+describe.each(trusts)("%s's monitoring (the profile 'monitoring')", (trust) => {
+  const partner = otherTrust[trust];
+  const metricsNetwork = `${trust}-metrics`;
+
+  /** The address a service has on a network, when fixed. */
+  function fixedAddress(svc: Service, network: string): string | undefined {
+    const networks = svc.networks;
+    return networks && !Array.isArray(networks)
+      ? ((networks[network] as { ipv4_address?: string } | null)?.ipv4_address ?? undefined)
+      : undefined;
+  }
+
+  type ScrapeConfig = Readonly<{
+    job_name: string;
+    metrics_path?: string;
+    static_configs: { targets: string[] }[];
+  }>;
+  async function scrapeTarget(job: string): Promise<{ host: string; port: number; path: string }> {
+    const config = parse(
+      await readFile(resolve(repoRoot, `deploy/monitoring/prometheus/${trust}.yml`), 'utf8'),
+    ) as { scrape_configs: ScrapeConfig[] };
+    const scrape = config.scrape_configs.find((entry) => entry.job_name === job);
+    const [target = ''] = scrape?.static_configs.flatMap((entry) => entry.targets) ?? [];
+    const [host = '', port = ''] = target.split(':');
+    return { host, port: Number(port), path: scrape?.metrics_path ?? '/metrics' };
+  }
+
+  it('runs its own Prometheus and Grafana, in that profile only, on pinned official images', () => {
+    const monitoringServices = servicesOf(composeFile())
+      .filter(([, svc]) => (svc.profiles ?? []).length > 0)
+      .map(([name]) => name);
+    expect(monitoringServices.filter((name) => name.endsWith(trust)).sort()).toEqual([
+      `grafana-${trust}`,
+      `prometheus-${trust}`,
+    ]);
+    for (const name of [`prometheus-${trust}`, `grafana-${trust}`]) {
+      expect(service(name).profiles, name).toEqual(['monitoring']);
+    }
+    expect(service(`prometheus-${trust}`).image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(service(`grafana-${trust}`).image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+  });
+
+  it('scrapes the gateway, the retention service and Synapse where each really serves its metrics', async () => {
+    const gateway = service(`gateway-${trust}`);
+    const gatewayConfig = gatewayConfigSchema.parse(environmentOf(gateway));
+    const gatewayTarget = await scrapeTarget('gateway');
+    expect(gatewayTarget).toEqual({
+      host: `gateway-${trust}`,
+      port: gatewayConfig.GATEWAY_METRICS_PORT,
+      path: '/metrics',
+    });
+    const retention = retentionConfigSchema.parse(environmentOf(service(`retention-${trust}`)));
+    expect(await scrapeTarget('retention')).toEqual({
+      host: `retention-${trust}`,
+      port: retention.RETENTION_PORT,
+      path: '/metrics',
+    });
+    expect(await retentionAnswers('/metrics')).not.toBe(404);
+    const metricsListener = synapseListeners.find((listener) => listener.type === 'metrics');
+    expect(await scrapeTarget('synapse')).toEqual({
+      host: `synapse-${trust}`,
+      port: metricsListener?.port,
+      path: '/_synapse/metrics',
+    });
+    // Prometheus shares the network each target's metrics listener is bound on: the trust's internal one.
+    expect(networksOf(service(`prometheus-${trust}`))).toContain(trust);
+    expect(gatewayConfig.GATEWAY_METRICS_BIND_ADDRESS).toBe(fixedAddress(gateway, trust));
+  });
+
+  it("binds the gateway's metrics where the federation network, and so the partner's gateway, cannot reach", () => {
+    const gateway = service(`gateway-${trust}`);
+    const bind = environmentOf(gateway).GATEWAY_METRICS_BIND_ADDRESS;
+    expect(bind).not.toBe('0.0.0.0');
+    expect(bind).toBe(fixedAddress(gateway, trust));
+    expect(composeFile().networks?.[trust]?.internal).toBe(true);
+    expect(networksOf(service(`gateway-${partner}`))).not.toContain(trust);
+  });
+
+  it("keeps its metrics network internal, and neither the partner's services nor the federation side on it", () => {
+    const compose = composeFile();
+    expect(compose.networks?.[metricsNetwork]?.internal).toBe(true);
+    const members = servicesOf(compose)
+      .filter(([, svc]) => networksOf(svc).includes(metricsNetwork))
+      .map(([name]) => name);
+    expect(members.sort()).toEqual([`grafana-${trust}`, `prometheus-${trust}`]);
+    // Nothing of the partner's reaches this trust's Prometheus, by either of its networks.
+    for (const network of networksOf(service(`prometheus-${trust}`))) {
+      const onIt = servicesOf(compose).filter(([, svc]) => networksOf(svc).includes(network));
+      expect(
+        onIt.map(([name]) => name).filter((name) => !name.endsWith(`-${trust}`)),
+        network,
+      ).toEqual([]);
+      expect(network).not.toBe('federation');
+    }
+    // Grafana is kept from the trust's database network.
+    expect(networksOf(service(`grafana-${trust}`))).not.toContain(trust);
+  });
+
+  it('publishes Grafana on the host loopback only, and Prometheus not at all', () => {
+    expect(service(`prometheus-${trust}`).ports ?? []).toEqual([]);
+    const ports = shortPorts(service(`grafana-${trust}`));
+    expect(ports.map((port) => port.target)).toEqual([3000]);
+    expect(ports.map((port) => port.hostIp)).toEqual(['127.0.0.1']);
+  });
+
+  it("requires Grafana's admin password from .env, and reads Prometheus at its own trust's", () => {
+    const raw = (rawCompose as { services: Record<string, { environment: Record<string, string> }> })
+      .services[`grafana-${trust}`]?.environment;
+    const variable = `TRUST_${trust === 'trust-a' ? 'A' : 'B'}_GRAFANA_ADMIN_PASSWORD`;
+    expect(raw?.GF_SECURITY_ADMIN_PASSWORD).toMatch(new RegExp(`^\\$\\{${variable}:\\?.+\\}$`));
+    const withoutIt = new Map(
+      envExample.filter((entry) => entry.name !== variable).map((entry) => [entry.name, entry.value]),
+    );
+    expect(() => interpolate(rawCompose, withoutIt)).toThrow(new RegExp(`required variable ${variable}`));
+    const grafana = environmentOf(service(`grafana-${trust}`));
+    expect(grafana.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
+    expect(grafana.GF_USERS_ALLOW_SIGN_UP).toBe('false');
+    expect(grafana.BLEEP_PROMETHEUS_URL).toBe(`http://prometheus-${trust}:9090`);
+  });
+
+  it("mounts its own trust's Prometheus configuration and the shared rules, read-only", () => {
+    const prometheus = service(`prometheus-${trust}`);
+    expect(mountAt(prometheus, '/etc/prometheus/prometheus.yml')).toMatchObject({
+      source: `./deploy/monitoring/prometheus/${trust}.yml`,
+      readOnly: true,
+    });
+    expect(mountAt(prometheus, '/etc/prometheus/rules')).toMatchObject({
+      source: './deploy/monitoring/prometheus/rules',
+      readOnly: true,
+    });
+    expect(commandOption(prometheus, '--config.file')).toBeUndefined();
+    expect(prometheus.command).toContain('--config.file=/etc/prometheus/prometheus.yml');
   });
 });
