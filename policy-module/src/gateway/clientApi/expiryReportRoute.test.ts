@@ -42,6 +42,8 @@ describe('the expiry report route', () => {
   const stored: [string, string, ExpiryReport][] = [];
   const signedOut: string[] = [];
   let signOutAnswer: SessionSignOut = { outcome: 'signed-out' };
+  /** When set, the report store fails as PostgreSQL does when it is down. */
+  let storeDown = false;
   const metrics = createGatewayMetrics();
   const log = pino({ level: 'silent' });
   const auditSink = {
@@ -56,6 +58,8 @@ describe('the expiry report route', () => {
     devices: { status: (deviceId) => deviceStatus[deviceId] ?? 'unknown-device' },
     expiryReports: {
       record: (userId, deviceId, report) => {
+        if (storeDown)
+          return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
         stored.push([userId, deviceId, report]);
         return Promise.resolve(receivedAt);
       },
@@ -88,6 +92,18 @@ describe('the expiry report route', () => {
     stored.length = 0;
     signedOut.length = 0;
     signOutAnswer = { outcome: 'signed-out' };
+    storeDown = false;
+  });
+
+  it("answers 503 M_UNKNOWN, keeping and signing out nothing, while Bleep's database is down", async () => {
+    storeDown = true;
+    const errors = await counted(metrics.gatewayErrors, { api: 'client' });
+    const answer = await report(overAge, 'token-pc1');
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toMatchObject({ errcode: 'M_UNKNOWN' });
+    expect(stored).toEqual([]);
+    expect(signedOut).toEqual([]);
+    expect(await counted(metrics.gatewayErrors, { api: 'client' })).toBe(errors + 1);
   });
 
   const report = (body: string, token?: string) =>

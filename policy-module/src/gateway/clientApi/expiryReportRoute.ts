@@ -9,7 +9,7 @@ import { heldExpiredContent, nextReportDue } from '../../expiry/clientExpiry.ts'
 import type { ExpiryReportStore } from '../../expiry/expiryReportStore.ts';
 import type { TrustPolicy } from '../../policy/trustPolicy.ts';
 import type { GatewayMetrics } from '../gatewayMetrics.ts';
-import { MatrixError, policyRefusal } from '../matrixError.ts';
+import { MatrixError, policyRefusal, sendMatrixError } from '../matrixError.ts';
 import { readJsonBody } from '../readJsonBody.ts';
 import { clientExpiryRule, readExpiryReport } from '../rules/clientExpiry.ts';
 import type { DeviceStatusView } from '../rules/enrolledSession.ts';
@@ -71,7 +71,20 @@ export function createExpiryReportRoute(deps: ExpiryReportRouteDeps) {
       return;
     }
     const { userId, deviceId } = identity;
-    const receivedAt = await deps.expiryReports.record(userId, deviceId, read.report);
+    let receivedAt: Date;
+    try {
+      receivedAt = await deps.expiryReports.record(userId, deviceId, read.report);
+    } catch (error) {
+      // Bleep's database is down: a 503 the desktop tries again after (its reporter backs off), never a crash or a
+      // 500; the log says the database's code only.
+      deps.metrics.gatewayErrors.inc({ api: 'client' });
+      deps.log.error({ what, code: (error as { code?: unknown }).code }, 'expiry report could not be kept');
+      sendMatrixError(
+        response,
+        new MatrixError(503, 'M_UNKNOWN', 'The expiry report cannot be kept just now: try again shortly'),
+      );
+      return;
+    }
     if (heldExpiredContent(read.report.oldestTs, receivedAt, limits)) {
       // Signed out before the answer, so that when the desktop reads it its token is already dead. A sign-out that
       // fails here is retried by the retention service's next check, which reads the same report.
