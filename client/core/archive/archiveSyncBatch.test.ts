@@ -106,6 +106,21 @@ describe('a sync batch written to the archive, then shown', () => {
     expect(shown.timeline).toEqual([{ change: 'upsert', item: item('$1', 'bed 5', { editedAt: at + 5 }) }]);
   });
 
+  it('shows the archived copy of a message the SDK brings again still locked (a restart, its keys not yet loaded)', async () => {
+    const kept = await archive();
+    await keepSyncBatch(kept, batch({ change: 'upsert', item: item('$1', 'bed 4') }), me);
+    const locked = (decryption: TimelineItem['decryption']) =>
+      item('$1', '', { kind: 'encrypted', decryption, body: null, msgtype: null });
+    for (const decryption of ['pending', 'failed'] as const) {
+      const shown = await keepSyncBatch(kept, batch({ change: 'upsert', item: locked(decryption) }), me);
+      expect(shown.timeline).toEqual([{ change: 'upsert', item: item('$1', 'bed 4') }]);
+    }
+    // One never decrypted here has no copy: it shows as it is.
+    const unknown = item('$2', '', { kind: 'encrypted', decryption: 'pending', body: null, msgtype: null });
+    const shown = await keepSyncBatch(kept, batch({ change: 'upsert', item: unknown }), me);
+    expect(shown.timeline).toEqual([{ change: 'upsert', item: unknown }]);
+  });
+
   it('passes on what the archive does not keep, and shows no relation whose message has not arrived', async () => {
     const kept = await archive();
     const membership = item('$m', '', {

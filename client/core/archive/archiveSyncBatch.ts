@@ -105,10 +105,23 @@ export async function keepSyncBatch(
     messages.push({ ...message, attachment });
     if (bytes) files.set(message.eventId, bytes);
   }
-  if (messages.length === 0 && relations.length === 0) return withoutSources(batch);
+  // Messages the SDK has not decrypted (yet: after a restart it brings the server's window again before its keys are
+  // loaded, or never): the archive's copy is what this desktop read, shown in place of a message still locked.
+  const locked = batch.timeline.flatMap((change) =>
+    change.change === 'upsert' && change.item.encrypted && change.item.decryption !== 'decrypted'
+      ? [change.item.id]
+      : [],
+  );
+  if (messages.length === 0 && relations.length === 0 && locked.length === 0) return withoutSources(batch);
 
   const shownNow = new Map<string, TimelineItem>();
-  for (const record of await archive.keep(messages, relations, files)) {
+  const records = [
+    ...(locked.length === 0 ? [] : await archive.recordsOf(locked)),
+    ...(messages.length === 0 && relations.length === 0
+      ? []
+      : await archive.keep(messages, relations, files)),
+  ];
+  for (const record of records) {
     const item = timelineItemForRecord(record, ownUserId);
     if (item) shownNow.set(record.eventId, item);
   }

@@ -67,6 +67,8 @@ export interface MessageArchive {
   ): Promise<readonly MessageRecord[]>;
   /** Whether this message's file is already kept (so a message seen again is not fetched again). */
   attachmentKept(eventId: string): Promise<boolean>;
+  /** The records of these events that are kept here (the others passed over). */
+  recordsOf(eventIds: readonly string[]): Promise<readonly MessageRecord[]>;
   /**
    * A message's file (or its thumbnail) as received, or undefined when it is not kept here (never fetched, refused,
    * expired, redacted, or a part lost or tampered with).
@@ -388,6 +390,17 @@ export async function openMessageArchive(deps: MessageArchiveDeps): Promise<Mess
 
     allMessages: () =>
       serial(async () => (await readAll([...index.values()])).flatMap((record) => messageNow(record) ?? [])),
+
+    recordsOf: (eventIds) =>
+      serial(async () => {
+        const records: MessageRecord[] = [];
+        for (const eventId of new Set(eventIds)) {
+          const name = index.get(await eventTag(eventId));
+          const record = name && (await readRecord(name));
+          if (record) records.push(record);
+        }
+        return records;
+      }),
 
     amend: (eventIds, change) =>
       serial(async () => {
