@@ -961,14 +961,12 @@ describe.each(trusts)("%s's monitoring (the profile 'monitoring')", (trust) => {
     });
     // Prometheus shares the network each target's metrics listener is bound on: the trust's internal one.
     expect(networksOf(service(`prometheus-${trust}`))).toContain(trust);
-    expect(gatewayConfig.GATEWAY_METRICS_BIND_ADDRESS).toBe(fixedAddress(gateway, trust));
+    expect(networksOf(gateway)).toContain(trust);
   });
 
-  it("binds the gateway's metrics where the federation network, and so the partner's gateway, cannot reach", () => {
-    const gateway = service(`gateway-${trust}`);
-    const bind = environmentOf(gateway).GATEWAY_METRICS_BIND_ADDRESS;
-    expect(bind).not.toBe('0.0.0.0');
-    expect(bind).toBe(fixedAddress(gateway, trust));
+  it("gives the gateway no fixed address, so trust IT's `docker compose run` of its image does not clash", () => {
+    // The metrics listener binds to every interface until a separate command-line service exists (issue 11).
+    expect(fixedAddress(service(`gateway-${trust}`), trust)).toBeUndefined();
     expect(composeFile().networks?.[trust]?.internal).toBe(true);
     expect(networksOf(service(`gateway-${partner}`))).not.toContain(trust);
   });
